@@ -1,0 +1,328 @@
+//! A child's stream: its events in the order they were recorded, and the record folded from
+//! them in the order things happened, with corrections applied.
+//!
+//! New events are checked against the record as it stood when they happened. The common
+//! case, an event that happened after everything already recorded, is checked and folded
+//! in place. A backdated event or a correction re-folds the whole stream, checking that it
+//! breaks no rule and does not make any later event break one that did not before.
+
+use std::collections::HashSet;
+
+use crate::child::events::ChildEvent;
+use crate::child::state::ChildRecord;
+use crate::codes::ReasonEpisodeCeased;
+use crate::directory::Directory;
+use crate::event::{EventKind, Recorded};
+use crate::ids::ChildId;
+use crate::rules::{Rule, RuleViolation};
+
+/// A refused command: which of its events broke which rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {} of the command: {violation}", index + 1)]
+pub struct Refusal {
+    /// The position (from 0) of the offending event in the command.
+    pub index: usize,
+    /// The rule it broke.
+    pub violation: RuleViolation,
+}
+
+/// One event as it takes effect: corrected where a correction says so.
+struct Effective<'a> {
+    /// The version whose fault a problem with this event is: the correction, if corrected.
+    blame: u64,
+    /// The version the record points at (the original event's).
+    version: u64,
+    occurred_at: crate::time::Timestamp,
+    event: &'a ChildEvent,
+    original: &'a Recorded<ChildEvent>,
+}
+
+impl Effective<'_> {
+    fn recorded(&self) -> Recorded<ChildEvent> {
+        Recorded {
+            occurred_at: self.occurred_at,
+            recorded_at: self.original.recorded_at,
+            recorded_by: self.original.recorded_by.clone(),
+            event: self.event.clone(),
+        }
+    }
+}
+
+/// The stream with corrections applied, in the order things happened.
+fn effective(events: &[Recorded<ChildEvent>]) -> Vec<Effective<'_>> {
+    let mut eff: Vec<Option<Effective<'_>>> = events
+        .iter()
+        .enumerate()
+        .map(|(i, ev)| {
+            let v = i as u64 + 1;
+            Some(Effective {
+                blame: v,
+                version: v,
+                occurred_at: ev.occurred_at,
+                event: &ev.event,
+                original: ev,
+            })
+        })
+        .collect();
+    for (i, ev) in events.iter().enumerate() {
+        if let ChildEvent::Corrected {
+            corrects,
+            replacement,
+            ..
+        } = &ev.event
+        {
+            let target = usize::try_from(*corrects)
+                .ok()
+                .and_then(|t| t.checked_sub(1))
+                .filter(|&t| t < i);
+            let Some(t) = target else { continue };
+            if matches!(events[t].event, ChildEvent::Corrected { .. }) {
+                continue;
+            }
+            eff[t] = replacement.as_ref().map(|r| Effective {
+                blame: i as u64 + 1,
+                version: t as u64 + 1,
+                occurred_at: r.occurred_at,
+                event: &r.event,
+                original: &events[t],
+            });
+        }
+    }
+    let mut eff: Vec<Effective<'_>> = eff.into_iter().flatten().collect();
+    eff.sort_by_key(|e| (e.occurred_at, e.version));
+    eff
+}
+
+/// Folds a stored stream without checking it (history is applied as it is).
+pub fn fold(id: &ChildId, events: &[Recorded<ChildEvent>]) -> ChildRecord {
+    let mut record = ChildRecord::new(id.clone());
+    for e in effective(events) {
+        record.apply(e.version, &e.recorded());
+    }
+    record
+}
+
+/// Folds a stream checking every event, returning the record and each violation with the
+/// version it is blamed on.
+fn fold_checked(
+    id: &ChildId,
+    events: &[Recorded<ChildEvent>],
+    dir: &dyn Directory,
+) -> (ChildRecord, Vec<(u64, RuleViolation)>) {
+    let mut record = ChildRecord::new(id.clone());
+    let mut violations = Vec::new();
+    for e in effective(events) {
+        let ev = e.recorded();
+        if let Err(v) = record.check(&ev, dir) {
+            violations.push((e.blame, v));
+        }
+        record.apply(e.version, &ev);
+    }
+    (record, violations)
+}
+
+/// Checks a correction against the stream it belongs to (it is at `events[at]`).
+fn check_correction(events: &[Recorded<ChildEvent>], at: usize) -> Result<(), RuleViolation> {
+    let ChildEvent::Corrected {
+        corrects,
+        replacement,
+        ..
+    } = &events[at].event
+    else {
+        return Ok(());
+    };
+    let bad = |m: String| Err(RuleViolation::new(Rule::Correction, m));
+    let target = usize::try_from(*corrects)
+        .ok()
+        .and_then(|t| t.checked_sub(1))
+        .filter(|&t| t < at);
+    let Some(t) = target else {
+        return bad(format!("there is no earlier event {corrects} to correct"));
+    };
+    let original = &events[t].event;
+    if matches!(original, ChildEvent::Corrected { .. }) {
+        return bad(format!(
+            "event {corrects} is itself a correction: correct the original event instead"
+        ));
+    }
+    match replacement {
+        None if matches!(original, ChildEvent::ChildRegistered { .. }) => {
+            bad("the registration cannot be struck out; correct its details instead".to_owned())
+        }
+        None => Ok(()),
+        Some(r) if matches!(*r.event, ChildEvent::Corrected { .. }) => {
+            bad("a replacement cannot itself be a correction".to_owned())
+        }
+        Some(r) if r.event.kind() != original.kind() => bad(format!(
+            "event {corrects} is a {}; its replacement must be the same kind of event, not a {}",
+            original.kind(),
+            r.event.kind()
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A child's stream and folded record.
+#[derive(Debug, Clone)]
+pub struct ChildStream {
+    events: Vec<Recorded<ChildEvent>>,
+    record: ChildRecord,
+}
+
+impl ChildStream {
+    /// A stream with no events yet.
+    pub fn new(id: ChildId) -> Self {
+        Self {
+            events: Vec::new(),
+            record: ChildRecord::new(id),
+        }
+    }
+
+    /// A stream loaded from the store, in version order.
+    pub fn from_events(id: ChildId, events: Vec<Recorded<ChildEvent>>) -> Self {
+        let record = fold(&id, &events);
+        Self { events, record }
+    }
+
+    /// The child.
+    pub fn id(&self) -> &ChildId {
+        &self.record.id
+    }
+
+    /// How many events the stream holds (the version of the last).
+    pub fn version(&self) -> u64 {
+        self.events.len() as u64
+    }
+
+    /// The events, in version order.
+    pub fn events(&self) -> &[Recorded<ChildEvent>] {
+        &self.events
+    }
+
+    /// The folded record.
+    pub fn record(&self) -> &ChildRecord {
+        &self.record
+    }
+
+    /// Checks a command's events and, if every rule holds, appends them. On refusal the
+    /// stream is unchanged.
+    pub fn append(
+        &mut self,
+        new: Vec<Recorded<ChildEvent>>,
+        dir: &dyn Directory,
+    ) -> Result<(), Refusal> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let in_order = new.windows(2).all(|w| w[0].occurred_at <= w[1].occurred_at);
+        let after_all = self
+            .record
+            .last_occurred()
+            .is_none_or(|last| new[0].occurred_at >= last);
+        let has_correction = new
+            .iter()
+            .any(|e| matches!(e.event, ChildEvent::Corrected { .. }));
+        if in_order && after_all && !has_correction {
+            self.append_in_place(new, dir)
+        } else {
+            self.append_refolding(new, dir)
+        }
+    }
+
+    fn append_in_place(
+        &mut self,
+        new: Vec<Recorded<ChildEvent>>,
+        dir: &dyn Directory,
+    ) -> Result<(), Refusal> {
+        let base = self.version();
+        for (i, ev) in new.iter().enumerate() {
+            if let Err(violation) = self.record.check(ev, dir) {
+                self.record = fold(self.id(), &self.events);
+                return Err(Refusal {
+                    index: i,
+                    violation,
+                });
+            }
+            self.record.apply(base + i as u64 + 1, ev);
+        }
+        if let Err(r) = settled(&self.record, &new) {
+            self.record = fold(self.id(), &self.events);
+            return Err(r);
+        }
+        self.events.extend(new);
+        Ok(())
+    }
+
+    fn append_refolding(
+        &mut self,
+        new: Vec<Recorded<ChildEvent>>,
+        dir: &dyn Directory,
+    ) -> Result<(), Refusal> {
+        let base = self.events.len();
+        let (_, before) = fold_checked(self.id(), &self.events, dir);
+        let already: HashSet<u64> = before.into_iter().map(|(v, _)| v).collect();
+        let mut candidate = self.events.clone();
+        candidate.extend(new.iter().cloned());
+        for i in 0..new.len() {
+            check_correction(&candidate, base + i).map_err(|violation| Refusal {
+                index: i,
+                violation,
+            })?;
+        }
+        let (record, after) = fold_checked(self.id(), &candidate, dir);
+        for (version, violation) in after {
+            let Some(i) = usize::try_from(version).ok().and_then(|v| v.checked_sub(1)) else {
+                continue;
+            };
+            if i >= base {
+                return Err(Refusal {
+                    index: i - base,
+                    violation,
+                });
+            }
+            if !already.contains(&version) {
+                let ev = &candidate[i];
+                let at = ev.occurred_at;
+                let index = new.iter().position(|n| n.occurred_at <= at).unwrap_or(0);
+                return Err(Refusal {
+                    index,
+                    violation: RuleViolation::new(
+                        Rule::InvalidatesLater,
+                        format!(
+                            "this would make the later {} on {} (event {version}) break a rule: {}",
+                            ev.event.kind().replace('_', " "),
+                            ev.date(),
+                            violation.message
+                        ),
+                    ),
+                });
+            }
+        }
+        settled(&record, &new)?;
+        self.events = candidate;
+        self.record = record;
+        Ok(())
+    }
+}
+
+/// After a command, no episode it ended with X1 may be left waiting for the next episode.
+fn settled(record: &ChildRecord, new: &[Recorded<ChildEvent>]) -> Result<(), Refusal> {
+    let ended_x1 = new.iter().rposition(|e| {
+        matches!(
+            e.event,
+            ChildEvent::EpisodeEnded {
+                reason: ReasonEpisodeCeased::X1
+            }
+        )
+    });
+    match (ended_x1, record.awaiting_next_episode()) {
+        (Some(index), Some(_)) => Err(Refusal {
+            index,
+            violation: RuleViolation::new(
+                Rule::EpisodeUnfinished,
+                "an episode ended with X1 must be followed, in the same command, by the episode that continues it",
+            ),
+        }),
+        _ => Ok(()),
+    }
+}

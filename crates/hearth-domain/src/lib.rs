@@ -1,0 +1,20 @@
+//! The child's record, pure: people, journey events, national code lists, folding and the
+//! rules every change must keep. No I/O and no clock: the caller passes every instant in.
+
+pub mod child;
+pub mod codes;
+pub mod directory;
+pub mod event;
+pub mod ids;
+pub mod people;
+pub mod rules;
+pub mod time;
+pub mod values;
+
+pub use child::{ChildEvent, ChildRecord, ChildStream, Refusal};
+pub use event::{Actor, EventKind, Recorded, Stored};
+pub use ids::{
+    AdopterId, ChildId, FamilyId, PersonId, ProfessionalId, StaffId, StreamId, StreamKind, TeamId,
+};
+pub use rules::{Rule, RuleViolation};
+pub use time::Timestamp;
