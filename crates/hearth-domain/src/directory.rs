@@ -10,7 +10,7 @@ use crate::codes::{AdopterLeavingReason, AdopterStage, ServiceArea, StaffRole};
 use crate::event::{Actor, EventKind, Recorded, events};
 use crate::ids::{AdopterId, ChildId, PersonId, ProfessionalId, StaffId, StreamKind, TeamId};
 use crate::people::{AdopterHousehold, PersonDetails, PersonName, ProfessionalDetails};
-use crate::rules::{Rule, RuleViolation, ensure, refuse};
+use crate::rules::{Refusal, Rule, RuleViolation, ensure, refuse};
 use crate::values::{Email, Line, Phone, SweNumber};
 
 /// What the rules need to know about the records an event refers to. The caller gathers
@@ -659,7 +659,24 @@ impl Aggregate for Adopter {
     }
 }
 
-/// Folds and checks a directory stream one event at a time, in stream order.
+/// Checks a command's events in order and, if every rule holds, folds them in. On refusal
+/// the state is unchanged.
+pub fn append<A: Aggregate>(
+    state: &mut A,
+    new: &[Recorded<A::Event>],
+    dir: &dyn Directory,
+) -> Result<(), Refusal> {
+    let mut next = state.clone();
+    for (index, ev) in new.iter().enumerate() {
+        next.check(ev, dir)
+            .map_err(|violation| Refusal { index, violation })?;
+        next.apply(ev);
+    }
+    *state = next;
+    Ok(())
+}
+
+/// Folds a stored directory stream without checking it.
 pub fn fold_directory<A: Aggregate>(events: &[Recorded<A::Event>]) -> A {
     let mut state = A::default();
     for ev in events {

@@ -115,6 +115,9 @@ pub trait EventKind {
     fn kind(&self) -> &'static str;
     /// Every kind of this stream, in declaration order.
     fn kinds() -> &'static [&'static str];
+    /// Explains why a JSON event object does not parse, naming the field at fault
+    /// (`details.ethnicity: ...`). Only used on the error path, where speed does not matter.
+    fn diagnose(event: serde_json::Value) -> String;
 }
 
 /// Declares a stream's event enum: each variant is a struct variant with a stable kind name.
@@ -132,6 +135,7 @@ macro_rules! events {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(tag = "type", deny_unknown_fields)]
+        #[allow(clippy::enum_variant_names)]
         pub enum $name {
             $(
                 $(#[$vmeta])*
@@ -147,10 +151,54 @@ macro_rules! events {
             fn kinds() -> &'static [&'static str] {
                 &[ $($kind),+ ]
             }
+            fn diagnose(event: ::serde_json::Value) -> String {
+                // The same variants, externally tagged: serde buffers an internally tagged
+                // enum's content and so loses the path to a bad field; this form keeps it.
+                #[derive(::serde::Deserialize)]
+                #[serde(deny_unknown_fields)]
+                #[allow(dead_code, clippy::enum_variant_names)]
+                enum Diagnose {
+                    $(
+                        #[serde(rename = $kind)]
+                        $variant { $( $(#[$fmeta])* $field : $ty ),* }
+                    ),+
+                }
+                $crate::event::diagnose_with::<Diagnose>(event)
+            }
         }
     };
 }
 pub(crate) use events;
+
+/// Re-reads an internally tagged event object as its externally tagged twin `T`, returning
+/// where and why it fails.
+#[doc(hidden)]
+pub fn diagnose_with<T: serde::de::DeserializeOwned>(event: serde_json::Value) -> String {
+    let serde_json::Value::Object(mut fields) = event else {
+        return "an event must be a JSON object".to_owned();
+    };
+    let kind = match fields.remove("type") {
+        Some(serde_json::Value::String(k)) => k,
+        Some(_) => return "type: must be a string".to_owned(),
+        None => return "missing field `type`".to_owned(),
+    };
+    let mut wrapped = serde_json::Map::new();
+    wrapped.insert(kind, serde_json::Value::Object(fields));
+    match serde_path_to_error::deserialize::<_, T>(serde_json::Value::Object(wrapped)) {
+        Ok(_) => "the event does not fit its kind".to_owned(),
+        Err(e) => {
+            // The first path segment is the kind itself; the rest is the field.
+            let path = e.path().to_string();
+            let field = path.split_once('.').map(|(_, rest)| rest.to_owned());
+            let message = e.into_inner().to_string();
+            match field {
+                Some(f) if !f.is_empty() => format!("{f}: {message}"),
+                _ if message.starts_with("unknown variant") => format!("type: {message}"),
+                _ => message,
+            }
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -6,15 +6,16 @@ pub mod codes;
 pub mod directory;
 pub mod event;
 pub mod ids;
+pub mod interchange;
 pub mod people;
 pub mod rules;
 pub mod time;
 pub mod values;
 
-pub use child::{ChildEvent, ChildRecord, ChildStream, Refusal};
+pub use child::{ChildEvent, ChildRecord, ChildStream};
 pub use event::{Actor, EventKind, Recorded, Stored};
 pub use ids::{
     AdopterId, ChildId, FamilyId, PersonId, ProfessionalId, StaffId, StreamId, StreamKind, TeamId,
 };
-pub use rules::{Rule, RuleViolation};
+pub use rules::{Refusal, Rule, RuleViolation};
 pub use time::Timestamp;

@@ -211,6 +211,16 @@ impl RuleViolation {
     }
 }
 
+/// A refused command: which of its events broke which rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("event {} of the command: {violation}", index + 1)]
+pub struct Refusal {
+    /// The position (from 0) of the offending event in the command.
+    pub index: usize,
+    /// The rule it broke.
+    pub violation: RuleViolation,
+}
+
 /// Shorthand for refusing with a rule.
 pub(crate) fn refuse<T>(rule: Rule, message: impl Into<String>) -> Result<T, RuleViolation> {
     Err(RuleViolation::new(rule, message))

@@ -4,8 +4,10 @@ mod check;
 mod events;
 mod state;
 mod stream;
+#[cfg(test)]
+mod tests;
 
 pub use check::check_details;
 pub use events::{ChildEvent, Reference, Replacement};
 pub use state::*;
-pub use stream::{ChildStream, Refusal, fold};
+pub use stream::{ChildStream, fold};

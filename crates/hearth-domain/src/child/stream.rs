@@ -14,17 +14,7 @@ use crate::codes::ReasonEpisodeCeased;
 use crate::directory::Directory;
 use crate::event::{EventKind, Recorded};
 use crate::ids::ChildId;
-use crate::rules::{Rule, RuleViolation};
-
-/// A refused command: which of its events broke which rule.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("event {} of the command: {violation}", index + 1)]
-pub struct Refusal {
-    /// The position (from 0) of the offending event in the command.
-    pub index: usize,
-    /// The rule it broke.
-    pub violation: RuleViolation,
-}
+use crate::rules::{Refusal, Rule, RuleViolation};
 
 /// One event as it takes effect: corrected where a correction says so.
 struct Effective<'a> {
@@ -275,10 +265,9 @@ impl ChildStream {
                 continue;
             };
             if i >= base {
-                return Err(Refusal {
-                    index: i - base,
-                    violation,
-                });
+                let index = i - base;
+                let violation = ends_before_start(&self.record, &new[index]).unwrap_or(violation);
+                return Err(Refusal { index, violation });
             }
             if !already.contains(&version) {
                 let ev = &candidate[i];
@@ -303,6 +292,51 @@ impl ChildStream {
         self.record = record;
         Ok(())
     }
+}
+
+/// When an event that ends something is refused because nothing was open at its time, says
+/// so plainly if what it would end starts later: the end is before the start.
+fn ends_before_start(now: &ChildRecord, ev: &Recorded<ChildEvent>) -> Option<RuleViolation> {
+    use ChildEvent::*;
+    let episode = now.open_episode();
+    let start = match &ev.event {
+        EpisodeEnded { .. } => now
+            .current_care_episode()
+            .map(|e| (e.start, "looked-after episode")),
+        CpPlanEnded { .. } => now
+            .open_cp_plan()
+            .map(|p| (p.start, "child protection plan")),
+        CinPlanEnded { .. } => now.open_cin_plan().map(|p| (p.start, "child in need plan")),
+        AssessmentCompleted { .. } => episode
+            .and_then(|e| e.open_assessment())
+            .map(|a| (a.start, "assessment")),
+        Section47Completed { .. } => episode
+            .and_then(|e| e.open_enquiry())
+            .map(|s| (s.start, "section 47 enquiry")),
+        CaseClosed { .. } => episode.map(|e| (e.referral, "child in need episode")),
+        MissingEpisodeEnded {} => now.open_missing().map(|m| (m.start, "missing episode")),
+        DeprivationOfLibertyEnded {} => now
+            .deprivation_of_liberty
+            .last()
+            .filter(|p| p.end.is_none())
+            .map(|p| (p.start, "deprivation of liberty order")),
+        EarlyHelpAssessmentCompleted {} => now
+            .early_help
+            .last()
+            .filter(|e| e.completed.is_none())
+            .map(|e| (e.start, "early help assessment")),
+        _ => None,
+    }?;
+    let (mark, what) = start;
+    (mark.at > ev.occurred_at).then(|| {
+        RuleViolation::new(
+            Rule::EndsBeforeStart,
+            format!(
+                "this would end the {what} at {}, before it started at {}",
+                ev.occurred_at, mark.at
+            ),
+        )
+    })
 }
 
 /// After a command, no episode it ended with X1 may be left waiting for the next episode.

@@ -1,0 +1,846 @@
+//! Tests of the child record's rules: each refused command names its rule and changes nothing.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::*;
+use crate::codes::*;
+use crate::directory::{MemoryDirectory, StaffMember};
+use crate::event::{Actor, Recorded};
+use crate::ids::{ChildId, StaffId, TeamId};
+use crate::people::{ChildDetails, PersonName};
+use crate::rules::Rule;
+use crate::time::Timestamp;
+use crate::values::{Line, Postcode, Text};
+
+fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+fn ev(at: &str, event: ChildEvent) -> Recorded<ChildEvent> {
+    Recorded {
+        occurred_at: ts(at),
+        recorded_at: ts(at),
+        recorded_by: Actor::System("test".into()),
+        event,
+    }
+}
+
+fn text(s: &str) -> Text {
+    Text::parse(s).unwrap()
+}
+
+fn dir() -> MemoryDirectory {
+    let mut d = MemoryDirectory::default();
+    let member = |role| StaffMember {
+        name: PersonName {
+            given: Line::parse("A").unwrap(),
+            family: Line::parse("B").unwrap(),
+            preferred: None,
+        },
+        role,
+        team: TeamId::parse("T1").unwrap(),
+        registration: None,
+        email: None,
+        phone: None,
+        line_manager: None,
+        joined: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap(),
+        left: None,
+    };
+    d.staff.insert(
+        StaffId::parse("SW1").unwrap(),
+        member(StaffRole::SocialWorker),
+    );
+    d.staff.insert(
+        StaffId::parse("TM1").unwrap(),
+        member(StaffRole::TeamManager),
+    );
+    d.teams.insert(
+        TeamId::parse("T1").unwrap(),
+        crate::directory::Team::default(),
+    );
+    d
+}
+
+fn details() -> ChildDetails {
+    ChildDetails {
+        name: PersonName {
+            given: Line::parse("Sam").unwrap(),
+            family: Line::parse("Lee").unwrap(),
+            preferred: None,
+        },
+        sex: Sex::M,
+        gender: None,
+        date_of_birth: NaiveDate::from_ymd_opt(2015, 6, 1),
+        expected_date_of_birth: None,
+        ethnicity: Ethnicity::Wbri,
+        upn: None,
+        former_upn: None,
+        upn_unknown: None,
+        nhs_number: None,
+        disabilities: vec![Disability::None],
+        first_language: None,
+        communication_needs: None,
+        religion: None,
+        immigration_status: None,
+        uasc: false,
+        uasc_ceased: None,
+    }
+}
+
+/// A registered child with an open referral.
+fn open_case() -> ChildStream {
+    let mut s = ChildStream::new(ChildId::parse("C1").unwrap());
+    s.append(
+        vec![
+            ev(
+                "2025-01-06T09:00:00Z",
+                ChildEvent::ChildRegistered {
+                    details: details(),
+                    address: None,
+                },
+            ),
+            ev(
+                "2025-01-06T09:05:00Z",
+                ChildEvent::ReferralReceived {
+                    source: ReferralSource::Schools,
+                    primary_need: Some(PrimaryNeed::N1),
+                    no_further_action: false,
+                    summary: None,
+                },
+            ),
+        ],
+        &dir(),
+    )
+    .unwrap();
+    s
+}
+
+fn refused(s: &mut ChildStream, events: Vec<Recorded<ChildEvent>>) -> Rule {
+    let before = s.clone();
+    let err = s
+        .append(events, &dir())
+        .expect_err("the command should be refused");
+    // Nothing changed.
+    assert_eq!(s.events(), before.events());
+    assert_eq!(s.record(), before.record());
+    err.violation.rule
+}
+
+/// The child protection route up to (and including) an initial conference deciding on a plan.
+fn to_conference(s: &mut ChildStream, conference_day: &str) {
+    s.append(
+        vec![
+            ev(
+                "2025-01-07T10:00:00Z",
+                ChildEvent::StrategyDiscussionHeld {
+                    agencies: vec![Agency::SocialCare, Agency::Police],
+                    decision: StrategyDecision::Section47,
+                },
+            ),
+            ev("2025-01-07T11:00:00Z", ChildEvent::Section47Started {}),
+            ev(
+                "2025-01-14T11:00:00Z",
+                ChildEvent::Section47Completed {
+                    outcome: Section47Outcome::SubstantiatedAtRisk,
+                    conference_needed: true,
+                },
+            ),
+            ev(
+                conference_day,
+                ChildEvent::InitialConferenceHeld {
+                    transfer_in: false,
+                    outcome: InitialConferenceOutcome::CpPlan,
+                    category: Some(CategoryOfAbuse::Neg),
+                },
+            ),
+        ],
+        &dir(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn nothing_before_registration() {
+    let mut s = ChildStream::new(ChildId::parse("C9").unwrap());
+    let rule = refused(
+        &mut s,
+        vec![ev("2025-01-06T09:00:00Z", ChildEvent::AssessmentStarted {})],
+    );
+    assert_eq!(rule, Rule::NotRegistered);
+}
+
+#[test]
+fn a_cp_plan_needs_an_icpc_that_decided_on_one() {
+    let mut s = open_case();
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-08T10:00:00Z", ChildEvent::CpPlanStarted {})]
+        ),
+        Rule::CpPlanNeedsConference
+    );
+    to_conference(&mut s, "2025-01-21T10:00:00Z");
+    // Not on another day than the conference.
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-22T10:00:00Z", ChildEvent::CpPlanStarted {})]
+        ),
+        Rule::CpPlanNeedsConference
+    );
+    s.append(
+        vec![ev("2025-01-21T10:30:00Z", ChildEvent::CpPlanStarted {})],
+        &dir(),
+    )
+    .unwrap();
+    assert!(s.record().open_cp_plan().is_some());
+    // One plan per conference.
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-21T11:00:00Z", ChildEvent::CpPlanStarted {})]
+        ),
+        Rule::CpPlanOpen
+    );
+    // A plan cannot end the day it started.
+    let end = ChildEvent::CpPlanEnded {
+        reason: CpPlanEndReason::ReviewConference,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-21T15:00:00Z", end.clone())]),
+        Rule::CpPlanSameDay
+    );
+    // A child in need plan cannot start while the protection plan is open.
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-02-03T10:00:00Z", ChildEvent::CinPlanStarted {})]
+        ),
+        Rule::PlansOverlap
+    );
+    // The plan can end, and then the child in need plan can start the same day.
+    s.append(
+        vec![
+            ev("2025-04-10T10:00:00Z", end),
+            ev("2025-04-10T10:00:00Z", ChildEvent::CinPlanStarted {}),
+        ],
+        &dir(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn conferences_are_not_held_at_weekends() {
+    let mut s = open_case();
+    let err = {
+        let mut t = s.clone();
+        t.append(
+            vec![
+                ev(
+                    "2025-01-07T10:00:00Z",
+                    ChildEvent::StrategyDiscussionHeld {
+                        agencies: vec![Agency::Police],
+                        decision: StrategyDecision::Section47,
+                    },
+                ),
+                ev("2025-01-07T11:00:00Z", ChildEvent::Section47Started {}),
+                ev(
+                    "2025-01-14T11:00:00Z",
+                    ChildEvent::Section47Completed {
+                        outcome: Section47Outcome::SubstantiatedAtRisk,
+                        conference_needed: true,
+                    },
+                ),
+                // 18 January 2025 is a Saturday.
+                ev(
+                    "2025-01-18T10:00:00Z",
+                    ChildEvent::InitialConferenceHeld {
+                        transfer_in: false,
+                        outcome: InitialConferenceOutcome::CpPlan,
+                        category: Some(CategoryOfAbuse::Neg),
+                    },
+                ),
+            ],
+            &dir(),
+        )
+        .unwrap_err()
+    };
+    assert_eq!(err.index, 3);
+    assert_eq!(err.violation.rule, Rule::ConferenceAtWeekend);
+    // A conference needs an enquiry that called for one.
+    let icpc = ChildEvent::InitialConferenceHeld {
+        transfer_in: false,
+        outcome: InitialConferenceOutcome::ChildInNeed,
+        category: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-20T10:00:00Z", icpc)]),
+        Rule::ConferenceNeedsSection47
+    );
+}
+
+fn episode(
+    reason: ReasonNewEpisode,
+    legal: LegalStatus,
+    placement: PlacementType,
+    postcode: &str,
+) -> ChildEvent {
+    ChildEvent::EpisodeStarted {
+        reason,
+        legal_status: legal,
+        placement,
+        category_of_need: CategoryOfNeed::N1,
+        provider: Some(PlacementProvider::Pr1),
+        urn: None,
+        home_postcode: Some(Postcode::parse("BR1 3UH").unwrap()),
+        placement_postcode: Some(Postcode::parse(postcode).unwrap()),
+        placement_change_reason: None,
+    }
+}
+
+#[test]
+fn looked_after_episodes_never_overlap_and_chain_with_x1() {
+    let mut s = open_case();
+    s.append(
+        vec![ev(
+            "2025-02-03T10:00:00Z",
+            episode(
+                ReasonNewEpisode::S,
+                LegalStatus::V2,
+                PlacementType::U6,
+                "BR2 9AF",
+            ),
+        )],
+        &dir(),
+    )
+    .unwrap();
+    // A second episode while one is open.
+    let again = episode(
+        ReasonNewEpisode::S,
+        LegalStatus::C1,
+        PlacementType::U6,
+        "BR2 9AF",
+    );
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-10T10:00:00Z", again)]),
+        Rule::EpisodeOverlap
+    );
+    // Ending with X1 without the next episode in the same command.
+    let x1 = ChildEvent::EpisodeEnded {
+        reason: ReasonEpisodeCeased::X1,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-10T10:00:00Z", x1.clone())]),
+        Rule::EpisodeUnfinished
+    );
+    // The continuing episode cannot say S.
+    let s_after_x1 = episode(
+        ReasonNewEpisode::S,
+        LegalStatus::C1,
+        PlacementType::U6,
+        "BR2 9AF",
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![
+                ev("2025-02-10T10:00:00Z", x1.clone()),
+                ev("2025-02-10T10:00:00Z", s_after_x1)
+            ]
+        ),
+        Rule::EpisodeContinuity
+    );
+    // The reason must match what changed: here only the legal status did.
+    let wrong = episode(
+        ReasonNewEpisode::P,
+        LegalStatus::C1,
+        PlacementType::U6,
+        "BR2 9AF",
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![
+                ev("2025-02-10T10:00:00Z", x1.clone()),
+                ev("2025-02-10T10:00:00Z", wrong)
+            ]
+        ),
+        Rule::EpisodeReason
+    );
+    let right = episode(
+        ReasonNewEpisode::L,
+        LegalStatus::C1,
+        PlacementType::U6,
+        "BR2 9AF",
+    );
+    s.append(
+        vec![
+            ev("2025-02-10T10:00:00Z", x1),
+            ev("2025-02-10T10:00:00Z", right),
+        ],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(s.record().care_episodes.len(), 2);
+    assert_eq!(
+        s.record().current_care_episode().unwrap().legal_status,
+        LegalStatus::C1
+    );
+    // Nothing ends before it starts.
+    let early_end = ChildEvent::EpisodeEnded {
+        reason: ReasonEpisodeCeased::E4A,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-01T10:00:00Z", early_end)]),
+        Rule::EndsBeforeStart
+    );
+}
+
+#[test]
+fn placement_details_follow_the_placement_type() {
+    let mut s = open_case();
+    // Temporary placements have no provider.
+    let temporary = episode(
+        ReasonNewEpisode::S,
+        LegalStatus::V2,
+        PlacementType::T4,
+        "BR2 9AF",
+    );
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-03T10:00:00Z", temporary)]),
+        Rule::PlacementDetails
+    );
+    // The placement is at the home postcode, but not with parents.
+    let at_home = episode(
+        ReasonNewEpisode::S,
+        LegalStatus::V2,
+        PlacementType::U6,
+        "BR1 3UH",
+    );
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-03T10:00:00Z", at_home)]),
+        Rule::PlacementDetails
+    );
+    // A withdrawn code cannot start an episode after it was withdrawn.
+    let z1 = ChildEvent::EpisodeStarted {
+        reason: ReasonNewEpisode::S,
+        legal_status: LegalStatus::V2,
+        placement: PlacementType::Z1,
+        category_of_need: CategoryOfNeed::N1,
+        provider: None,
+        urn: None,
+        home_postcode: Some(Postcode::parse("BR1 3UH").unwrap()),
+        placement_postcode: Some(Postcode::parse("BR2 9AF").unwrap()),
+        placement_change_reason: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-05-01T10:00:00Z", z1)]),
+        Rule::CodeWithdrawn
+    );
+}
+
+#[test]
+fn closure_needs_everything_ended() {
+    let mut s = open_case();
+    s.append(
+        vec![ev("2025-01-06T10:00:00Z", ChildEvent::AssessmentStarted {})],
+        &dir(),
+    )
+    .unwrap();
+    let close = ChildEvent::CaseClosed {
+        reason: ReasonForClosure::Rc8,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-20T10:00:00Z", close.clone())]),
+        Rule::ClosureWithOpenWork
+    );
+    s.append(
+        vec![
+            ev(
+                "2025-01-20T09:00:00Z",
+                ChildEvent::AssessmentCompleted {
+                    factors: vec![AssessmentFactor::F21],
+                    outcome: AssessmentOutcome::NoFurtherAction,
+                },
+            ),
+            ev("2025-01-20T10:00:00Z", close),
+        ],
+        &dir(),
+    )
+    .unwrap();
+    assert!(s.record().open_episode().is_none());
+    // Nothing happens on a closed case.
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-21T10:00:00Z", ChildEvent::AssessmentStarted {})]
+        ),
+        Rule::CaseNotOpen
+    );
+}
+
+#[test]
+fn a_closure_reason_is_required() {
+    let line = r#"{"type":"case_closed"}"#;
+    let err = serde_json::from_str::<ChildEvent>(line).unwrap_err();
+    assert!(err.to_string().contains("missing field `reason`"), "{err}");
+}
+
+#[test]
+fn assessment_factors_and_authorisation() {
+    let mut s = open_case();
+    s.append(
+        vec![ev("2025-01-06T10:00:00Z", ChildEvent::AssessmentStarted {})],
+        &dir(),
+    )
+    .unwrap();
+    let both = ChildEvent::AssessmentCompleted {
+        factors: vec![AssessmentFactor::F21, AssessmentFactor::F3B],
+        outcome: AssessmentOutcome::NoFurtherAction,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-20T10:00:00Z", both)]),
+        Rule::AssessmentFactors
+    );
+    let done = ChildEvent::AssessmentCompleted {
+        factors: vec![AssessmentFactor::F3B],
+        outcome: AssessmentOutcome::ChildInNeedPlan,
+    };
+    s.append(vec![ev("2025-01-20T10:00:00Z", done)], &dir())
+        .unwrap();
+    // A social worker cannot authorise.
+    let by_worker = ChildEvent::AssessmentAuthorised {
+        manager: StaffId::parse("SW1").unwrap(),
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-20T11:00:00Z", by_worker)]),
+        Rule::NeedsManager
+    );
+    let by_manager = ChildEvent::AssessmentAuthorised {
+        manager: StaffId::parse("TM1").unwrap(),
+    };
+    s.append(vec![ev("2025-01-20T11:00:00Z", by_manager.clone())], &dir())
+        .unwrap();
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-20T12:00:00Z", by_manager)]),
+        Rule::AssessmentAuthorisation
+    );
+}
+
+#[test]
+fn visits_say_whether_the_child_was_seen_alone() {
+    let mut s = open_case();
+    let visit = |alone: Option<bool>, reason: Option<&str>| ChildEvent::VisitMade {
+        kind: VisitKind::Statutory,
+        child_seen: true,
+        seen_alone: alone,
+        not_seen_alone_reason: reason.map(text),
+        bedroom_seen: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-07T10:00:00Z", visit(None, None))]),
+        Rule::SeenAlone
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-07T10:00:00Z", visit(Some(false), None))]
+        ),
+        Rule::SeenAlone
+    );
+    s.append(
+        vec![ev(
+            "2025-01-07T10:00:00Z",
+            visit(Some(false), Some("asleep; seen alone next day")),
+        )],
+        &dir(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn nfa_referrals_allow_nothing_but_closure() {
+    let mut s = ChildStream::new(ChildId::parse("C2").unwrap());
+    s.append(
+        vec![
+            ev(
+                "2025-01-06T09:00:00Z",
+                ChildEvent::ChildRegistered {
+                    details: details(),
+                    address: None,
+                },
+            ),
+            ev(
+                "2025-01-06T09:05:00Z",
+                ChildEvent::ReferralReceived {
+                    source: ReferralSource::Police,
+                    primary_need: None,
+                    no_further_action: true,
+                    summary: None,
+                },
+            ),
+        ],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-06T10:00:00Z", ChildEvent::AssessmentStarted {})]
+        ),
+        Rule::NoFurtherActionReferral
+    );
+    // A second referral while the first is open.
+    let again = ChildEvent::ReferralReceived {
+        source: ReferralSource::Schools,
+        primary_need: Some(PrimaryNeed::N1),
+        no_further_action: false,
+        summary: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-07T10:00:00Z", again)]),
+        Rule::CaseAlreadyOpen
+    );
+}
+
+#[test]
+fn recording_in_the_future_is_refused() {
+    let mut s = open_case();
+    let mut e = ev("2025-01-07T10:00:00Z", ChildEvent::AssessmentStarted {});
+    e.recorded_at = ts("2025-01-07T09:00:00Z");
+    assert_eq!(refused(&mut s, vec![e]), Rule::RecordedBeforeOccurred);
+}
+
+#[test]
+fn a_backdated_event_cannot_invalidate_later_ones() {
+    let mut s = open_case();
+    to_conference(&mut s, "2025-01-21T10:00:00Z");
+    s.append(
+        vec![ev("2025-01-21T10:30:00Z", ChildEvent::CpPlanStarted {})],
+        &dir(),
+    )
+    .unwrap();
+    // Backdating a closure before the strategy discussion would leave everything after it
+    // on a closed case.
+    let close = ChildEvent::CaseClosed {
+        reason: ReasonForClosure::Rc7,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-06T10:00:00Z", close)]),
+        Rule::InvalidatesLater
+    );
+    // A backdated visit that breaks nothing is accepted and folds into place.
+    let visit = ChildEvent::VisitMade {
+        kind: VisitKind::Assessment,
+        child_seen: true,
+        seen_alone: Some(true),
+        not_seen_alone_reason: None,
+        bedroom_seen: Some(true),
+    };
+    s.append(vec![ev("2025-01-08T15:00:00Z", visit)], &dir())
+        .unwrap();
+    let kinds: Vec<_> = s.record().log.iter().map(|l| l.kind).collect();
+    let visit_at = kinds.iter().position(|k| *k == "visit_made").unwrap();
+    let conference_at = kinds
+        .iter()
+        .position(|k| *k == "initial_conference_held")
+        .unwrap();
+    assert!(visit_at < conference_at, "{kinds:?}");
+    // A backdated strike-out of the strategy discussion would orphan the enquiry after it.
+    let strike = ChildEvent::Corrected {
+        corrects: 3,
+        reason: text("entered in error"),
+        replacement: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-01T10:00:00Z", strike)]),
+        Rule::InvalidatesLater
+    );
+}
+
+#[test]
+fn corrections_replace_like_with_like() {
+    let mut s = open_case();
+    let wrong_kind = ChildEvent::Corrected {
+        corrects: 2,
+        reason: text("typo"),
+        replacement: Some(Replacement {
+            occurred_at: ts("2025-01-06T09:05:00Z"),
+            event: Box::new(ChildEvent::AssessmentStarted {}),
+        }),
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-08T10:00:00Z", wrong_kind)]),
+        Rule::Correction
+    );
+    let strike_registration = ChildEvent::Corrected {
+        corrects: 1,
+        reason: text("duplicate"),
+        replacement: None,
+    };
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-08T10:00:00Z", strike_registration)]
+        ),
+        Rule::Correction
+    );
+    let missing = ChildEvent::Corrected {
+        corrects: 9,
+        reason: text("typo"),
+        replacement: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-08T10:00:00Z", missing)]),
+        Rule::Correction
+    );
+    // Correcting the referral's need is accepted and takes effect.
+    let fixed = ChildEvent::Corrected {
+        corrects: 2,
+        reason: text("the need was recorded wrongly"),
+        replacement: Some(Replacement {
+            occurred_at: ts("2025-01-06T09:05:00Z"),
+            event: Box::new(ChildEvent::ReferralReceived {
+                source: ReferralSource::Schools,
+                primary_need: Some(PrimaryNeed::N4),
+                no_further_action: false,
+                summary: None,
+            }),
+        }),
+    };
+    s.append(vec![ev("2025-01-08T10:00:00Z", fixed)], &dir())
+        .unwrap();
+    assert_eq!(
+        s.record().open_episode().unwrap().primary_need,
+        Some(PrimaryNeed::N4)
+    );
+    // Correcting a correction is refused.
+    let nested = ChildEvent::Corrected {
+        corrects: 3,
+        reason: text("again"),
+        replacement: None,
+    };
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-09T10:00:00Z", nested)]),
+        Rule::Correction
+    );
+}
+
+#[test]
+fn staff_references_are_checked() {
+    let mut s = open_case();
+    let allocate = |worker: &str, manager: &str| ChildEvent::WorkerAllocated {
+        worker: StaffId::parse(worker).unwrap(),
+        team: TeamId::parse("T1").unwrap(),
+        decided_by: StaffId::parse(manager).unwrap(),
+        oversight: text("allocate"),
+        reason: WorkerChangeReason::Fconta,
+    };
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-06T10:00:00Z", allocate("SW9", "TM1"))]
+        ),
+        Rule::UnknownStaff
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-06T10:00:00Z", allocate("TM1", "TM1"))]
+        ),
+        Rule::NeedsCaseholder
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-01-06T10:00:00Z", allocate("SW1", "SW1"))]
+        ),
+        Rule::NeedsManager
+    );
+    s.append(
+        vec![ev("2025-01-06T10:00:00Z", allocate("SW1", "TM1"))],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(
+        s.record().current_allocation().unwrap().worker.as_str(),
+        "SW1"
+    );
+}
+
+#[test]
+fn unborn_children() {
+    let mut s = ChildStream::new(ChildId::parse("C3").unwrap());
+    let mut d = details();
+    d.date_of_birth = None;
+    d.expected_date_of_birth = NaiveDate::from_ymd_opt(2025, 6, 1);
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev(
+                "2025-01-06T09:00:00Z",
+                ChildEvent::ChildRegistered {
+                    details: d.clone(),
+                    address: None
+                }
+            )]
+        ),
+        Rule::UnbornSex
+    );
+    d.sex = Sex::U;
+    s.append(
+        vec![ev(
+            "2025-01-06T09:00:00Z",
+            ChildEvent::ChildRegistered {
+                details: d,
+                address: None,
+            },
+        )],
+        &dir(),
+    )
+    .unwrap();
+    let start = episode(
+        ReasonNewEpisode::S,
+        LegalStatus::V2,
+        PlacementType::U6,
+        "BR2 9AF",
+    );
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-07T09:00:00Z", start)]),
+        Rule::BeforeBirth
+    );
+}
+
+fn arb_visit() -> impl Strategy<Value = ChildEvent> {
+    (any::<bool>(), any::<bool>()).prop_map(|(seen, alone)| ChildEvent::VisitMade {
+        kind: VisitKind::Statutory,
+        child_seen: seen,
+        seen_alone: if seen { Some(alone) } else { None },
+        not_seen_alone_reason: if seen && !alone {
+            Some(Text::parse("asleep").unwrap())
+        } else {
+            None
+        },
+        bedroom_seen: None,
+    })
+}
+
+proptest! {
+    /// Appending events one command at a time, in any order of occurrence, gives the same
+    /// record as folding the stored stream from scratch.
+    #[test]
+    fn appending_matches_folding(offsets in prop::collection::vec((0i64..20_000, arb_visit()), 1..25)) {
+        let mut s = open_case();
+        let base = ts("2025-01-07T00:00:00Z");
+        for (minutes, visit) in offsets {
+            let at = base.plus_micros(minutes * 60_000_000).unwrap();
+            let e = Recorded { occurred_at: at, recorded_at: ts("2026-01-01T00:00:00Z"), recorded_by: Actor::System("test".into()), event: visit };
+            s.append(vec![e], &dir()).unwrap();
+        }
+        let folded = fold(s.id(), s.events());
+        prop_assert_eq!(&folded, s.record());
+        // And the log is in the order things happened.
+        prop_assert!(folded.log.windows(2).all(|w| w[0].mark.at <= w[1].mark.at));
+    }
+}
