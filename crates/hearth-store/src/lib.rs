@@ -1,1 +1,351 @@
+//! The event store: an append-only events table with a global sequence and per-stream
+//! versions, projection tables for search and caseloads, and the access log. The same
+//! schema and SQL run on SQLite (the default, embedded) and PostgreSQL, chosen by URL.
+//!
+//! [`Store`] is the raw store: it knows streams, versions and JSON payloads, not the domain.
+//! [`records::Records`] is the typed layer that loads a record, checks a command against
+//! the domain's rules and appends the resulting events with their projections.
 
+mod backend;
+pub mod codec;
+pub mod projection;
+pub mod records;
+pub mod search;
+
+use hearth_domain::{StreamId, Timestamp};
+
+pub use backend::{PgStore, SqliteStore};
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (WAL mode, full synchronous writes).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+        })
+    }
+}
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another writer appended to the stream first; nothing was written.
+    #[error(
+        "{stream} has changed since it was read (expected version {expected}, found {actual}); nothing was written"
+    )]
+    Conflict {
+        /// The stream.
+        stream: StreamId,
+        /// The version the writer expected.
+        expected: u64,
+        /// The version the store holds.
+        actual: u64,
+    },
+    /// The database URL is not one the store understands.
+    #[error("'{0}' is not a database URL: use sqlite://PATH or postgres://...")]
+    InvalidUrl(String),
+    /// A stored event could not be read back.
+    #[error("event {version} of {stream} cannot be read: {message}")]
+    Corrupt {
+        /// The stream.
+        stream: String,
+        /// The event's version.
+        version: i64,
+        /// What was wrong.
+        message: String,
+    },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// An event could not be encoded.
+    #[error("event cannot be encoded: {0}")]
+    Encode(String),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// An event to append, already encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    /// The event's kind.
+    pub event_type: String,
+    /// The version of the payload's shape.
+    pub schema_version: i32,
+    /// The event as JSON.
+    pub payload: String,
+    /// Who recorded it (`staff/ID` or `system/name`).
+    pub author: String,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+}
+
+/// An event read back from the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Position in the whole store.
+    pub seq: i64,
+    /// The stream, as stored (`kind/id`).
+    pub stream: String,
+    /// Position in the stream, from 1.
+    pub version: i64,
+    /// The event's kind.
+    pub event_type: String,
+    /// The version of the payload's shape.
+    pub schema_version: i32,
+    /// The event as JSON.
+    pub payload: String,
+    /// Who recorded it.
+    pub author: String,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// When it was recorded.
+    pub recorded_at: Timestamp,
+}
+
+/// Events to append to one stream, and the version the writer saw it at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamAppend {
+    /// The stream.
+    pub stream: StreamId,
+    /// The stream's version when the writer read it (0 for a new stream).
+    pub expected_version: u64,
+    /// The events, in order.
+    pub events: Vec<NewEvent>,
+}
+
+/// A row of the person search projection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRow {
+    /// The person's stream.
+    pub stream: StreamId,
+    /// Name as shown.
+    pub display_name: String,
+    /// Family name, normalised for matching.
+    pub family_name: String,
+    /// Given names, normalised for matching.
+    pub given_names: String,
+    /// Date of birth (or expected date of birth).
+    pub date_of_birth: Option<chrono::NaiveDate>,
+    /// UPN.
+    pub upn: Option<String>,
+    /// NHS number.
+    pub nhs_number: Option<String>,
+    /// Current postcode.
+    pub postcode: Option<String>,
+    /// Name tokens and their phonetic keys.
+    pub tokens: Vec<(String, String)>,
+}
+
+/// A row of the caseload projection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseloadRow {
+    /// The child's stream id.
+    pub child_id: String,
+    /// Name as shown.
+    pub display_name: String,
+    /// Whether the child has an open child in need episode.
+    pub is_open: bool,
+    /// The child's main status: `looked_after`, `cp_plan`, `cin_plan`, `assessment`,
+    /// `referral`, `care_leaver` or `closed`.
+    pub status: String,
+    /// Allocated worker.
+    pub worker_id: Option<String>,
+    /// Allocated team.
+    pub team_id: Option<String>,
+    /// Current legal status, if looked after.
+    pub legal_status: Option<String>,
+    /// Latest category of abuse, if on a plan.
+    pub cp_category: Option<String>,
+    /// When the open episode started.
+    pub opened_on: Option<chrono::NaiveDate>,
+    /// When anything last happened.
+    pub last_activity_at: Option<Timestamp>,
+}
+
+/// Projection rows to write in the same transaction as an append.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Projections {
+    /// Person search rows (replacing any earlier row for the stream).
+    pub people: Vec<PersonRow>,
+    /// Caseload rows (replacing any earlier row for the child).
+    pub caseload: Vec<CaseloadRow>,
+}
+
+/// One read of a record, for the access log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessEntry {
+    /// When.
+    pub at: Timestamp,
+    /// Who (`staff/ID` or `system/name`).
+    pub actor: String,
+    /// Which record.
+    pub stream: StreamId,
+    /// What they did (`view`, `export`, ...).
+    pub action: String,
+    /// Why, or which page.
+    pub detail: Option<String>,
+}
+
+/// A row of the access log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessRow {
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: String,
+    /// Which record.
+    pub stream: String,
+    /// What they did.
+    pub action: String,
+    /// Why, or which page.
+    pub detail: Option<String>,
+}
+
+/// A stream and its version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamVersion {
+    /// The stream, as stored.
+    pub stream: String,
+    /// How many events it holds.
+    pub version: u64,
+}
+
+/// A store on one backend, scoped to one council (tenant).
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// SQLite.
+    Sqlite(SqliteStore),
+    /// PostgreSQL.
+    Postgres(PgStore),
+}
+
+macro_rules! dispatch {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match $self {
+            Store::Sqlite(s) => s.$method($($arg),*).await,
+            Store::Postgres(s) => s.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `url` for `council`, and brings its schema
+    /// up to date. `sqlite://PATH` or `postgres://...`.
+    pub async fn open(url: &str, council: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Store::Sqlite(SqliteStore::open(url, council).await?))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(PgStore::open(url, council).await?))
+        } else {
+            Err(StoreError::InvalidUrl(url.to_owned()))
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The council this store is scoped to.
+    pub fn council(&self) -> &str {
+        match self {
+            Store::Sqlite(s) => s.council(),
+            Store::Postgres(s) => s.council(),
+        }
+    }
+
+    /// Appends events to one or more streams and writes their projections, all in one
+    /// transaction. If any stream's version is not the one expected, nothing is written.
+    pub async fn append(
+        &self,
+        batch: &[StreamAppend],
+        projections: &Projections,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.append(batch, projections))
+    }
+
+    /// A stream's events, in version order.
+    pub async fn read_stream(&self, stream: &StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self.read_stream(stream))
+    }
+
+    /// A stream's events, read in the same transaction as the access-log row that records
+    /// the read: if the log cannot be written, nothing is returned.
+    pub async fn read_stream_logged(
+        &self,
+        stream: &StreamId,
+        access: &AccessEntry,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self.read_stream_logged(stream, access))
+    }
+
+    /// Several streams' events, grouped by stream and in version order within each.
+    pub async fn read_streams(&self, streams: &[StreamId]) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self.read_streams(streams))
+    }
+
+    /// Events after `after_seq` in global order, at most `limit` of them.
+    pub async fn read_all(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self.read_all(after_seq, limit))
+    }
+
+    /// The versions of those of `streams` that exist.
+    pub async fn stream_versions(
+        &self,
+        streams: &[StreamId],
+    ) -> Result<Vec<StreamVersion>, StoreError> {
+        dispatch!(self.stream_versions(streams))
+    }
+
+    /// Every stream of a kind (`child`, `staff`, ...), in id order.
+    pub async fn list_streams(&self, kind: &str) -> Result<Vec<StreamVersion>, StoreError> {
+        dispatch!(self.list_streams(kind))
+    }
+
+    /// How many events the store holds for this council.
+    pub async fn count_events(&self) -> Result<i64, StoreError> {
+        dispatch!(self.count_events())
+    }
+
+    /// The access log for one record, oldest first.
+    pub async fn access_log(&self, stream: &StreamId) -> Result<Vec<AccessRow>, StoreError> {
+        dispatch!(self.access_log(stream))
+    }
+
+    /// Caseload rows, optionally only one worker's.
+    pub async fn caseload(&self, worker: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
+        dispatch!(self.caseload(worker))
+    }
+
+    /// Candidate people for a search: streams with a name token or phonetic key in the
+    /// lists, or with the identifier or date of birth given.
+    pub async fn search_candidates(
+        &self,
+        query: &search::Query,
+    ) -> Result<Vec<PersonRow>, StoreError> {
+        dispatch!(self.search_candidates(query))
+    }
+
+    /// Closes the connections.
+    pub async fn close(&self) {
+        dispatch!(self.close())
+    }
+}

@@ -1,0 +1,532 @@
+//! The two backends. Their SQL is the same; they differ in how a write transaction starts
+//! (SQLite takes the write lock at once; PostgreSQL takes a per-council advisory lock so that
+//! commit order equals sequence order) and in how instants are stored (RFC 3339 text in
+//! SQLite, `timestamptz` in PostgreSQL). One macro writes both implementations so that the
+//! SQL cannot drift apart.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use hearth_domain::{StreamId, Timestamp};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
+
+use crate::search::Query;
+use crate::{
+    AccessEntry, AccessRow, CaseloadRow, PersonRow, Projections, StoreError, StoredEvent,
+    StreamAppend, StreamVersion,
+};
+
+/// Rows per multi-row INSERT: 9 parameters each keeps well under SQLite's 32,766 limit.
+const INSERT_CHUNK: usize = 1000;
+
+fn version_i64(v: u64) -> i64 {
+    // Versions count events in one stream; no stream holds 2^63 events.
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn version_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn corrupt(stream: &str, version: i64, message: impl Into<String>) -> StoreError {
+    StoreError::Corrupt {
+        stream: stream.to_owned(),
+        version,
+        message: message.into(),
+    }
+}
+
+// Instants: text in SQLite, timestamptz in PostgreSQL.
+fn sqlite_ts(t: Timestamp) -> String {
+    t.to_string()
+}
+fn sqlite_ts_read(s: String) -> Result<Timestamp, String> {
+    Timestamp::parse(&s).map_err(|e| e.to_string())
+}
+fn pg_ts(t: Timestamp) -> DateTime<Utc> {
+    t.utc()
+}
+fn pg_ts_read(t: DateTime<Utc>) -> Result<Timestamp, String> {
+    Ok(Timestamp::from_utc(t))
+}
+
+macro_rules! store_impl {
+    ($name:ident, $db:ty, $ts_ty:ty, $ts:path, $ts_read:path) => {
+        impl $name {
+            /// The council this store is scoped to.
+            pub fn council(&self) -> &str {
+                &self.council
+            }
+
+            /// The same database, scoped to another council (sharing the connections).
+            pub fn for_council(&self, council: &str) -> Self {
+                Self { council: council.to_owned(), writer: self.writer.clone(), reader: self.reader.clone() }
+            }
+
+            pub(crate) async fn close(&self) {
+                self.writer.close().await;
+                self.reader.close().await;
+            }
+
+            fn event_from_row(row: &<$db as sqlx::Database>::Row) -> Result<StoredEvent, StoreError> {
+                let stream: String = row.try_get("stream_id")?;
+                let version: i64 = row.try_get("version")?;
+                let occurred: $ts_ty = row.try_get("occurred_at")?;
+                let recorded: $ts_ty = row.try_get("recorded_at")?;
+                Ok(StoredEvent {
+                    seq: row.try_get("seq")?,
+                    event_type: row.try_get("event_type")?,
+                    schema_version: row.try_get("schema_version")?,
+                    payload: row.try_get("payload")?,
+                    author: row.try_get("author")?,
+                    occurred_at: $ts_read(occurred).map_err(|m| corrupt(&stream, version, m))?,
+                    recorded_at: $ts_read(recorded).map_err(|m| corrupt(&stream, version, m))?,
+                    stream,
+                    version,
+                })
+            }
+
+            pub(crate) async fn append(&self, batch: &[StreamAppend], projections: &Projections) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                for a in batch {
+                    let stream = a.stream.to_string();
+                    let new_version = a.expected_version + a.events.len() as u64;
+                    if a.events.is_empty() {
+                        continue;
+                    }
+                    let changed = if a.expected_version == 0 {
+                        sqlx::query(
+                            "INSERT INTO streams (council, stream_id, kind, version) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (council, stream_id) DO NOTHING",
+                        )
+                        .bind(&self.council)
+                        .bind(&stream)
+                        .bind(a.stream.kind().as_str())
+                        .bind(version_i64(new_version))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                    } else {
+                        sqlx::query("UPDATE streams SET version = $1 WHERE council = $2 AND stream_id = $3 AND version = $4")
+                            .bind(version_i64(new_version))
+                            .bind(&self.council)
+                            .bind(&stream)
+                            .bind(version_i64(a.expected_version))
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected()
+                    };
+                    if changed != 1 {
+                        let actual: Option<i64> =
+                            sqlx::query_scalar("SELECT version FROM streams WHERE council = $1 AND stream_id = $2")
+                                .bind(&self.council)
+                                .bind(&stream)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        return Err(StoreError::Conflict {
+                            stream: a.stream.clone(),
+                            expected: a.expected_version,
+                            actual: actual.map_or(0, version_u64),
+                        });
+                    }
+                }
+                let rows: Vec<(String, i64, &crate::NewEvent)> = batch
+                    .iter()
+                    .flat_map(|a| {
+                        let stream = a.stream.to_string();
+                        a.events
+                            .iter()
+                            .enumerate()
+                            .map(move |(i, e)| (stream.clone(), version_i64(a.expected_version + i as u64 + 1), e))
+                    })
+                    .collect();
+                for chunk in rows.chunks(INSERT_CHUNK) {
+                    let mut q = QueryBuilder::<$db>::new(
+                        "INSERT INTO events (council, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at) ",
+                    );
+                    q.push_values(chunk, |mut b, (stream, version, e)| {
+                        b.push_bind(self.council.clone())
+                            .push_bind(stream.clone())
+                            .push_bind(*version)
+                            .push_bind(e.event_type.clone())
+                            .push_bind(e.schema_version)
+                            .push_bind(e.payload.clone())
+                            .push_bind(e.author.clone())
+                            .push_bind($ts(e.occurred_at))
+                            .push_bind($ts(e.recorded_at));
+                    });
+                    q.build().execute(&mut *tx).await?;
+                }
+                for p in &projections.people {
+                    let stream = p.stream.to_string();
+                    sqlx::query(
+                        "INSERT INTO people (council, stream_id, kind, display_name, family_name, given_names, date_of_birth, upn, nhs_number, postcode) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (council, stream_id) DO UPDATE SET kind = excluded.kind, display_name = excluded.display_name, \
+                         family_name = excluded.family_name, given_names = excluded.given_names, date_of_birth = excluded.date_of_birth, \
+                         upn = excluded.upn, nhs_number = excluded.nhs_number, postcode = excluded.postcode",
+                    )
+                    .bind(&self.council)
+                    .bind(&stream)
+                    .bind(p.stream.kind().as_str())
+                    .bind(&p.display_name)
+                    .bind(&p.family_name)
+                    .bind(&p.given_names)
+                    .bind(p.date_of_birth)
+                    .bind(&p.upn)
+                    .bind(&p.nhs_number)
+                    .bind(&p.postcode)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM person_names WHERE council = $1 AND stream_id = $2")
+                        .bind(&self.council)
+                        .bind(&stream)
+                        .execute(&mut *tx)
+                        .await?;
+                    if !p.tokens.is_empty() {
+                        let mut q = QueryBuilder::<$db>::new("INSERT INTO person_names (council, stream_id, token, phonetic) ");
+                        q.push_values(&p.tokens, |mut b, (token, phonetic)| {
+                            b.push_bind(self.council.clone()).push_bind(stream.clone()).push_bind(token.clone()).push_bind(phonetic.clone());
+                        });
+                        q.build().execute(&mut *tx).await?;
+                    }
+                }
+                for c in &projections.caseload {
+                    sqlx::query(
+                        "INSERT INTO caseload (council, child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                         ON CONFLICT (council, child_id) DO UPDATE SET display_name = excluded.display_name, is_open = excluded.is_open, \
+                         status = excluded.status, worker_id = excluded.worker_id, team_id = excluded.team_id, legal_status = excluded.legal_status, \
+                         cp_category = excluded.cp_category, opened_on = excluded.opened_on, last_activity_at = excluded.last_activity_at",
+                    )
+                    .bind(&self.council)
+                    .bind(&c.child_id)
+                    .bind(&c.display_name)
+                    .bind(c.is_open)
+                    .bind(&c.status)
+                    .bind(&c.worker_id)
+                    .bind(&c.team_id)
+                    .bind(&c.legal_status)
+                    .bind(&c.cp_category)
+                    .bind(c.opened_on)
+                    .bind(c.last_activity_at.map($ts))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn read_stream(&self, stream: &StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
+                     FROM events WHERE council = $1 AND stream_id = $2 ORDER BY version",
+                )
+                .bind(&self.council)
+                .bind(stream.to_string())
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter().map(Self::event_from_row).collect()
+            }
+
+            pub(crate) async fn read_stream_logged(&self, stream: &StreamId, access: &AccessEntry) -> Result<Vec<StoredEvent>, StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&self.council)
+                    .bind($ts(access.at))
+                    .bind(&access.actor)
+                    .bind(access.stream.to_string())
+                    .bind(&access.action)
+                    .bind(&access.detail)
+                    .execute(&mut *tx)
+                    .await?;
+                let rows = sqlx::query(
+                    "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
+                     FROM events WHERE council = $1 AND stream_id = $2 ORDER BY version",
+                )
+                .bind(&self.council)
+                .bind(stream.to_string())
+                .fetch_all(&mut *tx)
+                .await?;
+                let events = rows.iter().map(Self::event_from_row).collect::<Result<Vec<_>, _>>()?;
+                tx.commit().await?;
+                Ok(events)
+            }
+
+            pub(crate) async fn read_streams(&self, streams: &[StreamId]) -> Result<Vec<StoredEvent>, StoreError> {
+                let mut out = Vec::new();
+                for chunk in streams.chunks(500) {
+                    let mut q = QueryBuilder::<$db>::new(
+                        "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
+                         FROM events WHERE council = ",
+                    );
+                    q.push_bind(self.council.clone()).push(" AND stream_id IN (");
+                    let mut sep = q.separated(", ");
+                    for s in chunk {
+                        sep.push_bind(s.to_string());
+                    }
+                    q.push(") ORDER BY stream_id, version");
+                    let rows = q.build().fetch_all(&self.reader).await?;
+                    for row in &rows {
+                        out.push(Self::event_from_row(row)?);
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn read_all(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
+                     FROM events WHERE council = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(&self.council)
+                .bind(after_seq)
+                .bind(limit)
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter().map(Self::event_from_row).collect()
+            }
+
+            pub(crate) async fn stream_versions(&self, streams: &[StreamId]) -> Result<Vec<StreamVersion>, StoreError> {
+                let mut out = Vec::new();
+                for chunk in streams.chunks(500) {
+                    let mut q = QueryBuilder::<$db>::new("SELECT stream_id, version FROM streams WHERE council = ");
+                    q.push_bind(self.council.clone()).push(" AND stream_id IN (");
+                    let mut sep = q.separated(", ");
+                    for s in chunk {
+                        sep.push_bind(s.to_string());
+                    }
+                    q.push(")");
+                    for row in q.build().fetch_all(&self.reader).await? {
+                        out.push(StreamVersion { stream: row.try_get("stream_id")?, version: version_u64(row.try_get("version")?) });
+                    }
+                }
+                Ok(out)
+            }
+
+            pub(crate) async fn list_streams(&self, kind: &str) -> Result<Vec<StreamVersion>, StoreError> {
+                let rows = sqlx::query("SELECT stream_id, version FROM streams WHERE council = $1 AND kind = $2 ORDER BY stream_id")
+                    .bind(&self.council)
+                    .bind(kind)
+                    .fetch_all(&self.reader)
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok(StreamVersion { stream: r.try_get("stream_id")?, version: version_u64(r.try_get("version")?) }))
+                    .collect()
+            }
+
+            pub(crate) async fn count_events(&self) -> Result<i64, StoreError> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE council = $1").bind(&self.council).fetch_one(&self.reader).await?)
+            }
+
+            pub(crate) async fn access_log(&self, stream: &StreamId) -> Result<Vec<AccessRow>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT at, actor, stream_id, action, detail FROM access_log WHERE council = $1 AND stream_id = $2 ORDER BY id",
+                )
+                .bind(&self.council)
+                .bind(stream.to_string())
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter()
+                    .map(|r| {
+                        let stream: String = r.try_get("stream_id")?;
+                        let at: $ts_ty = r.try_get("at")?;
+                        Ok(AccessRow {
+                            at: $ts_read(at).map_err(|m| corrupt(&stream, 0, m))?,
+                            actor: r.try_get("actor")?,
+                            action: r.try_get("action")?,
+                            detail: r.try_get("detail")?,
+                            stream,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(crate) async fn caseload(&self, worker: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
+                let mut q = QueryBuilder::<$db>::new(
+                    "SELECT child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at \
+                     FROM caseload WHERE council = ",
+                );
+                q.push_bind(self.council.clone());
+                if let Some(w) = worker {
+                    q.push(" AND worker_id = ").push_bind(w.to_owned());
+                }
+                q.push(" ORDER BY child_id");
+                let rows = q.build().fetch_all(&self.reader).await?;
+                rows.iter()
+                    .map(|r| {
+                        let child_id: String = r.try_get("child_id")?;
+                        let last: Option<$ts_ty> = r.try_get("last_activity_at")?;
+                        Ok(CaseloadRow {
+                            display_name: r.try_get("display_name")?,
+                            is_open: r.try_get("is_open")?,
+                            status: r.try_get("status")?,
+                            worker_id: r.try_get("worker_id")?,
+                            team_id: r.try_get("team_id")?,
+                            legal_status: r.try_get("legal_status")?,
+                            cp_category: r.try_get("cp_category")?,
+                            opened_on: r.try_get("opened_on")?,
+                            last_activity_at: last.map($ts_read).transpose().map_err(|m| corrupt(&child_id, 0, m))?,
+                            child_id,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(crate) async fn search_candidates(&self, query: &Query) -> Result<Vec<PersonRow>, StoreError> {
+                if query.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut q = QueryBuilder::<$db>::new(
+                    "SELECT stream_id, display_name, family_name, given_names, date_of_birth, upn, nhs_number, postcode FROM people WHERE council = ",
+                );
+                q.push_bind(self.council.clone()).push(" AND (1 = 0");
+                let keys: Vec<String> = query.tokens.iter().chain(&query.phonetics).cloned().collect();
+                if !keys.is_empty() {
+                    q.push(" OR stream_id IN (SELECT stream_id FROM person_names WHERE council = ").push_bind(self.council.clone());
+                    q.push(" AND (token IN (");
+                    let mut sep = q.separated(", ");
+                    for t in &query.tokens {
+                        sep.push_bind(t.clone());
+                    }
+                    q.push(") OR phonetic IN (");
+                    let mut sep = q.separated(", ");
+                    for p in &query.phonetics {
+                        sep.push_bind(p.clone());
+                    }
+                    q.push(")))");
+                }
+                if let Some(d) = query.date_of_birth {
+                    q.push(" OR date_of_birth = ").push_bind(d);
+                }
+                if let Some(id) = &query.identifier {
+                    q.push(" OR upn = ").push_bind(id.clone());
+                    q.push(" OR nhs_number = ").push_bind(id.replace(' ', ""));
+                    for kind in ["child", "person"] {
+                        q.push(" OR stream_id = ").push_bind(format!("{kind}/{id}"));
+                    }
+                }
+                q.push(") ORDER BY stream_id LIMIT ").push_bind(query.limit.max(1));
+                let rows = q.build().fetch_all(&self.reader).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for r in rows {
+                    let stream: String = r.try_get("stream_id")?;
+                    let stream_id = StreamId::parse(&stream).map_err(|e| corrupt(&stream, 0, e.to_string()))?;
+                    out.push(PersonRow {
+                        stream: stream_id,
+                        display_name: r.try_get("display_name")?,
+                        family_name: r.try_get("family_name")?,
+                        given_names: r.try_get("given_names")?,
+                        date_of_birth: r.try_get("date_of_birth")?,
+                        upn: r.try_get("upn")?,
+                        nhs_number: r.try_get("nhs_number")?,
+                        postcode: r.try_get("postcode")?,
+                        tokens: Vec::new(),
+                    });
+                }
+                // Fetch each candidate's tokens for ranking.
+                if !out.is_empty() {
+                    let mut q = QueryBuilder::<$db>::new("SELECT stream_id, token, phonetic FROM person_names WHERE council = ");
+                    q.push_bind(self.council.clone()).push(" AND stream_id IN (");
+                    let mut sep = q.separated(", ");
+                    for p in &out {
+                        sep.push_bind(p.stream.to_string());
+                    }
+                    q.push(")");
+                    let mut by_stream: std::collections::HashMap<String, Vec<(String, String)>> = std::collections::HashMap::new();
+                    for r in q.build().fetch_all(&self.reader).await? {
+                        by_stream.entry(r.try_get("stream_id")?).or_default().push((r.try_get("token")?, r.try_get("phonetic")?));
+                    }
+                    for p in &mut out {
+                        p.tokens = by_stream.remove(&p.stream.to_string()).unwrap_or_default();
+                    }
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+/// The SQLite store: one writer connection (SQLite allows one writer at a time, so queueing
+/// in the pool is cheaper than retrying on a busy database) and a pool of readers.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    council: String,
+    writer: sqlx::Pool<Sqlite>,
+    reader: sqlx::Pool<Sqlite>,
+}
+
+impl SqliteStore {
+    pub(crate) async fn open(url: &str, council: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|_| StoreError::InvalidUrl(url.to_owned()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged write survives power loss: FULL syncs the WAL on every commit.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        Ok(Self {
+            council: council.to_owned(),
+            writer,
+            reader,
+        })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Sqlite>, StoreError> {
+        // IMMEDIATE takes the write lock at the start, so a transaction never fails part-way
+        // when it upgrades from reading to writing.
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+store_impl!(SqliteStore, Sqlite, String, sqlite_ts, sqlite_ts_read);
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    council: String,
+    writer: sqlx::Pool<Postgres>,
+    reader: sqlx::Pool<Postgres>,
+}
+
+impl PgStore {
+    pub(crate) async fn open(url: &str, council: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self {
+            council: council.to_owned(),
+            writer: pool.clone(),
+            reader: pool,
+        })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Postgres>, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        // Appends for one council commit one at a time, so the global sequence is in commit
+        // order and a reader tailing it never skips an event committed late.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('hearth:' || $1))")
+            .bind(&self.council)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+}
+
+store_impl!(PgStore, Postgres, DateTime<Utc>, pg_ts, pg_ts_read);

@@ -1,0 +1,677 @@
+//! The store conformance suite. Every test runs against SQLite (always) and PostgreSQL (when
+//! `HEARTH_TEST_POSTGRES_URL` points at a server where it may create databases; `.ci/run`
+//! sets it). Each test gets a fresh database and drops it afterwards.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use futures_util::FutureExt;
+
+use hearth_domain::interchange::Journey;
+use hearth_domain::{ChildId, StreamId, Timestamp};
+use hearth_store::records::{ImportOutcome, Records};
+use hearth_store::search::{Query, rank};
+use hearth_store::{
+    AccessEntry, Backend, CaseloadRow, NewEvent, PersonRow, Projections, Store, StoreError,
+    StreamAppend,
+};
+
+const FIXTURE: &str = include_str!("../../../fixtures/journeys/every-event-kind.jsonl");
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+async fn with_sqlite<F, Fut>(council: &str, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    let store = Store::open(&url, council).await.unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    test(store.clone()).await;
+    store.close().await;
+}
+
+async fn with_postgres<F, Fut>(council: &str, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    use sqlx::Connection;
+    let admin_url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("set HEARTH_TEST_POSTGRES_URL (for example postgres://postgres@127.0.0.1:5432/postgres) to run the PostgreSQL suite");
+    let name = format!(
+        "hearth_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    let url = format!("{base}/{name}");
+    let store = Store::open(&url, council).await.unwrap();
+    assert_eq!(store.backend(), Backend::Postgres);
+    // Run the test, then drop the database whatever happened.
+    let result = std::panic::AssertUnwindSafe(test(store.clone()))
+        .catch_unwind()
+        .await;
+    store.close().await;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// Declares each test twice: `sqlite::name` and `postgres::name`.
+macro_rules! conformance {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::with_sqlite("C1", |s| super::$name(s)).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "needs PostgreSQL: set HEARTH_TEST_POSTGRES_URL and run with --include-ignored (.ci/run does)"]
+                async fn $name() {
+                    super::with_postgres("C1", |s| super::$name(s)).await;
+                }
+            )+
+        }
+    };
+}
+
+conformance!(
+    appended_events_read_back_exactly,
+    a_stale_version_is_refused_and_nothing_is_written,
+    concurrent_appends_to_one_stream_never_merge,
+    the_global_sequence_follows_commit_order,
+    projections_commit_with_their_events,
+    reads_are_logged_in_the_same_transaction,
+    councils_do_not_see_each_other,
+    the_fixture_imports_and_reimports_idempotently,
+    refused_journeys_write_nothing,
+    search_tolerates_misspellings,
+    a_child_command_checks_rules_and_versions,
+);
+
+fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
+fn event(n: usize) -> NewEvent {
+    NewEvent {
+        event_type: "case_note_recorded".into(),
+        schema_version: 1,
+        payload: format!(
+            r#"{{"type":"case_note_recorded","kind":"OTHER","text":"note {n} – ünïcödé","significant":false}}"#
+        ),
+        author: "staff/SW1".into(),
+        occurred_at: ts("2025-03-30T00:59:59.123456Z")
+            .plus_micros(n as i64)
+            .unwrap(),
+        recorded_at: ts("2025-10-26T01:30:00.000001Z"),
+    }
+}
+
+fn stream(id: &str) -> StreamId {
+    StreamId::parse(id).unwrap()
+}
+
+async fn appended_events_read_back_exactly(store: Store) {
+    let events: Vec<NewEvent> = (0..1500).map(event).collect();
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: events.clone(),
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    let back = store.read_stream(&stream("child/C1")).await.unwrap();
+    assert_eq!(back.len(), 1500);
+    for (i, (b, e)) in back.iter().zip(&events).enumerate() {
+        assert_eq!(b.version, i as i64 + 1);
+        assert_eq!(b.stream, "child/C1");
+        assert_eq!(b.event_type, e.event_type);
+        assert_eq!(b.payload, e.payload);
+        assert_eq!(b.author, e.author);
+        assert_eq!(b.occurred_at, e.occurred_at, "microseconds survive");
+        assert_eq!(b.recorded_at, e.recorded_at);
+    }
+    assert_eq!(store.count_events().await.unwrap(), 1500);
+    let versions = store
+        .stream_versions(&[stream("child/C1"), stream("child/C2")])
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].version, 1500);
+}
+
+async fn a_stale_version_is_refused_and_nothing_is_written(store: Store) {
+    let one = |s: &str, expected: u64| StreamAppend {
+        stream: stream(s),
+        expected_version: expected,
+        events: vec![event(0)],
+    };
+    store
+        .append(&[one("child/C1", 0)], &Projections::default())
+        .await
+        .unwrap();
+    // Creating it again, or appending at a stale version, is refused.
+    for stale in [0, 2] {
+        match store
+            .append(&[one("child/C1", stale)], &Projections::default())
+            .await
+        {
+            Err(StoreError::Conflict {
+                expected, actual, ..
+            }) => {
+                assert_eq!(expected, stale);
+                assert_eq!(actual, 1);
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+    // A batch where one stream conflicts writes nothing at all, projections included.
+    let projections = Projections {
+        caseload: vec![caseload("C2")],
+        ..Projections::default()
+    };
+    let err = store
+        .append(&[one("child/C2", 0), one("child/C1", 0)], &projections)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }));
+    assert!(
+        store
+            .read_stream(&stream("child/C2"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.caseload(None).await.unwrap().is_empty());
+    assert_eq!(store.count_events().await.unwrap(), 1);
+    // The right version succeeds.
+    store
+        .append(&[one("child/C1", 1)], &Projections::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.read_stream(&stream("child/C1")).await.unwrap().len(),
+        2
+    );
+}
+
+async fn concurrent_appends_to_one_stream_never_merge(store: Store) {
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: vec![event(0)],
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    // Eight writers all read version 1 and try to append three events each.
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let events = (0..3).map(|i| event(w * 10 + i)).collect();
+            store
+                .append(
+                    &[StreamAppend {
+                        stream: stream("child/C1"),
+                        expected_version: 1,
+                        events,
+                    }],
+                    &Projections::default(),
+                )
+                .await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => panic!("unexpected error {e}"),
+        }
+    }
+    assert_eq!(won, 1, "exactly one writer wins");
+    let back = store.read_stream(&stream("child/C1")).await.unwrap();
+    assert_eq!(back.len(), 4);
+    let versions: Vec<i64> = back.iter().map(|e| e.version).collect();
+    assert_eq!(versions, vec![1, 2, 3, 4]);
+}
+
+async fn the_global_sequence_follows_commit_order(store: Store) {
+    let mut tasks = Vec::new();
+    for c in 0..10 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let s = format!("child/K{c}");
+            for v in 0..5u64 {
+                store
+                    .append(
+                        &[StreamAppend {
+                            stream: stream(&s),
+                            expected_version: v,
+                            events: vec![event(v as usize)],
+                        }],
+                        &Projections::default(),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.read_all(after, 7).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().unwrap().seq;
+        all.extend(page);
+    }
+    assert_eq!(all.len(), 50);
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+    // Within each stream, global order agrees with version order.
+    for c in 0..10 {
+        let s = format!("child/K{c}");
+        let versions: Vec<i64> = all
+            .iter()
+            .filter(|e| e.stream == s)
+            .map(|e| e.version)
+            .collect();
+        assert_eq!(versions, vec![1, 2, 3, 4, 5]);
+    }
+}
+
+fn caseload(child: &str) -> CaseloadRow {
+    CaseloadRow {
+        child_id: child.into(),
+        display_name: "Sam Lee".into(),
+        is_open: true,
+        status: "cp_plan".into(),
+        worker_id: Some("SW1".into()),
+        team_id: Some("T1".into()),
+        legal_status: None,
+        cp_category: Some("NEG".into()),
+        opened_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 6),
+        last_activity_at: Some(ts("2025-02-01T10:00:00.5Z")),
+    }
+}
+
+async fn projections_commit_with_their_events(store: Store) {
+    let person = PersonRow {
+        stream: stream("child/C1"),
+        display_name: "Sam Lee".into(),
+        family_name: "lee".into(),
+        given_names: "sam".into(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(2015, 6, 1),
+        upn: None,
+        nhs_number: Some("9434765919".into()),
+        postcode: Some("BR1 3UH".into()),
+        tokens: hearth_store::search::name_tokens("Sam Lee"),
+    };
+    let projections = Projections {
+        people: vec![person.clone()],
+        caseload: vec![caseload("C1")],
+    };
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: vec![event(0)],
+            }],
+            &projections,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.caseload(Some("SW1")).await.unwrap(),
+        vec![caseload("C1")]
+    );
+    assert!(store.caseload(Some("SW2")).await.unwrap().is_empty());
+    // Rewriting the projection replaces the row and its tokens.
+    let mut renamed = person;
+    renamed.display_name = "Samuel Lee".into();
+    renamed.tokens = hearth_store::search::name_tokens("Samuel Lee");
+    let mut row = caseload("C1");
+    row.worker_id = Some("SW2".into());
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 1,
+                events: vec![event(1)],
+            }],
+            &Projections {
+                people: vec![renamed],
+                caseload: vec![row],
+            },
+        )
+        .await
+        .unwrap();
+    assert!(store.caseload(Some("SW1")).await.unwrap().is_empty());
+    assert_eq!(store.caseload(Some("SW2")).await.unwrap().len(), 1);
+    let found = store
+        .search_candidates(&Query::parse("samuel"))
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].display_name, "Samuel Lee");
+    assert!(found[0].tokens.iter().any(|(t, _)| t == "samuel"));
+    assert!(!found[0].tokens.iter().any(|(t, _)| t == "sam"));
+    let by_nhs = store
+        .search_candidates(&Query::parse("943 476 5919"))
+        .await
+        .unwrap();
+    assert!(
+        by_nhs.is_empty(),
+        "spaces split the words: the query is three identifiers, the last wins"
+    );
+    let by_nhs = store
+        .search_candidates(&Query::parse("9434765919"))
+        .await
+        .unwrap();
+    assert_eq!(by_nhs.len(), 1);
+}
+
+async fn reads_are_logged_in_the_same_transaction(store: Store) {
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: vec![event(0), event(1)],
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    let access = AccessEntry {
+        at: ts("2025-06-01T09:00:00Z"),
+        actor: "staff/SW1".into(),
+        stream: stream("child/C1"),
+        action: "view".into(),
+        detail: Some("front sheet".into()),
+    };
+    let events = store
+        .read_stream_logged(&stream("child/C1"), &access)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 2);
+    store
+        .read_stream_logged(&stream("child/C1"), &access)
+        .await
+        .unwrap();
+    let log = store.access_log(&stream("child/C1")).await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].actor, "staff/SW1");
+    assert_eq!(log[0].at, access.at);
+    assert_eq!(log[0].detail.as_deref(), Some("front sheet"));
+}
+
+async fn councils_do_not_see_each_other(store: Store) {
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: vec![event(0)],
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    // The same stream id in another council is a different stream.
+    let other = reopen_as(&store, "C2").await;
+    assert!(
+        other
+            .read_stream(&stream("child/C1"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    other
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: vec![event(5), event(6)],
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.read_stream(&stream("child/C1")).await.unwrap().len(),
+        1
+    );
+    assert_eq!(other.count_events().await.unwrap(), 2);
+    other.close().await;
+}
+
+/// Opens the same database as `store` for another council.
+async fn reopen_as(store: &Store, council: &str) -> Store {
+    match store {
+        Store::Sqlite(s) => Store::Sqlite(s.for_council(council)),
+        Store::Postgres(s) => Store::Postgres(s.for_council(council)),
+    }
+}
+
+fn fixture() -> Vec<(usize, Journey)> {
+    FIXTURE
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, Journey::parse_line(l).unwrap()))
+        .collect()
+}
+
+async fn the_fixture_imports_and_reimports_idempotently(store: Store) {
+    let records = Records::open(store.clone()).await.unwrap();
+    let outcomes = records.import_batch(fixture()).await.unwrap();
+    for (line, o) in &outcomes {
+        assert!(
+            matches!(o, ImportOutcome::Imported(_)),
+            "line {line}: {o:?}"
+        );
+    }
+    let total: usize = outcomes
+        .iter()
+        .map(|(_, o)| {
+            if let ImportOutcome::Imported(n) = o {
+                *n
+            } else {
+                0
+            }
+        })
+        .sum();
+    assert_eq!(store.count_events().await.unwrap() as usize, total);
+    // Every journey reads back as it went in.
+    for (_, journey) in fixture() {
+        assert_eq!(
+            records.journey(&journey.stream()).await.unwrap().unwrap(),
+            journey
+        );
+    }
+    // Running the same import again writes nothing and says so.
+    let again = records.import_batch(fixture()).await.unwrap();
+    assert!(
+        again
+            .iter()
+            .all(|(_, o)| *o == ImportOutcome::AlreadyPresent),
+        "{again:?}"
+    );
+    assert_eq!(store.count_events().await.unwrap() as usize, total);
+    // A fresh service on the same store sees the staff written by the first.
+    let records = Records::open(store.clone()).await.unwrap();
+    let c1 = records
+        .child(&ChildId::parse("C1").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c1.record().care_episodes.len(), 4);
+    // The caseload projection was written with the journeys.
+    let caseload = store.caseload(None).await.unwrap();
+    let c1_row = caseload.iter().find(|r| r.child_id == "C1").unwrap();
+    assert_eq!(c1_row.status, "care_leaver");
+    let c2_row = caseload.iter().find(|r| r.child_id == "C2").unwrap();
+    assert_eq!(c2_row.status, "closed");
+}
+
+async fn refused_journeys_write_nothing(store: Store) {
+    let records = Records::open(store.clone()).await.unwrap();
+    // Only the teams and staff: child lines then refer to people who do not exist.
+    let mut lines = fixture();
+    lines.retain(|(_, j)| !matches!(j, Journey::Person(..) | Journey::Professional(..)));
+    let c1_line = lines
+        .iter()
+        .find(|(_, j)| j.stream() == stream("child/C1"))
+        .unwrap()
+        .0;
+    let outcomes = records.import_batch(lines).await.unwrap();
+    let c1 = outcomes
+        .iter()
+        .find(|(l, _)| *l == c1_line)
+        .map(|(_, o)| o.clone());
+    match c1 {
+        Some(ImportOutcome::Refused { rule, reason }) => {
+            assert_eq!(rule, Some(hearth_domain::Rule::UnknownPerson), "{reason}");
+        }
+        other => panic!("the child/C1 line should be refused: {other:?}"),
+    }
+    assert!(
+        store
+            .read_stream(&stream("child/C1"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .caseload(None)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.child_id != "C1")
+    );
+    // The journeys that did not depend on the missing people were written.
+    assert!(
+        !store
+            .read_stream(&stream("child/C2"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn search_tolerates_misspellings(store: Store) {
+    let records = Records::open(store.clone()).await.unwrap();
+    records.import_batch(fixture()).await.unwrap();
+    for (typed, expect) in [
+        ("Jasmin Ashdon", "Jasmine Ashdown"),
+        ("ashdown jas", "Jasmine Ashdown"),
+        ("Elly Marchent", "Ellie Marchant"),
+        ("kerry ashdown", "Kerry Ashdown"),
+        ("Petrakis 20/01/2019", "Noah Petrakis"),
+        ("C5", "Leo Harcourt"),
+    ] {
+        let q = Query::parse(typed);
+        let ranked = rank(store.search_candidates(&q).await.unwrap(), &q);
+        assert_eq!(
+            ranked.first().map(|(_, r)| r.display_name.as_str()),
+            Some(expect),
+            "searching {typed:?}: {ranked:?}"
+        );
+    }
+    let q = Query::parse("Zebedee");
+    assert!(rank(store.search_candidates(&q).await.unwrap(), &q).is_empty());
+}
+
+async fn a_child_command_checks_rules_and_versions(store: Store) {
+    use hearth_domain::child::ChildEvent;
+    use hearth_domain::event::{Actor, Recorded};
+    let records = Records::open(store.clone()).await.unwrap();
+    records.import_batch(fixture()).await.unwrap();
+    let id = ChildId::parse("C1").unwrap();
+    let before = records.child(&id).await.unwrap().unwrap().version();
+    let note = |text: &str| Recorded {
+        occurred_at: ts("2026-08-01T10:00:00Z"),
+        recorded_at: ts("2026-08-01T10:05:00Z"),
+        recorded_by: Actor::parse("staff/PA1").unwrap(),
+        event: ChildEvent::CaseNoteRecorded {
+            kind: hearth_domain::codes::CaseNoteKind::Telephone,
+            text: hearth_domain::values::Text::parse(text).unwrap(),
+            significant: false,
+        },
+    };
+    // A stale version is refused.
+    let err = records
+        .record_child(&id, Some(before - 1), vec![note("late")])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            hearth_store::records::RecordError::Store(StoreError::Conflict { .. })
+        ),
+        "{err}"
+    );
+    // A rule break is refused and writes nothing.
+    let bad = Recorded {
+        event: ChildEvent::CpPlanStarted {},
+        ..note("x")
+    };
+    let err = records
+        .record_child(&id, Some(before), vec![bad])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, hearth_store::records::RecordError::Refused(_)),
+        "{err}"
+    );
+    assert_eq!(records.child(&id).await.unwrap().unwrap().version(), before);
+    // A good command is written.
+    let after = records
+        .record_child(
+            &id,
+            Some(before),
+            vec![note("Called Jasmine about her course.")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.version(), before + 1);
+    assert_eq!(
+        records.child(&id).await.unwrap().unwrap().version(),
+        before + 1
+    );
+}
