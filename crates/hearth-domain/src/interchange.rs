@@ -1,4 +1,6 @@
-//! The journey interchange format: JSON lines, one stream's whole history per line.
+//! The journey interchange format: JSON lines, each line some or all of one stream's history.
+//! A line starts a stream, or continues it from a given version, so a whole store can be
+//! written in the order it was recorded and read back into an identical store.
 //! `docs/interchange.md` documents it for people migrating records into Hearth.
 
 use serde::de::DeserializeOwned;
@@ -29,6 +31,16 @@ pub enum Journey {
     Child(ChildId, Vec<Recorded<ChildEvent>>),
 }
 
+/// A line that could not be read, and the stream it was for when that much was readable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{error}")]
+pub struct LineError {
+    /// The stream named by the line, if it could be read.
+    pub stream: Option<StreamId>,
+    /// What was wrong.
+    pub error: InterchangeError,
+}
+
 /// Why a line could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InterchangeError {
@@ -51,10 +63,29 @@ pub enum InterchangeError {
     Empty,
 }
 
+/// One line: a run of a stream's events, starting at `from_version` (1 starts the stream).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JourneyLine {
+    /// The version in the stream of the first event on the line.
+    pub from_version: u64,
+    /// The events.
+    pub journey: Journey,
+}
+
+fn first_version() -> u64 {
+    1
+}
+
+fn is_first(v: &u64) -> bool {
+    *v == 1
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LineIn<'a> {
     stream: &'a str,
+    #[serde(default = "first_version")]
+    from_version: u64,
     #[serde(borrow)]
     events: &'a RawValue,
 }
@@ -62,6 +93,8 @@ struct LineIn<'a> {
 #[derive(Serialize)]
 struct LineOut<'a, E> {
     stream: String,
+    #[serde(skip_serializing_if = "is_first")]
+    from_version: u64,
     events: &'a [Recorded<E>],
 }
 
@@ -112,14 +145,52 @@ fn explain<E: DeserializeOwned + crate::event::EventKind>(
     InterchangeError::Malformed(fallback.to_string())
 }
 
-impl Journey {
+impl JourneyLine {
+    /// A line holding a whole stream.
+    pub fn whole(journey: Journey) -> Self {
+        Self {
+            from_version: 1,
+            journey,
+        }
+    }
+
     /// Reads one line.
-    pub fn parse_line(line: &str) -> Result<Journey, InterchangeError> {
-        let parsed: LineIn<'_> =
-            serde_json::from_str(line).map_err(|e| InterchangeError::Malformed(e.to_string()))?;
-        let stream =
-            StreamId::parse(parsed.stream).map_err(|e| InterchangeError::Stream(e.to_string()))?;
-        let raw = parsed.events;
+    pub fn parse(line: &str) -> Result<JourneyLine, LineError> {
+        let parsed: LineIn<'_> = serde_json::from_str(line).map_err(|e| LineError {
+            stream: None,
+            error: InterchangeError::Malformed(e.to_string()),
+        })?;
+        let stream = StreamId::parse(parsed.stream).map_err(|e| LineError {
+            stream: None,
+            error: InterchangeError::Stream(e.to_string()),
+        })?;
+        if parsed.from_version == 0 {
+            return Err(LineError {
+                stream: Some(stream),
+                error: InterchangeError::Field {
+                    path: "from_version".to_owned(),
+                    message: "versions start at 1".to_owned(),
+                },
+            });
+        }
+        let journey = Journey::parse_events(&stream, parsed.events).map_err(|error| LineError {
+            stream: Some(stream),
+            error,
+        })?;
+        Ok(JourneyLine {
+            from_version: parsed.from_version,
+            journey,
+        })
+    }
+
+    /// Writes the line (no trailing newline).
+    pub fn to_line(&self) -> Result<String, serde_json::Error> {
+        self.journey.line_from(self.from_version)
+    }
+}
+
+impl Journey {
+    fn parse_events(stream: &StreamId, raw: &RawValue) -> Result<Journey, InterchangeError> {
         // `StreamId::parse` has already checked the id, so these parses cannot fail; they
         // are mapped rather than unwrapped all the same.
         let bad = |e: crate::ids::InvalidId| InterchangeError::Stream(e.to_string());
@@ -175,25 +246,31 @@ impl Journey {
         self.len() == 0
     }
 
-    /// Writes the journey as one line (no trailing newline).
+    /// Writes the whole journey as one line (no trailing newline).
     pub fn to_line(&self) -> Result<String, serde_json::Error> {
-        fn line<E: Serialize>(
+        self.line_from(1)
+    }
+
+    fn line_from(&self, from_version: u64) -> Result<String, serde_json::Error> {
+        fn out<E: Serialize>(
             stream: StreamId,
+            from_version: u64,
             events: &[Recorded<E>],
         ) -> Result<String, serde_json::Error> {
             serde_json::to_string(&LineOut {
                 stream: stream.to_string(),
+                from_version,
                 events,
             })
         }
         let s = self.stream();
         match self {
-            Journey::Team(_, e) => line(s, e),
-            Journey::Staff(_, e) => line(s, e),
-            Journey::Person(_, e) => line(s, e),
-            Journey::Professional(_, e) => line(s, e),
-            Journey::Adopter(_, e) => line(s, e),
-            Journey::Child(_, e) => line(s, e),
+            Journey::Team(_, e) => out(s, from_version, e),
+            Journey::Staff(_, e) => out(s, from_version, e),
+            Journey::Person(_, e) => out(s, from_version, e),
+            Journey::Professional(_, e) => out(s, from_version, e),
+            Journey::Adopter(_, e) => out(s, from_version, e),
+            Journey::Child(_, e) => out(s, from_version, e),
         }
     }
 }
@@ -205,8 +282,9 @@ mod tests {
     #[test]
     fn errors_name_the_field() {
         let line = r#"{"stream":"child/C1","events":[{"occurred_at":"2024-01-01T10:00:00Z","recorded_at":"2024-01-01T10:00:00Z","recorded_by":"system/import","event":{"type":"child_registered","details":{"name":{"given":"A","family":"B"},"sex":"F","date_of_birth":"2020-01-01","ethnicity":"WXYZ"}}}]}"#;
-        let err = Journey::parse_line(line).unwrap_err();
-        match err {
+        let err = JourneyLine::parse(line).unwrap_err();
+        assert_eq!(err.stream.unwrap().to_string(), "child/C1");
+        match err.error {
             InterchangeError::Field { path, message } => {
                 assert_eq!(path, "events[0].event");
                 assert_eq!(
@@ -220,21 +298,21 @@ mod tests {
 
     #[test]
     fn malformed_lines_and_streams_are_refused() {
+        let error = |l: &str| JourneyLine::parse(l).unwrap_err().error;
+        assert!(matches!(error("{not json"), InterchangeError::Malformed(_)));
         assert!(matches!(
-            Journey::parse_line("{not json"),
-            Err(InterchangeError::Malformed(_))
+            error(r#"{"stream":"pet/1","events":[]}"#),
+            InterchangeError::Stream(_)
         ));
         assert!(matches!(
-            Journey::parse_line(r#"{"stream":"pet/1","events":[]}"#),
-            Err(InterchangeError::Stream(_))
+            error(r#"{"stream":"team/T1","events":[]}"#),
+            InterchangeError::Empty
         ));
-        assert!(matches!(
-            Journey::parse_line(r#"{"stream":"team/T1","events":[]}"#),
-            Err(InterchangeError::Empty)
-        ));
+        let zero = r#"{"stream":"team/T1","from_version":0,"events":[]}"#;
+        assert!(matches!(error(zero), InterchangeError::Field { .. }));
         // Unknown fields are refused, so a misspelt field is never silently dropped.
         let line = r#"{"stream":"team/T1","events":[{"occurred_at":"2024-01-01T10:00:00Z","recorded_at":"2024-01-01T10:00:00Z","recorded_by":"system/import","event":{"type":"team_formed","name":"A","service":"LEADERSHIP","colour":"red"}}]}"#;
-        let err = Journey::parse_line(line).unwrap_err().to_string();
+        let err = JourneyLine::parse(line).unwrap_err().to_string();
         assert!(err.contains("unknown field `colour`"), "{err}");
     }
 }

@@ -8,7 +8,7 @@ use hearth_domain::directory::{
     Adopter, AdopterEvent, Aggregate, MemoryDirectory, Person, PersonEvent, Professional,
     ProfessionalEvent, Staff, StaffEvent, Team, TeamEvent, append,
 };
-use hearth_domain::interchange::Journey;
+use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_domain::{ChildStream, EventKind};
 
 const FIXTURE: &str = include_str!("../../../fixtures/journeys/every-event-kind.jsonl");
@@ -18,10 +18,14 @@ fn every_journey_is_accepted_and_every_kind_appears() {
     let mut dir = MemoryDirectory::default();
     let mut seen = BTreeSet::new();
     for (n, line) in FIXTURE.lines().enumerate() {
-        let journey = Journey::parse_line(line).unwrap_or_else(|e| panic!("line {}: {e}", n + 1));
+        let journey = JourneyLine::parse(line)
+            .unwrap_or_else(|e| panic!("line {}: {e}", n + 1))
+            .journey;
         // The line survives a round trip unchanged.
         assert_eq!(
-            Journey::parse_line(&journey.to_line().unwrap()).unwrap(),
+            JourneyLine::parse(&journey.to_line().unwrap())
+                .unwrap()
+                .journey,
             journey,
             "line {}",
             n + 1
@@ -89,7 +93,7 @@ fn the_corrections_in_the_fixture_take_effect() {
         .lines()
         .find(|l| l.starts_with(r#"{"stream":"child/C1""#))
         .unwrap();
-    let Journey::Child(id, events) = Journey::parse_line(line).unwrap() else {
+    let Journey::Child(id, events) = JourneyLine::parse(line).unwrap().journey else {
         panic!("not a child")
     };
     let record = hearth_domain::child::fold(&id, &events);

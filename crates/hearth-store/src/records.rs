@@ -16,14 +16,14 @@ use hearth_domain::event::{EventKind, Recorded};
 use hearth_domain::ids::{
     AdopterId, ChildId, PersonId, ProfessionalId, StaffId, StreamId, StreamKind, TeamId,
 };
-use hearth_domain::interchange::Journey;
+use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_domain::{Actor, Refusal, Rule};
 use serde::Serialize;
 use tokio::sync::RwLock;
 
 use crate::codec::{decode_all, encode};
 use crate::projection::{caseload_row, child_person_row, person_row};
-use crate::{AccessEntry, Projections, Store, StoreError, StreamAppend};
+use crate::{AccessEntry, Projections, Store, StoreError, StoredEvent, StreamAppend};
 
 /// Errors from the record service.
 #[derive(Debug, thiserror::Error)]
@@ -122,16 +122,6 @@ fn encode_all<E: Serialize + EventKind>(
     events: &[Recorded<E>],
 ) -> Result<Vec<crate::NewEvent>, StoreError> {
     events.iter().map(encode).collect()
-}
-
-/// A journey that passed the rules, ready to write.
-struct Accepted {
-    line: usize,
-    append: StreamAppend,
-    projections: Projections,
-    staff: Option<(StaffId, StaffMember)>,
-    team: Option<(TeamId, Team)>,
-    events: usize,
 }
 
 /// The record service.
@@ -344,151 +334,155 @@ impl Records {
         Ok(stream)
     }
 
-    /// Checks and writes a batch of whole journeys (new streams), in order: later journeys
-    /// may refer to records created by earlier ones. Each journey is accepted or refused
-    /// whole. The accepted ones are written in one transaction; if that fails, none is.
-    /// A journey whose stream already holds exactly its events is reported as already
-    /// present, so an interrupted import can be run again.
+    /// Checks and writes a batch of interchange lines, in order: a line may refer to records
+    /// written by earlier lines, and may continue a stream an earlier line (or the store)
+    /// holds. Each line is accepted or refused whole. The accepted lines are written in one
+    /// transaction; if that fails, none is. A line whose events the store already holds at
+    /// the same versions is reported as already present, so an interrupted import can be
+    /// run again.
     pub async fn import_batch(
         &self,
-        journeys: Vec<(usize, Journey)>,
+        lines: Vec<(usize, JourneyLine)>,
     ) -> Result<Vec<(usize, ImportOutcome)>, RecordError> {
-        let streams: Vec<StreamId> = journeys.iter().map(|(_, j)| j.stream()).collect();
-        let existing: HashSet<String> = self
+        let mut streams: Vec<StreamId> = lines.iter().map(|(_, l)| l.journey.stream()).collect();
+        streams.sort();
+        streams.dedup();
+        let existing: Vec<StreamId> = self
             .store
             .stream_versions(&streams)
             .await?
             .into_iter()
-            .map(|v| v.stream)
+            .filter_map(|v| StreamId::parse(&v.stream).ok())
             .collect();
-        let refs: Vec<Reference> = journeys
+        let mut stored: HashMap<StreamId, Vec<StoredEvent>> = HashMap::new();
+        for e in self.store.read_streams(&existing).await? {
+            if let Ok(id) = StreamId::parse(&e.stream) {
+                stored.entry(id).or_default().push(e);
+            }
+        }
+        let refs: Vec<Reference> = lines
             .iter()
-            .flat_map(|(_, j)| references_of(j))
+            .flat_map(|(_, l)| references_of(&l.journey))
             .collect();
         let mut dir = self.directory_for(refs).await?;
 
-        let mut outcomes: Vec<(usize, ImportOutcome)> = Vec::with_capacity(journeys.len());
-        let mut accepted: Vec<Accepted> = Vec::new();
-        let mut in_batch: HashSet<String> = HashSet::new();
-        for (line, journey) in journeys {
+        let mut outcomes: Vec<(usize, ImportOutcome)> = Vec::with_capacity(lines.len());
+        let mut states: HashMap<StreamId, StreamState> = HashMap::new();
+        let mut appends: Vec<StreamAppend> = Vec::new();
+        let mut touched: Vec<StreamId> = Vec::new();
+        let mut written: Vec<(usize, usize)> = Vec::new();
+        for (
+            line,
+            JourneyLine {
+                from_version,
+                journey,
+            },
+        ) in lines
+        {
             let stream = journey.stream();
-            let key = stream.to_string();
-            if existing.contains(&key) {
-                let outcome = if self.holds_exactly(&journey).await? {
+            let state = match states.entry(stream.clone()) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(StreamState::load(
+                    &stream,
+                    stored.get(&stream).map_or(&[][..], Vec::as_slice),
+                )?),
+            };
+            let version = state.version();
+            let len = journey.len() as u64;
+            let refuse = |reason: String| ImportOutcome::Refused { rule: None, reason };
+            if from_version <= version {
+                let in_store = stored.get(&stream).map_or(&[][..], Vec::as_slice);
+                let outcome = if same_events(in_store, from_version, &journey)? {
                     ImportOutcome::AlreadyPresent
                 } else {
-                    ImportOutcome::Refused {
-                        rule: None,
-                        reason: format!(
-                            "{stream} already exists with different events; nothing was written for this line"
-                        ),
-                    }
+                    refuse(format!(
+                        "{stream} already has {version} events and they differ from this line's, which start at version {from_version}"
+                    ))
                 };
                 outcomes.push((line, outcome));
                 continue;
             }
-            if !in_batch.insert(key.clone()) {
+            if from_version > version + 1 {
                 outcomes.push((
                     line,
-                    ImportOutcome::Refused {
-                        rule: None,
-                        reason: format!(
-                            "{stream} appears twice in the file; a journey is one line"
-                        ),
-                    },
+                    refuse(format!(
+                        "this line continues {stream} from version {from_version}, but it has {version} events: the lines before it are missing or were refused"
+                    )),
                 ));
                 continue;
             }
-            match check_journey(line, &journey, &dir) {
-                Ok(a) => {
-                    if let Some((id, member)) = &a.staff {
-                        dir.staff.insert(id.clone(), member.clone());
-                    }
-                    if let Some((id, team)) = &a.team {
-                        dir.teams.insert(id.clone(), team.clone());
-                    }
-                    dir.existing.insert(key);
-                    accepted.push(a);
-                }
+            let events = match encode_journey(&journey) {
+                Ok(e) => e,
                 Err(e) => {
-                    in_batch.remove(&key);
-                    let (rule, reason) = match e {
-                        JourneyError::Refused(r) => (Some(r.violation.rule), r.to_string()),
-                        JourneyError::Encode(e) => (None, e.to_string()),
-                    };
-                    outcomes.push((line, ImportOutcome::Refused { rule, reason }));
+                    outcomes.push((line, refuse(e.to_string())));
+                    continue;
+                }
+            };
+            let kind_of = |index: usize| journey_event_kind(&journey, index).unwrap_or("event");
+            match state.append(&journey, &dir) {
+                Ok(()) => {
+                    state.update_directory(&stream, &mut dir);
+                    dir.existing.insert(stream.to_string());
+                    appends.push(StreamAppend {
+                        stream: stream.clone(),
+                        expected_version: version,
+                        events,
+                    });
+                    touched.push(stream);
+                    written.push((line, len as usize));
+                }
+                Err(r) => {
+                    let reason = format!(
+                        "events[{}] ({}): {}",
+                        r.index,
+                        kind_of(r.index),
+                        r.violation
+                    );
+                    outcomes.push((
+                        line,
+                        ImportOutcome::Refused {
+                            rule: Some(r.violation.rule),
+                            reason,
+                        },
+                    ));
                 }
             }
         }
 
-        let appends: Vec<StreamAppend> = accepted.iter().map(|a| a.append.clone()).collect();
+        touched.sort();
+        touched.dedup();
         let mut projections = Projections::default();
-        for a in &accepted {
-            projections
-                .people
-                .extend(a.projections.people.iter().cloned());
-            projections
-                .caseload
-                .extend(a.projections.caseload.iter().cloned());
-        }
-        match self.store.append(&appends, &projections).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict { .. }) => {
-                // Someone else wrote one of these streams meanwhile: write the rest one by one.
-                let mut written = Vec::new();
-                for a in accepted {
-                    match self
-                        .store
-                        .append(std::slice::from_ref(&a.append), &a.projections)
-                        .await
-                    {
-                        Ok(()) => written.push(a),
-                        Err(StoreError::Conflict { stream, .. }) => outcomes.push((
-                            a.line,
-                            ImportOutcome::Refused {
-                                rule: None,
-                                reason: format!(
-                                    "{stream} was written by someone else during the import"
-                                ),
-                            },
-                        )),
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                accepted = written;
+        for stream in &touched {
+            if let Some(state) = states.get(stream) {
+                state.projections(stream, &mut projections);
             }
-            Err(e) => return Err(e.into()),
         }
+        self.store.append(&appends, &projections).await?;
         {
             let mut cache = self.cache.write().await;
-            for a in &accepted {
-                if let Some((id, member)) = &a.staff {
-                    cache.staff.insert(id.clone(), member.clone());
-                }
-                if let Some((id, team)) = &a.team {
-                    cache.teams.insert(id.clone(), team.clone());
+            for stream in &touched {
+                match states.get(stream) {
+                    Some(StreamState::Staff(Staff(Some(member)), _)) => {
+                        if let Ok(id) = StaffId::parse(stream.id()) {
+                            cache.staff.insert(id, member.clone());
+                        }
+                    }
+                    Some(StreamState::Team(team, _)) => {
+                        if let Ok(id) = TeamId::parse(stream.id()) {
+                            cache.teams.insert(id, team.clone());
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
         outcomes.extend(
-            accepted
-                .iter()
-                .map(|a| (a.line, ImportOutcome::Imported(a.events))),
+            written
+                .into_iter()
+                .map(|(line, n)| (line, ImportOutcome::Imported(n))),
         );
         outcomes.sort_by_key(|(line, _)| *line);
         Ok(outcomes)
-    }
-
-    async fn holds_exactly(&self, journey: &Journey) -> Result<bool, StoreError> {
-        let stored = self.store.read_stream(&journey.stream()).await?;
-        Ok(match journey {
-            Journey::Team(_, e) => decode_all(&stored)? == *e,
-            Journey::Staff(_, e) => decode_all(&stored)? == *e,
-            Journey::Person(_, e) => decode_all(&stored)? == *e,
-            Journey::Professional(_, e) => decode_all(&stored)? == *e,
-            Journey::Adopter(_, e) => decode_all(&stored)? == *e,
-            Journey::Child(_, e) => decode_all(&stored)? == *e,
-        })
     }
 
     /// Reads a whole stream back as a journey (for export and for printing).
@@ -539,78 +533,160 @@ pub fn journey_from(
     })
 }
 
-enum JourneyError {
-    Refused(Refusal),
-    Encode(StoreError),
+fn journey_event_kind(journey: &Journey, index: usize) -> Option<&'static str> {
+    fn kind<E: EventKind>(events: &[Recorded<E>], index: usize) -> Option<&'static str> {
+        events.get(index).map(|e| e.event.kind())
+    }
+    match journey {
+        Journey::Team(_, e) => kind(e, index),
+        Journey::Staff(_, e) => kind(e, index),
+        Journey::Person(_, e) => kind(e, index),
+        Journey::Professional(_, e) => kind(e, index),
+        Journey::Adopter(_, e) => kind(e, index),
+        Journey::Child(_, e) => kind(e, index),
+    }
 }
 
-fn check_journey(
-    line: usize,
-    journey: &Journey,
-    dir: &BatchDirectory,
-) -> Result<Accepted, JourneyError> {
-    fn directory<A: Aggregate>(
-        events: &[Recorded<A::Event>],
-        dir: &BatchDirectory,
-    ) -> Result<A, JourneyError> {
-        let mut state = A::default();
-        append_directory(&mut state, events, dir).map_err(JourneyError::Refused)?;
-        Ok(state)
-    }
-    let stream = journey.stream();
-    let mut accepted = Accepted {
-        line,
-        append: StreamAppend {
-            stream: stream.clone(),
-            expected_version: 0,
-            events: Vec::new(),
-        },
-        projections: Projections::default(),
-        staff: None,
-        team: None,
-        events: journey.len(),
-    };
-    let encoded = match journey {
-        Journey::Team(id, e) => {
-            accepted.team = Some((id.clone(), directory::<Team>(e, dir)?));
-            encode_all(e)
-        }
-        Journey::Staff(id, e) => {
-            let state = directory::<Staff>(e, dir)?;
-            accepted.staff = state.0.map(|m| (id.clone(), m));
-            encode_all(e)
-        }
-        Journey::Person(id, e) => {
-            let state = directory::<Person>(e, dir)?;
-            if let Some(d) = &state.0 {
-                accepted.projections.people.push(person_row(id, d));
+/// A stream's state as an import batch builds it up.
+#[derive(Debug)]
+enum StreamState {
+    Child(ChildStream),
+    Team(Team, u64),
+    Staff(Staff, u64),
+    Person(Person, u64),
+    Professional(Professional, u64),
+    Adopter(Adopter, u64),
+}
+
+impl StreamState {
+    /// The state of a stream from its stored events (none for a new stream).
+    fn load(stream: &StreamId, stored: &[StoredEvent]) -> Result<StreamState, RecordError> {
+        let v = stored.len() as u64;
+        let bad = |e: hearth_domain::ids::InvalidId| StoreError::Corrupt {
+            stream: stream.to_string(),
+            version: 0,
+            message: e.to_string(),
+        };
+        Ok(match stream.kind() {
+            StreamKind::Child => StreamState::Child(ChildStream::from_events(
+                ChildId::parse(stream.id()).map_err(bad)?,
+                decode_all(stored)?,
+            )),
+            StreamKind::Team => StreamState::Team(fold_directory(&decode_all(stored)?), v),
+            StreamKind::Staff => StreamState::Staff(fold_directory(&decode_all(stored)?), v),
+            StreamKind::Person => StreamState::Person(fold_directory(&decode_all(stored)?), v),
+            StreamKind::Professional => {
+                StreamState::Professional(fold_directory(&decode_all(stored)?), v)
             }
-            encode_all(e)
+            StreamKind::Adopter => StreamState::Adopter(fold_directory(&decode_all(stored)?), v),
+        })
+    }
+
+    fn version(&self) -> u64 {
+        match self {
+            StreamState::Child(s) => s.version(),
+            StreamState::Team(_, v)
+            | StreamState::Staff(_, v)
+            | StreamState::Person(_, v)
+            | StreamState::Professional(_, v)
+            | StreamState::Adopter(_, v) => *v,
         }
-        Journey::Professional(_, e) => {
-            directory::<Professional>(e, dir)?;
-            encode_all(e)
+    }
+
+    /// Checks a line's events and folds them in; on refusal nothing changes.
+    fn append(&mut self, journey: &Journey, dir: &BatchDirectory) -> Result<(), Refusal> {
+        fn directory<A: Aggregate>(
+            state: &mut A,
+            version: &mut u64,
+            events: &[Recorded<A::Event>],
+            dir: &BatchDirectory,
+        ) -> Result<(), Refusal> {
+            append_directory(state, events, dir)?;
+            *version += events.len() as u64;
+            Ok(())
         }
-        Journey::Adopter(_, e) => {
-            directory::<Adopter>(e, dir)?;
-            encode_all(e)
+        match (self, journey) {
+            (StreamState::Child(s), Journey::Child(_, e)) => s.append(e.clone(), dir),
+            (StreamState::Team(s, v), Journey::Team(_, e)) => directory(s, v, e, dir),
+            (StreamState::Staff(s, v), Journey::Staff(_, e)) => directory(s, v, e, dir),
+            (StreamState::Person(s, v), Journey::Person(_, e)) => directory(s, v, e, dir),
+            (StreamState::Professional(s, v), Journey::Professional(_, e)) => {
+                directory(s, v, e, dir)
+            }
+            (StreamState::Adopter(s, v), Journey::Adopter(_, e)) => directory(s, v, e, dir),
+            // A stream id fixes its kind, so the state and the line always agree.
+            _ => Err(Refusal {
+                index: 0,
+                violation: hearth_domain::RuleViolation::new(
+                    Rule::DirectoryRecord,
+                    "the line does not match its stream's kind",
+                ),
+            }),
         }
-        Journey::Child(id, e) => {
-            let mut s = ChildStream::new(id.clone());
-            s.append(e.clone(), dir).map_err(JourneyError::Refused)?;
-            accepted
-                .projections
-                .people
-                .extend(child_person_row(s.record()));
-            accepted
-                .projections
-                .caseload
-                .extend(caseload_row(s.record()));
-            encode_all(e)
+    }
+
+    /// Makes a staff member or team written in this batch visible to later lines.
+    fn update_directory(&self, stream: &StreamId, dir: &mut BatchDirectory) {
+        match self {
+            StreamState::Staff(Staff(Some(member)), _) => {
+                if let Ok(id) = StaffId::parse(stream.id()) {
+                    dir.staff.insert(id, member.clone());
+                }
+            }
+            StreamState::Team(team, _) => {
+                if let Ok(id) = TeamId::parse(stream.id()) {
+                    dir.teams.insert(id, team.clone());
+                }
+            }
+            _ => {}
         }
+    }
+
+    fn projections(&self, stream: &StreamId, out: &mut Projections) {
+        match self {
+            StreamState::Child(s) => {
+                out.people.extend(child_person_row(s.record()));
+                out.caseload.extend(caseload_row(s.record()));
+            }
+            StreamState::Person(Person(Some(d)), _) => {
+                if let Ok(id) = PersonId::parse(stream.id()) {
+                    out.people.push(person_row(&id, d));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn encode_journey(journey: &Journey) -> Result<Vec<crate::NewEvent>, StoreError> {
+    match journey {
+        Journey::Team(_, e) => encode_all(e),
+        Journey::Staff(_, e) => encode_all(e),
+        Journey::Person(_, e) => encode_all(e),
+        Journey::Professional(_, e) => encode_all(e),
+        Journey::Adopter(_, e) => encode_all(e),
+        Journey::Child(_, e) => encode_all(e),
+    }
+}
+
+/// Whether the store holds exactly a line's events at the line's versions.
+fn same_events(
+    stored: &[StoredEvent],
+    from_version: u64,
+    journey: &Journey,
+) -> Result<bool, StoreError> {
+    let start = usize::try_from(from_version.saturating_sub(1)).unwrap_or(usize::MAX);
+    let Some(slice) = stored.get(start..start.saturating_add(journey.len())) else {
+        return Ok(false);
     };
-    accepted.append.events = encoded.map_err(JourneyError::Encode)?;
-    Ok(accepted)
+    Ok(match journey {
+        Journey::Team(_, e) => decode_all(slice)? == *e,
+        Journey::Staff(_, e) => decode_all(slice)? == *e,
+        Journey::Person(_, e) => decode_all(slice)? == *e,
+        Journey::Professional(_, e) => decode_all(slice)? == *e,
+        Journey::Adopter(_, e) => decode_all(slice)? == *e,
+        Journey::Child(_, e) => decode_all(slice)? == *e,
+    })
 }
 
 /// The actor for a command-line process.

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::FutureExt;
 
-use hearth_domain::interchange::Journey;
+use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_domain::{ChildId, StreamId, Timestamp};
 use hearth_store::records::{ImportOutcome, Records};
 use hearth_store::search::{Query, rank};
@@ -107,6 +107,7 @@ conformance!(
     refused_journeys_write_nothing,
     search_tolerates_misspellings,
     a_child_command_checks_rules_and_versions,
+    continuation_lines_append_in_order,
 );
 
 fn ts(s: &str) -> Timestamp {
@@ -488,11 +489,11 @@ async fn reopen_as(store: &Store, council: &str) -> Store {
     }
 }
 
-fn fixture() -> Vec<(usize, Journey)> {
+fn fixture() -> Vec<(usize, JourneyLine)> {
     FIXTURE
         .lines()
         .enumerate()
-        .map(|(i, l)| (i + 1, Journey::parse_line(l).unwrap()))
+        .map(|(i, l)| (i + 1, JourneyLine::parse(l).unwrap()))
         .collect()
 }
 
@@ -517,7 +518,7 @@ async fn the_fixture_imports_and_reimports_idempotently(store: Store) {
         .sum();
     assert_eq!(store.count_events().await.unwrap() as usize, total);
     // Every journey reads back as it went in.
-    for (_, journey) in fixture() {
+    for (_, JourneyLine { journey, .. }) in fixture() {
         assert_eq!(
             records.journey(&journey.stream()).await.unwrap().unwrap(),
             journey
@@ -552,10 +553,10 @@ async fn refused_journeys_write_nothing(store: Store) {
     let records = Records::open(store.clone()).await.unwrap();
     // Only the teams and staff: child lines then refer to people who do not exist.
     let mut lines = fixture();
-    lines.retain(|(_, j)| !matches!(j, Journey::Person(..) | Journey::Professional(..)));
+    lines.retain(|(_, l)| !matches!(l.journey, Journey::Person(..) | Journey::Professional(..)));
     let c1_line = lines
         .iter()
-        .find(|(_, j)| j.stream() == stream("child/C1"))
+        .find(|(_, l)| l.journey.stream() == stream("child/C1"))
         .unwrap()
         .0;
     let outcomes = records.import_batch(lines).await.unwrap();
@@ -674,4 +675,71 @@ async fn a_child_command_checks_rules_and_versions(store: Store) {
         records.child(&id).await.unwrap().unwrap().version(),
         before + 1
     );
+}
+
+async fn continuation_lines_append_in_order(store: Store) {
+    let records = Records::open(store.clone()).await.unwrap();
+    records.import_batch(fixture()).await.unwrap();
+    let v = store.read_stream(&stream("child/C1")).await.unwrap().len();
+    let note = |at: &str, text: &str| {
+        format!(
+            r#"{{"occurred_at":"{at}","recorded_at":"{at}","recorded_by":"staff/PA1","event":{{"type":"case_note_recorded","kind":"TELEPHONE","text":"{text}","significant":false}}}}"#
+        )
+    };
+    let line = |from: usize, events: &[String]| {
+        JourneyLine::parse(&format!(
+            r#"{{"stream":"child/C1","from_version":{from},"events":[{}]}}"#,
+            events.join(",")
+        ))
+        .unwrap()
+    };
+    let first = line(v + 1, &[note("2026-08-01T10:00:00Z", "first call")]);
+    let second = line(
+        v + 2,
+        &[
+            note("2026-08-02T10:00:00Z", "second call"),
+            note("2026-08-03T10:00:00Z", "third call"),
+        ],
+    );
+    let gap = line(v + 9, &[note("2026-08-04T10:00:00Z", "after a gap")]);
+    let clash = line(
+        v + 1,
+        &[note("2026-08-01T10:00:00Z", "a different first call")],
+    );
+    let out = records
+        .import_batch(vec![(1, first.clone()), (2, second.clone()), (3, gap)])
+        .await
+        .unwrap();
+    assert_eq!(out[0].1, ImportOutcome::Imported(1));
+    assert_eq!(out[1].1, ImportOutcome::Imported(2));
+    assert!(
+        matches!(&out[2].1, ImportOutcome::Refused { reason, .. } if reason.contains("lines before it are missing")),
+        "{out:?}"
+    );
+    assert_eq!(
+        store.read_stream(&stream("child/C1")).await.unwrap().len(),
+        v + 3
+    );
+    // Running the same lines again changes nothing; a different line at a taken version is refused.
+    let out = records
+        .import_batch(vec![(1, first), (2, second), (4, clash)])
+        .await
+        .unwrap();
+    assert_eq!(out[0].1, ImportOutcome::AlreadyPresent);
+    assert_eq!(out[1].1, ImportOutcome::AlreadyPresent);
+    assert!(
+        matches!(&out[2].1, ImportOutcome::Refused { reason, .. } if reason.contains("differ")),
+        "{out:?}"
+    );
+    assert_eq!(
+        store.read_stream(&stream("child/C1")).await.unwrap().len(),
+        v + 3
+    );
+    // The record folded from the store includes the appended notes.
+    let c1 = records
+        .child(&ChildId::parse("C1").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c1.record().recording.case_notes.len(), 4);
 }

@@ -1,1 +1,59 @@
-fn main() {}
+//! `hearth`: the command line. It reads the clock and the environment, opens the store and
+//! hands over to the library crates.
+
+mod clock;
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+/// Hearth: the case record and practice-assurance system for children's social care.
+#[derive(Debug, Parser)]
+#[command(name = "hearth", version, about)]
+struct Cli {
+    /// The store: sqlite://PATH (created if missing) or postgres://USER@HOST:PORT/DATABASE.
+    #[arg(
+        long,
+        global = true,
+        env = "HEARTH_DATABASE_URL",
+        default_value = "sqlite://hearth.db"
+    )]
+    db: String,
+    /// The council (tenant) within the store.
+    #[arg(long, global = true, env = "HEARTH_COUNCIL", default_value = "default")]
+    council: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load records from files.
+    #[command(subcommand)]
+    Import(commands::import::Import),
+    /// Write records to files.
+    #[command(subcommand)]
+    Export(commands::export::Export),
+    /// Print a child's events (the read is written to the access log).
+    Events(commands::events::Events),
+    /// Measure the store.
+    #[command(subcommand)]
+    Bench(commands::bench::Bench),
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Import(c) => c.run(&cli.db, &cli.council).await,
+        Command::Export(c) => c.run(&cli.db, &cli.council).await,
+        Command::Events(c) => c.run(&cli.db, &cli.council).await,
+        Command::Bench(c) => c.run().await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hearth: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

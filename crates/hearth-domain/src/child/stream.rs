@@ -266,7 +266,7 @@ impl ChildStream {
             };
             if i >= base {
                 let index = i - base;
-                let violation = ends_before_start(&self.record, &new[index]).unwrap_or(violation);
+                let violation = ends_before_start(&record, &new[index]).unwrap_or(violation);
                 return Err(Refusal { index, violation });
             }
             if !already.contains(&version) {
@@ -295,7 +295,8 @@ impl ChildStream {
 }
 
 /// When an event that ends something is refused because nothing was open at its time, says
-/// so plainly if what it would end starts later: the end is before the start.
+/// so plainly if what it would end starts later: the end is before the start. `now` is the
+/// record with the command folded in, where the thing it would end is still open.
 fn ends_before_start(now: &ChildRecord, ev: &Recorded<ChildEvent>) -> Option<RuleViolation> {
     use ChildEvent::*;
     let episode = now.open_episode();

@@ -1,0 +1,67 @@
+//! `hearth events CHILD_ID`: prints a child's stream. Reading a child's record is logged.
+
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use hearth_domain::{StreamId, StreamKind};
+use hearth_store::AccessEntry;
+use hearth_store::records::{cli_actor, journey_from};
+
+/// Arguments of `events`.
+#[derive(Debug, Args)]
+pub struct Events {
+    /// The child's id, or any stream as kind/id (for example staff/SW1).
+    id: String,
+    /// `text`: one line per event; `jsonl`: the stream as one interchange line.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Jsonl,
+}
+
+impl Events {
+    /// Prints the stream.
+    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        let stream = if self.id.contains('/') {
+            StreamId::parse(&self.id)?
+        } else {
+            StreamId::new(StreamKind::Child, &self.id)?
+        };
+        let store = super::open(db, council).await?;
+        let events = if stream.kind() == StreamKind::Child {
+            let access = AccessEntry {
+                at: crate::clock::now(),
+                actor: cli_actor().to_string(),
+                stream: stream.clone(),
+                action: "view".to_owned(),
+                detail: Some("hearth events".to_owned()),
+            };
+            store.read_stream_logged(&stream, &access).await?
+        } else {
+            store.read_stream(&stream).await?
+        };
+        if events.is_empty() {
+            eprintln!("hearth: {stream} has no events");
+            return Ok(ExitCode::from(1));
+        }
+        // Decoding checks every payload, whatever the output format.
+        let journey = journey_from(&stream, &events)?;
+        match self.format {
+            Format::Jsonl => println!("{}", journey.to_line()?),
+            Format::Text => {
+                for e in &events {
+                    println!(
+                        "{:>5}  {}  {:<36} by {:<16} recorded {}  {}",
+                        e.version, e.occurred_at, e.event_type, e.author, e.recorded_at, e.payload
+                    );
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}

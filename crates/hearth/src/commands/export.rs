@@ -1,0 +1,80 @@
+//! `hearth export journeys FILE`: writes the whole store in the interchange format, in the
+//! order it was recorded. Each line is a run of one stream's consecutive events, so that
+//! importing the file replays every command in its original order and builds an identical
+//! store, whatever the references between records.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use hearth_domain::StreamId;
+use hearth_domain::interchange::JourneyLine;
+use hearth_store::StoredEvent;
+use hearth_store::records::journey_from;
+
+/// What to export.
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// Every stream, in recording order, as interchange lines.
+    Journeys {
+        /// The file to write (replaced only once complete).
+        out: PathBuf,
+    },
+}
+
+fn write_run(w: &mut impl Write, run: &[StoredEvent]) -> anyhow::Result<()> {
+    let Some(first) = run.first() else {
+        return Ok(());
+    };
+    let stream = StreamId::parse(&first.stream)?;
+    let line = JourneyLine {
+        from_version: u64::try_from(first.version)?,
+        journey: journey_from(&stream, run)?,
+    };
+    writeln!(w, "{}", line.to_line()?)?;
+    Ok(())
+}
+
+impl Export {
+    /// Runs the export.
+    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        let Export::Journeys { out } = self;
+        let store = super::open(db, council).await?;
+        let partial = out.with_extension("partial");
+        let file = std::fs::File::create(&partial)
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        let (mut lines, mut events) = (0u64, 0u64);
+        let mut run: Vec<StoredEvent> = Vec::new();
+        let mut after = 0;
+        loop {
+            let page = store.read_all(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for e in page {
+                if run.first().is_some_and(|f| f.stream != e.stream) {
+                    write_run(&mut w, &run)?;
+                    lines += 1;
+                    run.clear();
+                }
+                events += 1;
+                run.push(e);
+            }
+        }
+        if !run.is_empty() {
+            write_run(&mut w, &run)?;
+            lines += 1;
+        }
+        w.flush()?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&partial, &out)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!(
+            "exported {events} events in {lines} lines to {}",
+            out.display()
+        );
+        Ok(ExitCode::SUCCESS)
+    }
+}

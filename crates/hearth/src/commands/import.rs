@@ -1,0 +1,164 @@
+//! `hearth import journeys FILE`: loads the interchange format (docs/interchange.md).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use hearth_domain::interchange::JourneyLine;
+use hearth_store::records::{ImportOutcome, Records};
+use tokio::io::AsyncBufReadExt;
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Whole journeys, one stream's history per line (JSON lines).
+    Journeys(JourneysArgs),
+}
+
+/// Arguments of `import journeys`.
+#[derive(Debug, Args)]
+pub struct JourneysArgs {
+    /// The file to read; `-` reads standard input.
+    file: PathBuf,
+    /// How many journeys to write per transaction.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    batch: u32,
+}
+
+#[derive(Default)]
+struct Tally {
+    imported: u64,
+    events: u64,
+    present: u64,
+    refused: u64,
+}
+
+impl Import {
+    /// Runs the import.
+    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        match self {
+            Import::Journeys(args) => journeys(args, db, council).await,
+        }
+    }
+}
+
+async fn journeys(args: JourneysArgs, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+    let records = Records::open(super::open(db, council).await?).await?;
+    let input: Box<dyn tokio::io::AsyncRead + Unpin> = if args.file.as_os_str() == "-" {
+        Box::new(tokio::io::stdin())
+    } else {
+        Box::new(
+            tokio::fs::File::open(&args.file)
+                .await
+                .with_context(|| format!("cannot read {}", args.file.display()))?,
+        )
+    };
+    let mut lines = tokio::io::BufReader::new(input).lines();
+    let mut tally = Tally::default();
+    let mut batch: Vec<(usize, JourneyLine)> = Vec::new();
+    let mut batch_events = 0usize;
+    let mut streams: HashMap<usize, String> = HashMap::new();
+    let mut unreadable: Vec<(usize, String)> = Vec::new();
+    let mut n = 0usize;
+    let limit = args.batch as usize;
+    while let Some(line) = lines.next_line().await.context("cannot read the file")? {
+        n += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match JourneyLine::parse(&line) {
+            Ok(j) => {
+                streams.insert(n, j.journey.stream().to_string());
+                batch_events += j.journey.len();
+                batch.push((n, j));
+            }
+            Err(e) => {
+                let stream = e
+                    .stream
+                    .as_ref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                unreadable.push((n, format!("line {n}{stream}: refused: {e}")));
+                tally.refused += 1;
+            }
+        }
+        // Keep each transaction to a bounded size, however long the journeys are.
+        if batch.len() >= limit || batch_events >= 50_000 {
+            flush(
+                &records,
+                &mut batch,
+                &mut streams,
+                &mut unreadable,
+                n,
+                &mut tally,
+            )
+            .await?;
+            batch_events = 0;
+        }
+    }
+    flush(
+        &records,
+        &mut batch,
+        &mut streams,
+        &mut unreadable,
+        n,
+        &mut tally,
+    )
+    .await?;
+    println!(
+        "imported {} journeys ({} events); {} already present; {} refused",
+        tally.imported, tally.events, tally.present, tally.refused
+    );
+    Ok(if tally.refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Writes a batch, reports each refused line in line order, then acknowledges every line
+/// read so far.
+async fn flush(
+    records: &Records,
+    batch: &mut Vec<(usize, JourneyLine)>,
+    streams: &mut HashMap<usize, String>,
+    unreadable: &mut Vec<(usize, String)>,
+    through: usize,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    let mut messages = std::mem::take(unreadable);
+    if !batch.is_empty() {
+        let outcomes = records
+            .import_batch(std::mem::take(batch))
+            .await
+            .context("the batch could not be written; nothing in it was stored")?;
+        for (line, outcome) in outcomes {
+            match outcome {
+                ImportOutcome::Imported(events) => {
+                    tally.imported += 1;
+                    tally.events += events as u64;
+                }
+                ImportOutcome::AlreadyPresent => tally.present += 1,
+                ImportOutcome::Refused { reason, .. } => {
+                    let stream = streams.get(&line).map_or("", String::as_str);
+                    messages.push((line, format!("line {line} ({stream}): refused: {reason}")));
+                    tally.refused += 1;
+                }
+            }
+        }
+        streams.clear();
+    }
+    messages.sort_by_key(|(line, _)| *line);
+    for (_, m) in messages {
+        eprintln!("{m}");
+    }
+    // Everything up to here is committed (or refused and reported): say so, so that a
+    // caller can tell what survives if the process is stopped.
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "committed through line {through}")?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! The subcommands.
+
+pub mod bench;
+pub mod events;
+pub mod export;
+pub mod import;
+
+use anyhow::Context;
+use hearth_store::Store;
+
+/// Opens the store named on the command line.
+pub async fn open(db: &str, council: &str) -> anyhow::Result<Store> {
+    Store::open(db, council)
+        .await
+        .with_context(|| format!("cannot open the store at {db}"))
+}
