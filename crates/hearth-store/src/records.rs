@@ -550,7 +550,7 @@ fn journey_event_kind(journey: &Journey, index: usize) -> Option<&'static str> {
 /// A stream's state as an import batch builds it up.
 #[derive(Debug)]
 enum StreamState {
-    Child(ChildStream),
+    Child(Box<ChildStream>),
     Team(Team, u64),
     Staff(Staff, u64),
     Person(Person, u64),
@@ -568,10 +568,10 @@ impl StreamState {
             message: e.to_string(),
         };
         Ok(match stream.kind() {
-            StreamKind::Child => StreamState::Child(ChildStream::from_events(
+            StreamKind::Child => StreamState::Child(Box::new(ChildStream::from_events(
                 ChildId::parse(stream.id()).map_err(bad)?,
                 decode_all(stored)?,
-            )),
+            ))),
             StreamKind::Team => StreamState::Team(fold_directory(&decode_all(stored)?), v),
             StreamKind::Staff => StreamState::Staff(fold_directory(&decode_all(stored)?), v),
             StreamKind::Person => StreamState::Person(fold_directory(&decode_all(stored)?), v),
