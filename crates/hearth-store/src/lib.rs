@@ -7,6 +7,7 @@
 //! the domain's rules and appends the resulting events with their projections.
 
 mod backend;
+pub mod bench;
 pub mod codec;
 pub mod projection;
 pub mod records;
