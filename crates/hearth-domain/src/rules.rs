@@ -127,8 +127,13 @@ rules! {
     // Visits and meetings.
     /// A visit says whether the child was seen alone, with a reason if not.
     SeenAlone = "seen-alone",
-    /// A meeting is booked for a time after it was booked, and cancelled only if booked.
+    /// A meeting is booked for a time after it was booked, and cancelled only if booked;
+    /// meetings with events of their own are recorded with them.
     Meeting = "meeting",
+    /// A document is shared with someone; withholding it is a manager's decision.
+    Document = "document",
+    /// A variation names a standard and a period of at least one unit, and ends only if active.
+    Variation = "variation",
 
     // Looked after.
     /// Looked-after episodes never overlap.

@@ -661,6 +661,57 @@ impl ChildRecord {
                     format!("no {} is booked for {at}", meeting.label().to_lowercase())
                 })
             }
+            MeetingHeld { meeting } => {
+                ensure(meeting.recorded_as_meeting_held(), Rule::Meeting, || {
+                    format!(
+                        "record a {} with its own event, which says what it decided",
+                        meeting.label().to_lowercase()
+                    )
+                })
+            }
+            DocumentShared { audiences, .. } => {
+                ensure(!audiences.is_empty(), Rule::Document, || {
+                    "say who the document went to".to_owned()
+                })?;
+                for (i, a) in audiences.iter().enumerate() {
+                    ensure(!audiences[..i].contains(a), Rule::Document, || {
+                        format!("{a} is listed twice")
+                    })?;
+                }
+                Ok(())
+            }
+            DocumentWithheld { manager, .. } | ManagerResponseRecorded { manager, .. } => {
+                manager_in_post(dir, manager, date).map(|_| ())
+            }
+            DissentRecorded { .. } => Ok(()),
+            PoliceInformed {} => ensure(self.open_missing().is_some(), Rule::Missing, || {
+                "the police are told while the child is missing".to_owned()
+            }),
+            ObligationVaried {
+                amount,
+                until,
+                authorised_by,
+                ..
+            } => {
+                ensure(*amount >= 1, Rule::Variation, || {
+                    "a varied period is at least one unit long".to_owned()
+                })?;
+                if let Some(u) = until {
+                    ensure(*u >= date, Rule::Variation, || {
+                        format!("the variation would end on {u}, before it starts")
+                    })?;
+                }
+                staff_in_post(dir, authorised_by, date).map(|_| ())
+            }
+            VariationEnded { rule } => {
+                let active = self
+                    .variations
+                    .iter()
+                    .any(|v| &v.rule == rule && v.ended.is_none() && v.applies_on(date));
+                ensure(active, Rule::Variation, || {
+                    format!("no variation of {rule} is in force")
+                })
+            }
             EpisodeStarted { .. } => self.check_episode_start(ev),
             EpisodeEnded { reason } => {
                 let e = looked_after(self, "ending an episode")?;

@@ -152,6 +152,31 @@ events! {
         /// A booked meeting was called off.
         MeetingCancelled = "meeting_cancelled" { meeting: MeetingKind, at: Timestamp, reason: Text },
 
+        /// A meeting without an event of its own (see `MeetingKind::recorded_as_meeting_held`).
+        MeetingHeld = "meeting_held" { meeting: MeetingKind },
+        /// A document was shared.
+        DocumentShared = "document_shared" { document: DocumentKind, audiences: Vec<Audience> },
+        /// A manager decided a document should not go to someone, and why.
+        DocumentWithheld = "document_withheld" { document: DocumentKind, audience: Audience, manager: StaffId, reason: Text },
+        /// A manager's response to recommendations or dissent.
+        ManagerResponseRecorded = "manager_response_recorded" { to: DocumentKind, manager: StaffId, agreed: bool, text: Text },
+        /// A professional disagreed with a conference decision.
+        DissentRecorded = "dissent_recorded" { agency: Agency, text: Text },
+        /// The police were told the child is missing.
+        PoliceInformed = "police_informed" {},
+        /// A manager authorised a different period for one of the practice standards.
+        ObligationVaried = "obligation_varied" {
+            rule: Line,
+            amount: u16,
+            unit: PeriodUnit,
+            authorised_by: StaffId,
+            reason: Text,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            until: Option<NaiveDate>,
+        },
+        /// An authorised variation ended early.
+        VariationEnded = "variation_ended" { rule: Line },
+
         // Looked after.
         /// A looked-after episode started: on entering care, or on a change of legal status
         /// or placement (the previous episode then ended with X1 the same day).
@@ -332,10 +357,14 @@ impl ChildEvent {
                 Reference::Team(team.clone()),
                 Reference::Staff(decided_by.clone()),
             ],
-            AssessmentAuthorised { manager } | ManagementOversightRecorded { manager, .. } => {
+            AssessmentAuthorised { manager }
+            | ManagementOversightRecorded { manager, .. }
+            | DocumentWithheld { manager, .. }
+            | ManagerResponseRecorded { manager, .. } => {
                 vec![Reference::Staff(manager.clone())]
             }
             PersonalAdviserAllocated { adviser } => vec![Reference::Staff(adviser.clone())],
+            ObligationVaried { authorised_by, .. } => vec![Reference::Staff(authorised_by.clone())],
             SupervisionRecorded {
                 supervisor, worker, ..
             } => {
@@ -366,6 +395,9 @@ impl ChildEvent {
                 | CaseSummaryRecorded { .. }
                 | ManagementOversightRecorded { .. }
                 | SupervisionRecorded { .. }
+                | DocumentShared { .. }
+                | DocumentWithheld { .. }
+                | ManagerResponseRecorded { .. }
                 | Corrected { .. }
                 | ChildDetailsAmended { .. }
                 | NetworkMemberAdded { .. }
@@ -397,6 +429,7 @@ impl ChildEvent {
             | EpisodeEnded { .. }
             | MissingEpisodeStarted { .. }
             | EmergencyProtectionRecorded { .. }
+            | DissentRecorded { .. }
             | AdoptionDecisionMade { .. }
             | PlacementOrderGranted { .. }
             | PlacedForAdoption { .. }

@@ -455,6 +455,62 @@ pub struct Meeting {
     pub cancelled: Option<Mark>,
 }
 
+/// A document shared, or withheld from someone by a manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// When.
+    pub mark: Mark,
+    /// Which document.
+    pub document: DocumentKind,
+    /// Who it went to (or, when withheld, who it was kept from).
+    pub audiences: Vec<Audience>,
+    /// The manager who decided to withhold it.
+    pub withheld_by: Option<StaffId>,
+}
+
+/// A manager's response to recommendations or dissent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerResponse {
+    /// When.
+    pub mark: Mark,
+    /// What it responds to.
+    pub to: DocumentKind,
+    /// The manager.
+    pub manager: StaffId,
+    /// Whether the manager agreed.
+    pub agreed: bool,
+}
+
+/// An authorised variation of one of the practice standards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variation {
+    /// When it was authorised.
+    pub mark: Mark,
+    /// The standard (a rule id of the ruleset).
+    pub rule: Line,
+    /// The new period.
+    pub amount: u16,
+    /// Its unit.
+    pub unit: PeriodUnit,
+    /// Who authorised it.
+    pub authorised_by: StaffId,
+    /// Why.
+    pub reason: String,
+    /// The last day it applies, if limited.
+    pub until: Option<NaiveDate>,
+    /// When it was ended early.
+    pub ended: Option<Mark>,
+}
+
+impl Variation {
+    /// Whether the variation applies on a date.
+    pub fn applies_on(&self, date: NaiveDate) -> bool {
+        self.mark.date() <= date
+            && self.until.is_none_or(|u| date <= u)
+            && self.ended.is_none_or(|e| date < e.date())
+    }
+}
+
 /// Case recording.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recording {
@@ -529,6 +585,18 @@ pub struct ChildRecord {
     pub visits: Vec<Visit>,
     /// Booked meetings.
     pub meetings: Vec<Meeting>,
+    /// Meetings without events of their own.
+    pub meetings_held: Vec<(Mark, MeetingKind)>,
+    /// Documents shared or withheld.
+    pub documents: Vec<DocumentRecord>,
+    /// Managers' responses to recommendations and dissent.
+    pub responses: Vec<ManagerResponse>,
+    /// Professional dissent at conferences.
+    pub dissent: Vec<(Mark, Agency)>,
+    /// When the police were told the child was missing.
+    pub police_informed: Vec<Mark>,
+    /// Authorised variations of the practice standards.
+    pub variations: Vec<Variation>,
     /// Case recording.
     pub recording: Recording,
     /// Every event, in the order it happened.
@@ -567,6 +635,12 @@ impl ChildRecord {
             emergency_protection: Vec::new(),
             visits: Vec::new(),
             meetings: Vec::new(),
+            meetings_held: Vec::new(),
+            documents: Vec::new(),
+            responses: Vec::new(),
+            dissent: Vec::new(),
+            police_informed: Vec::new(),
+            variations: Vec::new(),
             recording: Recording::default(),
             log: Vec::new(),
         }
@@ -1018,6 +1092,67 @@ impl ChildRecord {
                 at: *at,
                 cancelled: None,
             }),
+            MeetingHeld { meeting } => self.meetings_held.push((mark, *meeting)),
+            DocumentShared {
+                document,
+                audiences,
+            } => self.documents.push(DocumentRecord {
+                mark,
+                document: *document,
+                audiences: audiences.clone(),
+                withheld_by: None,
+            }),
+            DocumentWithheld {
+                document,
+                audience,
+                manager,
+                ..
+            } => self.documents.push(DocumentRecord {
+                mark,
+                document: *document,
+                audiences: vec![*audience],
+                withheld_by: Some(manager.clone()),
+            }),
+            ManagerResponseRecorded {
+                to,
+                manager,
+                agreed,
+                ..
+            } => self.responses.push(ManagerResponse {
+                mark,
+                to: *to,
+                manager: manager.clone(),
+                agreed: *agreed,
+            }),
+            DissentRecorded { agency, .. } => self.dissent.push((mark, *agency)),
+            PoliceInformed {} => self.police_informed.push(mark),
+            ObligationVaried {
+                rule,
+                amount,
+                unit,
+                authorised_by,
+                reason,
+                until,
+            } => self.variations.push(Variation {
+                mark,
+                rule: rule.clone(),
+                amount: *amount,
+                unit: *unit,
+                authorised_by: authorised_by.clone(),
+                reason: reason.to_string(),
+                until: *until,
+                ended: None,
+            }),
+            VariationEnded { rule } => {
+                if let Some(v) = self
+                    .variations
+                    .iter_mut()
+                    .rev()
+                    .find(|v| &v.rule == rule && v.ended.is_none())
+                {
+                    v.ended = Some(mark);
+                }
+            }
             MeetingCancelled { meeting, at, .. } => {
                 if let Some(m) = self
                     .meetings

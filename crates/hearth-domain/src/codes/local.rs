@@ -292,6 +292,66 @@ code_list! {
         PathwayReview = "PATHWAY_REVIEW" => "Pathway plan review",
         PlacementPlanning = "PLACEMENT_PLANNING" => "Placement planning meeting",
         Permanence = "PERMANENCE" => "Permanence planning meeting",
+        MissingStrategy = "MISSING_STRATEGY" => "Strategy meeting about a missing child",
+        ReviewingOfficerPreMeeting = "RO_PRE_MEETING" => "Reviewing officer's pre-meeting with the social worker",
+        NeetPanel = "NEET_PANEL" => "Panel for a care leaver not in education, employment or training",
+        LegalGateway = "LEGAL_GATEWAY" => "Legal gateway (legal planning) meeting",
+    }
+}
+
+impl MeetingKind {
+    /// Meetings recorded with the general `meeting_held` event; the others have events of
+    /// their own, which carry what they decided.
+    pub const fn recorded_as_meeting_held(self) -> bool {
+        matches!(
+            self,
+            MeetingKind::PlacementPlanning
+                | MeetingKind::Permanence
+                | MeetingKind::MissingStrategy
+                | MeetingKind::ReviewingOfficerPreMeeting
+                | MeetingKind::NeetPanel
+                | MeetingKind::LegalGateway
+        )
+    }
+}
+
+code_list! {
+    /// Documents whose sharing the practice standards time.
+    pub enum DocumentKind ("document") {
+        ConferenceReport = "CONFERENCE_REPORT" => "Social worker's report to a child protection conference",
+        ConferenceRecord = "CONFERENCE_RECORD" => "Record and plan of a child protection conference",
+        CinPlan = "CIN_PLAN" => "Child in need plan",
+        CarePlan = "CARE_PLAN" => "Care plan",
+        ReviewReport = "REVIEW_REPORT" => "Social worker's report for a looked-after review",
+        ReviewRecommendations = "REVIEW_RECOMMENDATIONS" => "Reviewing officer's recommendations",
+        DissentResponse = "DISSENT_RESPONSE" => "Written response to professional dissent",
+        LegalStatusNotice = "LEGAL_STATUS_NOTICE" => "Notice of the child's legal status",
+        LifeLetter = "LIFE_LETTER" => "Life letter",
+        PathwayPlan = "PATHWAY_PLAN" => "Pathway plan",
+        Assessment = "ASSESSMENT" => "Assessment",
+    }
+}
+
+code_list! {
+    /// Who a document went to.
+    pub enum Audience ("audience") {
+        Child = "CHILD" => "The child",
+        Family = "FAMILY" => "Parents and family",
+        Carer = "CARER" => "The child's carer",
+        ReviewingOfficer = "REVIEWING_OFFICER" => "The reviewing officer or conference chair",
+        TeamManager = "TEAM_MANAGER" => "The team manager",
+        Professionals = "PROFESSIONALS" => "Professionals involved",
+        Participants = "PARTICIPANTS" => "Everyone who took part",
+    }
+}
+
+code_list! {
+    /// The unit of a varied period.
+    pub enum PeriodUnit ("period unit") {
+        WorkingDays = "WORKING_DAYS" => "working days",
+        Days = "DAYS" => "days",
+        Weeks = "WEEKS" => "weeks",
+        Months = "MONTHS" => "months",
     }
 }
 

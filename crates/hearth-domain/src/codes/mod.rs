@@ -164,6 +164,9 @@ mod tests {
         round_trip(AdopterStage::ALL);
         round_trip(PathwayPlanStage::ALL);
         round_trip(CinMeetingKind::ALL);
+        round_trip(DocumentKind::ALL);
+        round_trip(Audience::ALL);
+        round_trip(PeriodUnit::ALL);
     }
 
     #[test]
