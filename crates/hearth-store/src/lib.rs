@@ -345,6 +345,44 @@ impl Store {
         dispatch!(self.search_candidates(query))
     }
 
+    /// A fingerprint of every event of this council, in recording order: SHA-256 over each
+    /// event's stream, version, type, payload version, payload, author and instants. The
+    /// global sequence numbers are left out, so two stores holding the same events in the same
+    /// order have the same fingerprint whatever their backend.
+    pub async fn fingerprint(&self) -> Result<String, StoreError> {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        let mut after = 0;
+        loop {
+            let page = self.read_all(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for e in &page {
+                hasher.update(e.stream.as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.version.to_string().as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.event_type.as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.schema_version.to_string().as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.payload.as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.author.as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.occurred_at.to_string().as_bytes());
+                hasher.update([0x1f]);
+                hasher.update(e.recorded_at.to_string().as_bytes());
+                hasher.update([0x1e]);
+            }
+        }
+        Ok(hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect())
+    }
+
     /// Closes the connections.
     pub async fn close(&self) {
         dispatch!(self.close())

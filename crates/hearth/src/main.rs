@@ -35,6 +35,10 @@ enum Command {
     Export(commands::export::Export),
     /// Print a child's events (the read is written to the access log).
     Events(commands::events::Events),
+    /// Generate a synthetic borough into an empty store.
+    Generate(commands::generate::Generate),
+    /// Print a fingerprint (SHA-256) of every event in the store, and how many there are.
+    Fingerprint,
     /// Measure the store.
     #[command(subcommand)]
     Bench(commands::bench::Bench),
@@ -47,6 +51,8 @@ async fn main() -> std::process::ExitCode {
         Command::Import(c) => c.run(&cli.db, &cli.council).await,
         Command::Export(c) => c.run(&cli.db, &cli.council).await,
         Command::Events(c) => c.run(&cli.db, &cli.council).await,
+        Command::Generate(c) => c.run(&cli.db, &cli.council).await,
+        Command::Fingerprint => commands::fingerprint::run(&cli.db, &cli.council).await,
         Command::Bench(c) => c.run().await,
     };
     match result {

@@ -3,6 +3,8 @@
 pub mod bench;
 pub mod events;
 pub mod export;
+pub mod fingerprint;
+pub mod generate;
 pub mod import;
 
 use anyhow::Context;

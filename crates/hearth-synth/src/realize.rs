@@ -1,0 +1,1927 @@
+//! Turning a family's plans into events: who records what, when, and how late.
+
+use chrono::{Datelike, Days, NaiveDate};
+use hearth_domain::Timestamp;
+use hearth_domain::child::{ChildEvent, Replacement};
+use hearth_domain::codes::*;
+use hearth_domain::event::{Actor, Recorded};
+use hearth_domain::ids::{ProfessionalId, StaffId};
+use hearth_domain::time::birthday;
+use hearth_domain::values::{Line, PartialDate, PermanenceAuthority, SdqScore, Text};
+
+use crate::calendar::{add_weekdays, at_time, next_weekday};
+use crate::data::DataError;
+use crate::journey::{Adopted, Child, Episode, Gen};
+use crate::rng::Rng;
+use crate::world::plus_months;
+
+/// Who records an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Who {
+    /// The allocated worker (or the duty worker before allocation).
+    Worker,
+    /// The manager of the allocated worker's team.
+    Manager,
+    /// The child's reviewing officer.
+    Reviewer,
+    /// The child's personal adviser.
+    Adviser,
+    /// A head of service.
+    HeadOfService,
+}
+
+/// An event before it is attributed and dated for recording.
+#[derive(Debug, Clone)]
+pub(crate) struct Item {
+    pub at: Timestamp,
+    pub seq: u32,
+    pub who: Who,
+    pub event: ChildEvent,
+    /// Practice records (visits, notes) that may simply not be recorded yet at the as-at
+    /// date; decisions and legal facts are always recorded.
+    pub routine: bool,
+}
+
+/// A stretch of time a post held the child's case.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Held {
+    pub post: usize,
+    pub from: Timestamp,
+    pub until: Timestamp,
+}
+
+fn plus(t: Timestamp, micros: i64) -> Timestamp {
+    t.plus_micros(micros).unwrap_or(t)
+}
+
+const HOUR: i64 = 3_600_000_000;
+const DAY: i64 = 24 * HOUR;
+
+fn err(m: impl std::fmt::Display) -> DataError {
+    DataError::Invalid {
+        file: "generated".into(),
+        message: m.to_string(),
+    }
+}
+
+pub(crate) fn text(s: &str) -> Result<Text, DataError> {
+    Text::parse(s).map_err(err)
+}
+
+/// Events of one child being built.
+pub(crate) struct Builder {
+    pub items: Vec<Item>,
+    seq: u32,
+    /// When the child's latest early help assessment ends (one at a time).
+    pub early_help_until: Option<Timestamp>,
+}
+
+impl Builder {
+    pub fn new() -> Self {
+        Self {
+            items: Vec::new(),
+            seq: 0,
+            early_help_until: None,
+        }
+    }
+
+    pub fn push(&mut self, at: Timestamp, who: Who, event: ChildEvent) {
+        self.seq += 1;
+        self.items.push(Item {
+            at,
+            seq: self.seq,
+            who,
+            event,
+            routine: false,
+        });
+    }
+
+    pub fn routine(&mut self, at: Timestamp, who: Who, event: ChildEvent) {
+        self.seq += 1;
+        self.items.push(Item {
+            at,
+            seq: self.seq,
+            who,
+            event,
+            routine: true,
+        });
+    }
+}
+
+/// Regular times in an interval: the first `first` after `from`, then every `every` days,
+/// each on time with probability `on_time` (otherwise late by up to half the period again).
+pub(crate) fn cadence(
+    rng: &mut Rng,
+    from: Timestamp,
+    until: Timestamp,
+    first_days: f64,
+    every_days: f64,
+    on_time: f64,
+) -> Vec<Timestamp> {
+    let mut out = Vec::new();
+    let mut due = plus(from, (first_days * DAY as f64) as i64);
+    let mut guard = 0;
+    while due < until && guard < 2000 {
+        guard += 1;
+        let early = rng.unit() * 0.35 * every_days.min(first_days.max(1.0));
+        let at = if rng.chance(on_time) {
+            plus(due, -((early * DAY as f64) as i64))
+        } else {
+            plus(
+                due,
+                ((1.0 + rng.unit() * every_days * 0.6) * DAY as f64) as i64,
+            )
+        };
+        let day = next_weekday(at.london_date());
+        let at = at_time(day, 9 + rng.below(8) as u32, rng.below(60) as u32).max(plus(from, HOUR));
+        if at >= until {
+            break;
+        }
+        out.push(at);
+        due = plus(at, (every_days * DAY as f64) as i64);
+    }
+    out
+}
+
+impl Gen<'_> {
+    /// The events of one child's whole journey, attributed and ready to write.
+    pub(crate) fn realize(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        intro: Vec<Item>,
+        professionals: &[(ProfessionalId, &str)],
+    ) -> Result<Vec<Recorded<ChildEvent>>, DataError> {
+        let mut b = Builder::new();
+        b.items = intro;
+        let mut held: Vec<Held> = Vec::new();
+        let mut reviewer: Option<usize> = None;
+        let mut adviser: Option<usize> = None;
+        let _ = professionals;
+        let mut first_allocation = true;
+        for e in &child.episodes {
+            self.realize_episode(
+                rng,
+                child,
+                e,
+                &mut b,
+                &mut held,
+                &mut reviewer,
+                &mut first_allocation,
+            )?;
+        }
+        if child.care_leaver {
+            self.realize_care_leaver(rng, child, &mut b, &mut adviser)?;
+        }
+        // The registration and first links come just before the first thing that happened.
+        let placeholder = Timestamp::start_of_london_day(NaiveDate::MIN);
+        let first = b
+            .items
+            .iter()
+            .filter(|i| i.at != placeholder)
+            .map(|i| i.at)
+            .min()
+            .unwrap_or(self.as_at);
+        for item in b.items.iter_mut().filter(|i| i.at == placeholder) {
+            item.at = plus(first, -(120 - i64::from(item.seq)) * 1_000_000);
+        }
+        self.attribute(rng, child, b, &held, reviewer, adviser)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn realize_episode(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        e: &Episode,
+        b: &mut Builder,
+        held: &mut Vec<Held>,
+        reviewer: &mut Option<usize>,
+        first_allocation: &mut bool,
+    ) -> Result<(), DataError> {
+        let r = e.referral;
+        for n in 0..e.contacts_before {
+            let back = ((u64::from(n) + 1) * (3 + rng.below(40))) as i64;
+            let at = plus(r, -back * DAY);
+            let after_birth = child.dob.is_none_or(|d| at.london_date() > d);
+            if after_birth && at > Timestamp::start_of_london_day(self.world.history_start) {
+                let outcome = *rng
+                    .pick(&[
+                        ContactOutcome::Advice,
+                        ContactOutcome::NoFurtherAction,
+                        ContactOutcome::EarlyHelp,
+                    ])
+                    .unwrap_or(&ContactOutcome::Advice);
+                b.push(
+                    at,
+                    Who::Worker,
+                    ChildEvent::ContactRecorded {
+                        source: e.source,
+                        outcome,
+                        summary: None,
+                    },
+                );
+            }
+        }
+        b.push(
+            plus(r, -60_000_000),
+            Who::Worker,
+            ChildEvent::ContactRecorded {
+                source: e.source,
+                outcome: ContactOutcome::Referral,
+                summary: None,
+            },
+        );
+        b.push(
+            r,
+            Who::Worker,
+            ChildEvent::ReferralReceived {
+                source: e.source,
+                primary_need: if e.nfa { None } else { Some(e.need) },
+                no_further_action: e.nfa,
+                summary: None,
+            },
+        );
+        let end = e.closure.map_or(self.as_at, |(t, _)| t.min(self.as_at));
+        if e.nfa {
+            if let Some((t, reason)) = e.closure {
+                b.push(t, Who::Worker, ChildEvent::CaseClosed { reason });
+            }
+            return Ok(());
+        }
+
+        // Allocation: a few of the newest referrals are still waiting for a worker.
+        let waiting = self.as_at.hours_since(r) < 60 && rng.chance(0.8);
+        let alloc_at = if rng.chance(self.rates.front_door.allocation_late) {
+            plus(r, (25 + rng.below(70)) as i64 * HOUR)
+        } else {
+            plus(
+                r,
+                (rng.lognormal(self.rates.front_door.allocation_hours_median, 0.6)
+                    .clamp(0.5, 23.5)
+                    * HOUR as f64) as i64,
+            )
+        };
+        if !waiting {
+            let area = ServiceArea::ReferralAssessment;
+            if let Some(post) = self.world.least_loaded(area, alloc_at.london_date(), rng) {
+                let _ = std::mem::take(first_allocation);
+                let reason = WorkerChangeReason::Fconta;
+                held.push(Held {
+                    post,
+                    from: alloc_at,
+                    until: end,
+                });
+                b.push(alloc_at, Who::Manager, self.allocation_event(post, alloc_at, reason, "Allocated for a child and family assessment; see the child within five working days.")?);
+            }
+        }
+
+        // The assessment.
+        if let Some(a) = &e.assessment {
+            b.push(a.start, Who::Worker, ChildEvent::AssessmentStarted {});
+            if let Some(seen) = a.seen {
+                b.push(seen, Who::Worker, ChildEvent::AssessmentChildSeen {});
+                b.routine(
+                    plus(seen, 60_000_000),
+                    Who::Worker,
+                    ChildEvent::VisitMade {
+                        kind: VisitKind::Assessment,
+                        child_seen: true,
+                        seen_alone: Some(child.age_on(seen.london_date()).unwrap_or(0) >= 4),
+                        not_seen_alone_reason: if child.age_on(seen.london_date()).unwrap_or(0) >= 4
+                        {
+                            None
+                        } else {
+                            Some(text(
+                                "Too young to be seen alone; seen with a parent present.",
+                            )?)
+                        },
+                        bedroom_seen: Some(true),
+                    },
+                );
+            }
+            b.push(
+                a.done,
+                Who::Worker,
+                ChildEvent::AssessmentCompleted {
+                    factors: a.factors.clone(),
+                    outcome: a.outcome,
+                },
+            );
+            b.push(
+                a.authorised,
+                Who::Manager,
+                ChildEvent::AssessmentAuthorised {
+                    manager: StaffId::parse("S00001").map_err(err)?,
+                },
+            );
+            b.routine(plus(a.authorised, 60_000_000), Who::Manager, ChildEvent::ManagementOversightRecorded { manager: StaffId::parse("S00001").map_err(err)?, text: text("Assessment read and agreed; the outcome and next steps are right for the child.")? });
+        }
+
+        // Child protection.
+        if let Some(p) = &e.protection {
+            b.push(
+                p.concern,
+                Who::Worker,
+                ChildEvent::ConcernRaised {
+                    summary: text(
+                        "Information suggests the child may be suffering significant harm.",
+                    )?,
+                },
+            );
+            let mut agencies = vec![Agency::SocialCare, Agency::Police, Agency::Health];
+            if child
+                .age_on(p.strategy.london_date())
+                .is_some_and(|a| (4..=17).contains(&a))
+            {
+                agencies.push(Agency::Education);
+            }
+            b.push(
+                p.strategy,
+                Who::Worker,
+                ChildEvent::StrategyDiscussionHeld {
+                    agencies,
+                    decision: StrategyDecision::Section47,
+                },
+            );
+            b.push(
+                plus(p.strategy, 30 * 60_000_000),
+                Who::Worker,
+                ChildEvent::Section47Started {},
+            );
+            let outcome = match (p.icpc.is_some(), p.substantiated) {
+                (true, _) => Section47Outcome::SubstantiatedAtRisk,
+                (false, true) => Section47Outcome::SubstantiatedNotAtRisk,
+                (false, false) => Section47Outcome::NotSubstantiated,
+            };
+            b.push(
+                p.enquiry_done,
+                Who::Worker,
+                ChildEvent::Section47Completed {
+                    outcome,
+                    conference_needed: p.icpc.is_some(),
+                },
+            );
+            if let Some((at, outcome, category)) = p.icpc {
+                b.push(
+                    plus(p.enquiry_done, 60_000_000),
+                    Who::Worker,
+                    ChildEvent::MeetingScheduled {
+                        meeting: MeetingKind::InitialConference,
+                        at,
+                    },
+                );
+                self.conference_papers(rng, b, at, true)?;
+                if reviewer.is_none() {
+                    *reviewer =
+                        self.world
+                            .least_loaded(ServiceArea::Reviewing, at.london_date(), rng);
+                }
+                b.push(
+                    at,
+                    Who::Reviewer,
+                    ChildEvent::InitialConferenceHeld {
+                        transfer_in: false,
+                        outcome,
+                        category,
+                    },
+                );
+            }
+        }
+        if let Some(cp) = &e.cp {
+            self.realize_cp(rng, child, e, cp, b, held, end)?;
+        }
+        for (start, stop) in &e.cin {
+            self.realize_cin(rng, child, e, *start, *stop, b, held, end)?;
+        }
+        if let Some(care) = &e.care {
+            if reviewer.is_none() {
+                *reviewer = self.world.least_loaded(
+                    ServiceArea::Reviewing,
+                    care.start().london_date(),
+                    rng,
+                );
+            }
+            self.realize_care(rng, child, e, care, b, held, end)?;
+        }
+        // Recording while the case is open.
+        self.realize_recording(rng, r, end, b)?;
+        if let Some((t, reason)) = e.closure {
+            b.push(t, Who::Worker, ChildEvent::CaseClosed { reason });
+            if reason == ReasonForClosure::Rc9 && rng.chance(0.6) {
+                let start = {
+                    let day = t.london_date() + Days::new(2 + rng.below(10));
+                    rng.office(day)
+                };
+                let done = {
+                    let day = start.london_date() + Days::new(20 + rng.below(40));
+                    rng.office(day)
+                };
+                if b.early_help_until.is_none_or(|u| u < start) {
+                    b.early_help_until = Some(done);
+                    b.routine(
+                        start,
+                        Who::Worker,
+                        ChildEvent::EarlyHelpAssessmentStarted {
+                            organisation: Line::parse("Early Intervention and Family Support")
+                                .map_err(err)?,
+                        },
+                    );
+                    b.routine(
+                        done,
+                        Who::Worker,
+                        ChildEvent::EarlyHelpAssessmentCompleted {},
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An allocation to a post's holder, decided by a manager in post.
+    fn allocation_event(
+        &self,
+        post: usize,
+        at: Timestamp,
+        reason: WorkerChangeReason,
+        oversight: &str,
+    ) -> Result<ChildEvent, DataError> {
+        let date = at.london_date();
+        let worker = self.world.posts[post]
+            .holder_on(date)
+            .cloned()
+            .ok_or_else(|| err("no holder for an allocated post"))?;
+        let manager = self
+            .world
+            .a_manager(post, date)
+            .ok_or_else(|| err("no manager in post"))?;
+        Ok(ChildEvent::WorkerAllocated {
+            worker,
+            team: self.world.team_of(post).clone(),
+            decided_by: manager,
+            oversight: text(oversight)?,
+            reason,
+        })
+    }
+
+    /// Reports before a conference, and the record afterwards.
+    fn conference_papers(
+        &mut self,
+        rng: &mut Rng,
+        b: &mut Builder,
+        at: Timestamp,
+        initial: bool,
+    ) -> Result<(), DataError> {
+        let lead = if initial { 2 } else { 5 };
+        let on_time = rng.chance(0.82);
+        let shared_day = if on_time {
+            add_weekdays(
+                at.london_date() - Days::new(((lead + 2) * 7 / 5 + 1) as u64),
+                0,
+            )
+        } else {
+            at.london_date() - Days::new(1)
+        };
+        let shared = at_time(shared_day.min(at.london_date()), 9 + rng.below(6) as u32, 0)
+            .min(plus(at, -HOUR));
+        if rng.chance(0.04) {
+            b.push(
+                plus(shared, -HOUR),
+                Who::Manager,
+                ChildEvent::DocumentWithheld {
+                    document: DocumentKind::ConferenceReport,
+                    audience: Audience::Child,
+                    manager: StaffId::parse("S00001").map_err(err)?,
+                    reason: text(
+                        "The child will hear the report from their social worker in person first.",
+                    )?,
+                },
+            );
+        }
+        b.routine(
+            shared,
+            Who::Worker,
+            ChildEvent::DocumentShared {
+                document: DocumentKind::ConferenceReport,
+                audiences: vec![Audience::Family, Audience::ReviewingOfficer],
+            },
+        );
+        if !initial && rng.chance(0.75) {
+            let pre = at_time(
+                add_weekdays(at.london_date() - Days::new(9), 0)
+                    .min(at.london_date() - Days::new(1)),
+                11,
+                0,
+            );
+            b.routine(
+                pre,
+                Who::Reviewer,
+                ChildEvent::MeetingHeld {
+                    meeting: MeetingKind::ReviewingOfficerPreMeeting,
+                },
+            );
+        }
+        let record = plus(
+            at,
+            if rng.chance(0.85) {
+                5 * HOUR
+            } else {
+                (30 + rng.below(50)) as i64 * HOUR
+            },
+        );
+        b.routine(
+            record,
+            Who::Reviewer,
+            ChildEvent::DocumentShared {
+                document: DocumentKind::ConferenceRecord,
+                audiences: vec![Audience::Participants],
+            },
+        );
+        Ok(())
+    }
+
+    fn transfer(
+        &mut self,
+        rng: &mut Rng,
+        area: ServiceArea,
+        at: Timestamp,
+        end: Timestamp,
+        b: &mut Builder,
+        held: &mut Vec<Held>,
+    ) -> Result<(), DataError> {
+        if at >= end || at > self.as_at {
+            return Ok(());
+        }
+        let Some(post) = self.world.least_loaded(area, at.london_date(), rng) else {
+            return Ok(());
+        };
+        if held.last().is_some_and(|h| h.post == post) {
+            return Ok(());
+        }
+        if let Some(h) = held.last_mut()
+            && h.until > at
+        {
+            h.until = at;
+        }
+        held.push(Held {
+            post,
+            from: at,
+            until: end,
+        });
+        b.push(
+            at,
+            Who::Manager,
+            self.allocation_event(
+                post,
+                at,
+                WorkerChangeReason::Tsproc,
+                "Transferred to the team that will carry the plan forward.",
+            )?,
+        );
+        Ok(())
+    }
+
+    fn visit(
+        &self,
+        rng: &mut Rng,
+        child: &Child,
+        at: Timestamp,
+        kind: VisitKind,
+    ) -> Result<ChildEvent, DataError> {
+        // A baby's birth is recorded at noon on the day, so a visit sees them from the next day.
+        let date = at.london_date();
+        let born = child.dob.is_some_and(|d| d <= date) || child.born.is_some_and(|d| d < date);
+        if !born {
+            return Ok(ChildEvent::VisitMade {
+                kind,
+                child_seen: false,
+                seen_alone: None,
+                not_seen_alone_reason: None,
+                bedroom_seen: None,
+            });
+        }
+        let age = child.age_on(at.london_date()).unwrap_or(0);
+        let seen = rng.chance(0.95);
+        if !seen {
+            return Ok(ChildEvent::VisitMade {
+                kind,
+                child_seen: false,
+                seen_alone: None,
+                not_seen_alone_reason: None,
+                bedroom_seen: Some(false),
+            });
+        }
+        let alone = age >= 4 && rng.chance(0.82);
+        let reason = if alone {
+            None
+        } else if age < 4 {
+            Some(text(
+                "Too young to be seen alone; observed with their carer.",
+            )?)
+        } else {
+            Some(text(
+                rng.pick(&[
+                    "The child did not want to speak without their carer present.",
+                    "Seen alone at school the following day instead.",
+                    "There was no private space during this visit.",
+                ])
+                .copied()
+                .unwrap_or("Not possible on this visit."),
+            )?)
+        };
+        Ok(ChildEvent::VisitMade {
+            kind,
+            child_seen: true,
+            seen_alone: Some(alone),
+            not_seen_alone_reason: reason,
+            bedroom_seen: Some(rng.chance(0.8)),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn realize_cp(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        e: &Episode,
+        cp: &crate::journey::CpSpan,
+        b: &mut Builder,
+        held: &mut Vec<Held>,
+        end: Timestamp,
+    ) -> Result<(), DataError> {
+        let _ = e;
+        b.push(cp.start, Who::Worker, ChildEvent::CpPlanStarted {});
+        let area = if e.need == PrimaryNeed::N2 {
+            ServiceArea::Disabilities
+        } else {
+            ServiceArea::SafeguardingCarePlanning
+        };
+        let when = plus(cp.start, (2 + rng.below(8)) as i64 * DAY);
+        self.transfer(rng, area, when, end, b, held)?;
+        let plan_end = cp.end.map_or(end, |(t, _, _)| t).min(end);
+        let on_time = self.rates.practice.visits_on_time;
+        for at in cadence(rng, cp.start, plan_end, 10.0 * 1.4, 10.0 * 1.4, on_time) {
+            let v = self.visit(rng, child, at, VisitKind::Statutory)?;
+            b.routine(at, Who::Worker, v);
+        }
+        for at in cadence(rng, cp.start, plan_end, 14.0, 42.0, 0.85) {
+            b.push(at, Who::Worker, ChildEvent::CoreGroupHeld {});
+        }
+        let mut previous = cp.start;
+        for (i, &at) in cp.reviews.iter().enumerate() {
+            if at > end {
+                break;
+            }
+            b.push(
+                plus(previous, 2 * HOUR),
+                Who::Worker,
+                ChildEvent::MeetingScheduled {
+                    meeting: MeetingKind::ReviewConference,
+                    at,
+                },
+            );
+            self.conference_papers(rng, b, at, false)?;
+            let last = i + 1 == cp.reviews.len();
+            let outcome = if last {
+                cp.end
+                    .map_or(ReviewConferenceOutcome::Continue, |(_, o, _)| o)
+            } else {
+                ReviewConferenceOutcome::Continue
+            };
+            let category = (i == 0 && rng.chance(0.1)).then(|| {
+                *rng.pick(&[
+                    CategoryOfAbuse::Neg,
+                    CategoryOfAbuse::Emo,
+                    CategoryOfAbuse::Mul,
+                ])
+                .unwrap_or(&CategoryOfAbuse::Neg)
+            });
+            b.push(
+                at,
+                Who::Reviewer,
+                ChildEvent::ReviewConferenceHeld { outcome, category },
+            );
+            if rng.chance(0.04) {
+                b.routine(
+                    plus(at, 30 * 60_000_000),
+                    Who::Reviewer,
+                    ChildEvent::DissentRecorded {
+                        agency: Agency::Education,
+                        text: text(
+                            "The school disagrees with the decision and asked for it to be noted.",
+                        )?,
+                    },
+                );
+                b.routine({ let day = at.london_date() + Days::new(3 + rng.below(5)); rng.office(day) }, Who::Manager, ChildEvent::ManagerResponseRecorded { to: DocumentKind::DissentResponse, manager: StaffId::parse("S00001").map_err(err)?, agreed: false, text: text("Considered the school's view; the decision stands, for the reasons given.")? });
+            }
+            previous = at;
+        }
+        if let Some((t, _, reason)) = cp.end {
+            b.push(t, Who::Worker, ChildEvent::CpPlanEnded { reason });
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn realize_cin(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        e: &Episode,
+        start: Timestamp,
+        stop: Option<(Timestamp, CinPlanEndReason)>,
+        b: &mut Builder,
+        held: &mut Vec<Held>,
+        end: Timestamp,
+    ) -> Result<(), DataError> {
+        b.push(start, Who::Worker, ChildEvent::CinPlanStarted {});
+        let area = if e.need == PrimaryNeed::N2 {
+            ServiceArea::Disabilities
+        } else {
+            ServiceArea::SafeguardingCarePlanning
+        };
+        let when = plus(start, (3 + rng.below(15)) as i64 * DAY);
+        self.transfer(rng, area, when, end, b, held)?;
+        let plan_end = stop.map_or(end, |(t, _)| t).min(end);
+        let on_time = self.rates.practice.visits_on_time;
+        for at in cadence(rng, start, plan_end, 20.0 * 1.4, 20.0 * 1.4, on_time) {
+            let v = self.visit(rng, child, at, VisitKind::Statutory)?;
+            b.routine(at, Who::Worker, v);
+        }
+        let mut first = true;
+        for at in cadence(
+            rng,
+            start,
+            plan_end,
+            10.0,
+            42.0,
+            self.rates.practice.reviews_on_time,
+        ) {
+            let kind = if std::mem::take(&mut first) {
+                CinMeetingKind::Meeting
+            } else {
+                CinMeetingKind::Review
+            };
+            b.push(at, Who::Worker, ChildEvent::CinMeetingHeld { kind });
+            let copy = plus(
+                at,
+                if rng.chance(0.85) {
+                    (1 + rng.below(9)) as i64 * DAY
+                } else {
+                    (15 + rng.below(15)) as i64 * DAY
+                },
+            );
+            b.routine(
+                copy,
+                Who::Worker,
+                ChildEvent::DocumentShared {
+                    document: DocumentKind::CinPlan,
+                    audiences: vec![Audience::Participants],
+                },
+            );
+        }
+        if let Some((t, reason)) = stop {
+            b.push(t, Who::Worker, ChildEvent::CinPlanEnded { reason });
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn realize_care(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        e: &Episode,
+        care: &crate::journey::Care,
+        b: &mut Builder,
+        held: &mut Vec<Held>,
+        end: Timestamp,
+    ) -> Result<(), DataError> {
+        let _ = e;
+        let Some(birth) = child.birth() else {
+            return Ok(());
+        };
+        let start = care.start();
+        let care_end = care.end.map_or(end, |(t, _)| t).min(self.as_at);
+        if let Some((t, kind)) = care.emergency {
+            b.push(
+                t.max(plus(e.referral, 60_000_000)),
+                Who::Worker,
+                ChildEvent::EmergencyProtectionRecorded { kind },
+            );
+        }
+        // End a child protection plan that is still open when care starts.
+        for (i, s) in care.segments.iter().enumerate() {
+            if i > 0 {
+                b.push(
+                    s.start,
+                    Who::Worker,
+                    ChildEvent::EpisodeEnded {
+                        reason: ReasonEpisodeCeased::X1,
+                    },
+                );
+            }
+            b.push(
+                s.start,
+                Who::Worker,
+                ChildEvent::EpisodeStarted {
+                    reason: s.reason,
+                    legal_status: s.legal,
+                    placement: s.placement,
+                    category_of_need: care.need,
+                    provider: s.provider,
+                    urn: s.urn.clone(),
+                    home_postcode: Some(child_home(child)),
+                    placement_postcode: Some(s.postcode.clone()),
+                    placement_change_reason: s.change,
+                },
+            );
+            if i == 0 {
+                let (order, authority, date) = if rng.chance(0.1) {
+                    let order = *rng
+                        .pick(&[
+                            PreviousPermanence::P2,
+                            PreviousPermanence::P3,
+                            PreviousPermanence::P4,
+                        ])
+                        .unwrap_or(&PreviousPermanence::P2);
+                    let y =
+                        (birth.year() + 1 + rng.below(3) as i32).min(start.london_date().year());
+                    let date = PartialDate::parse(&format!("{y:04}-{:02}", 1 + rng.below(12)))
+                        .map_err(err)?;
+                    (
+                        order,
+                        Some(PermanenceAuthority::parse(&self.council.la_number).map_err(err)?),
+                        Some(date),
+                    )
+                } else {
+                    (PreviousPermanence::Z1, None, None)
+                };
+                b.push(
+                    plus(s.start, 5 * 60_000_000),
+                    Who::Worker,
+                    ChildEvent::PreviousPermanenceRecorded {
+                        order,
+                        authority,
+                        date,
+                    },
+                );
+                b.routine(
+                    {
+                        let day = add_weekdays(s.start.london_date(), 1 + rng.below(6) as u32);
+                        rng.office(day)
+                    },
+                    Who::Worker,
+                    ChildEvent::DocumentShared {
+                        document: DocumentKind::LegalStatusNotice,
+                        audiences: vec![Audience::Professionals],
+                    },
+                );
+                let day = add_weekdays(s.start.london_date(), 2 + rng.below(9) as u32);
+                let plan = rng.office(day);
+                if plan < care_end {
+                    b.routine(plan, Who::Worker, ChildEvent::CarePlanRecorded {});
+                }
+            }
+            if s.reason.changes_placement() || i == 0 {
+                let ppm = {
+                    let day = add_weekdays(
+                        s.start.london_date(),
+                        if rng.chance(0.8) {
+                            1 + rng.below(5) as u32
+                        } else {
+                            6 + rng.below(6) as u32
+                        },
+                    );
+                    rng.office(day)
+                };
+                b.routine(
+                    ppm,
+                    Who::Worker,
+                    ChildEvent::MeetingHeld {
+                        meeting: MeetingKind::PlacementPlanning,
+                    },
+                );
+            }
+        }
+        // A long stay moves to the looked-after team after a few weeks.
+        let long = care
+            .end
+            .is_none_or(|(t, _)| (t.london_date() - start.london_date()).num_days() > 120);
+        if long {
+            let when = plus(start, (20 + rng.below(40)) as i64 * DAY);
+            self.transfer(rng, ServiceArea::LookedAfter, when, end, b, held)?;
+        }
+        // Visits: within three working days of each placement, then every four weeks.
+        let placements: Vec<Timestamp> = care
+            .segments
+            .iter()
+            .filter(|s| s.reason.changes_placement() || s.reason == ReasonNewEpisode::S)
+            .map(|s| s.start)
+            .chain(std::iter::once(care_end))
+            .collect();
+        let on_time = self.rates.practice.visits_on_time;
+        let variation_from = long.then(|| plus(start, 430 * DAY)).filter(|_| {
+            rng.chance(0.25) && hearth_domain::time::age_on(birth, start.london_date()) >= 5
+        });
+        for w in placements.windows(2) {
+            let (from, to) = (w[0], w[1]);
+            let first = {
+                let day = add_weekdays(
+                    from.london_date(),
+                    if rng.chance(on_time) {
+                        1 + rng.below(3) as u32
+                    } else {
+                        4 + rng.below(5) as u32
+                    },
+                );
+                rng.office(day)
+            }
+            .max(plus(from, HOUR));
+            if first < to {
+                let v = self.visit(rng, child, first, VisitKind::Statutory)?;
+                b.routine(first, Who::Worker, v);
+                for at in cadence(rng, first, to, 28.0, 28.0, on_time) {
+                    if variation_from.is_some_and(|v| at > v) && rng.chance(0.5) {
+                        continue;
+                    }
+                    let v = self.visit(rng, child, at, VisitKind::Statutory)?;
+                    b.routine(at, Who::Worker, v);
+                }
+            }
+        }
+        if let Some(v) = variation_from.filter(|v| *v < care_end)
+            && let Some(head) = self.world.head_of_service(v.london_date())
+        {
+            b.push(v, Who::HeadOfService, ChildEvent::ObligationVaried { rule: Line::parse("cla-visit").map_err(err)?, amount: 8, unit: PeriodUnit::Weeks, authorised_by: head, reason: text("Permanence achieved: a settled long-term placement, and the young person asked for fewer visits.")?, until: None });
+            if rng.chance(0.2) {
+                let ended = plus(v, (100 + rng.below(200)) as i64 * DAY);
+                if ended < care_end {
+                    b.push(
+                        ended,
+                        Who::Manager,
+                        ChildEvent::VariationEnded {
+                            rule: Line::parse("cla-visit").map_err(err)?,
+                        },
+                    );
+                }
+            }
+        }
+        // Reviews: 20 working days, three months later, then every six (three under five).
+        let mut due = add_weekdays(start.london_date(), 20);
+        let mut n = 0;
+        let mut last_review = start;
+        while Timestamp::start_of_london_day(due) < care_end && n < 60 {
+            let on = rng.chance(self.rates.practice.reviews_on_time);
+            let day = if on {
+                due - Days::new(rng.below(8))
+            } else {
+                due + Days::new(1 + rng.below(20))
+            };
+            let at = at_time(
+                next_weekday(day.max(start.london_date() + Days::new(1))),
+                10,
+                30,
+            );
+            if at >= care_end {
+                break;
+            }
+            b.push(
+                plus(last_review, 2 * HOUR),
+                Who::Worker,
+                ChildEvent::MeetingScheduled {
+                    meeting: MeetingKind::ClaReview,
+                    at,
+                },
+            );
+            if rng.chance(0.03) {
+                b.push(
+                    plus(last_review, 3 * HOUR),
+                    Who::Worker,
+                    ChildEvent::MeetingCancelled {
+                        meeting: MeetingKind::ClaReview,
+                        at,
+                        reason: text(
+                            "The reviewing officer was unavailable; the review was rebooked.",
+                        )?,
+                    },
+                );
+                let later = at_time(next_weekday(at.london_date() + Days::new(2)), 10, 30);
+                if later >= care_end {
+                    break;
+                }
+                b.push(
+                    plus(last_review, 4 * HOUR),
+                    Who::Worker,
+                    ChildEvent::MeetingScheduled {
+                        meeting: MeetingKind::ClaReview,
+                        at: later,
+                    },
+                );
+                self.review(rng, child, birth, later, b, n, care_end)?;
+                last_review = later;
+            } else {
+                self.review(rng, child, birth, at, b, n, care_end)?;
+                last_review = at;
+            }
+            n += 1;
+            let age = hearth_domain::time::age_on(birth, last_review.london_date());
+            due = if n == 1 || age < 5 {
+                plus_months(last_review.london_date(), 3)
+            } else {
+                plus_months(last_review.london_date(), 6)
+            };
+            if n == 2 {
+                let plan = if care.adoption.is_some() {
+                    PermanencePlan::Adoption
+                } else if long {
+                    *rng.pick(&[
+                        PermanencePlan::LongTermFostering,
+                        PermanencePlan::LongTermFostering,
+                        PermanencePlan::ReturnToFamily,
+                        PermanencePlan::SgoCao,
+                        PermanencePlan::LongTermResidential,
+                    ])
+                    .unwrap_or(&PermanencePlan::LongTermFostering)
+                } else {
+                    PermanencePlan::ReturnToFamily
+                };
+                if plus(last_review, 3 * HOUR) < care_end {
+                    b.routine(
+                        plus(last_review, 3 * HOUR),
+                        Who::Worker,
+                        ChildEvent::PermanencePlanRecorded { plan },
+                    );
+                }
+            }
+        }
+        // Health, dental, immunisations, development checks, SDQs, education.
+        let age_at = |t: Timestamp| hearth_domain::time::age_on(birth, t.london_date());
+        let ha_first = {
+            let day = add_weekdays(
+                start.london_date(),
+                if rng.chance(0.8) {
+                    10 + rng.below(10) as u32
+                } else {
+                    21 + rng.below(20) as u32
+                },
+            );
+            rng.office(day)
+        };
+        let mut next = ha_first;
+        while next < care_end {
+            b.routine(next, Who::Worker, ChildEvent::HealthAssessmentCompleted {});
+            let months = if age_at(next) < 5 { 6 } else { 12 };
+            next = {
+                let day = plus_months(next.london_date(), months) + Days::new(rng.below(30));
+                rng.office(day)
+            };
+        }
+        for at in cadence(rng, start, care_end, 120.0, 365.0, 0.85) {
+            let age = age_at(at);
+            if age >= 1 {
+                b.routine(at, Who::Worker, ChildEvent::DentalCheckCompleted {});
+            }
+            b.routine(
+                plus(at, HOUR),
+                Who::Worker,
+                ChildEvent::ImmunisationsRecorded {
+                    up_to_date: rng.chance(0.9),
+                },
+            );
+            if age < 5 {
+                b.routine(
+                    plus(at, 2 * HOUR),
+                    Who::Worker,
+                    ChildEvent::DevelopmentCheckCompleted {},
+                );
+            }
+            if (4..=16).contains(&age) {
+                let (score, reason) = if rng.chance(0.9) {
+                    (
+                        Some(
+                            SdqScore::new((rng.normal() * 6.0 + 14.0).clamp(0.0, 40.0) as u8)
+                                .map_err(err)?,
+                        ),
+                        None,
+                    )
+                } else {
+                    (
+                        None,
+                        Some(
+                            *rng.pick(&[SdqReason::Sdq2, SdqReason::Sdq4, SdqReason::Sdq5])
+                                .unwrap_or(&SdqReason::Sdq4),
+                        ),
+                    )
+                };
+                b.routine(
+                    plus(at, 3 * HOUR),
+                    Who::Worker,
+                    ChildEvent::SdqRecorded { score, reason },
+                );
+            }
+        }
+        for at in cadence(rng, start, care_end, 14.0, 122.0, 0.85) {
+            if (3..18).contains(&age_at(at)) {
+                b.routine(at, Who::Worker, ChildEvent::PepHeld {});
+            }
+        }
+        // Teenagers: offending, substance misuse, missing episodes, liberty orders.
+        let teen_from = start.max(Timestamp::start_of_london_day(
+            birthday(birth, 11).unwrap_or(birth),
+        ));
+        if teen_from < care_end {
+            let span_days = (care_end.london_date() - teen_from.london_date())
+                .num_days()
+                .max(1);
+            if age_at(care_end) >= 10 && rng.chance(0.05) {
+                b.routine(
+                    plus(
+                        teen_from,
+                        rng.below(span_days as u64) as i64 * DAY + 10 * HOUR,
+                    ),
+                    Who::Worker,
+                    ChildEvent::ConvictionRecorded {},
+                );
+            }
+            if rng.chance(0.08) {
+                let offered = rng.chance(0.85);
+                b.routine(
+                    plus(
+                        teen_from,
+                        rng.below(span_days as u64) as i64 * DAY + 11 * HOUR,
+                    ),
+                    Who::Worker,
+                    ChildEvent::SubstanceMisuseRecorded {
+                        intervention_offered: offered,
+                        intervention_received: offered && rng.chance(0.6),
+                    },
+                );
+            }
+            self.realize_missing(rng, teen_from, care_end, b)?;
+            let in_home = care
+                .segments
+                .iter()
+                .any(|s| s.placement == PlacementType::K2);
+            if in_home && rng.chance(0.04) {
+                let s = plus(
+                    teen_from,
+                    rng.below(span_days as u64) as i64 * DAY + 12 * HOUR,
+                );
+                if s < care_end {
+                    b.push(s, Who::Worker, ChildEvent::DeprivationOfLibertyStarted {});
+                    let f = plus(s, (60 + rng.below(150)) as i64 * DAY);
+                    if f < care_end {
+                        b.push(f, Who::Worker, ChildEvent::DeprivationOfLibertyEnded {});
+                    }
+                }
+            }
+        }
+        // Adoption.
+        if let Some(a) = &care.adoption {
+            b.push(
+                a.decision,
+                Who::Manager,
+                ChildEvent::AdoptionDecisionMade {},
+            );
+            b.push(
+                a.placement_order,
+                Who::Worker,
+                ChildEvent::PlacementOrderGranted {},
+            );
+            if let (Some(m), Some(p)) = (a.matched, a.placed) {
+                b.push(
+                    m,
+                    Who::Worker,
+                    ChildEvent::AdoptionMatched {
+                        adopter_sex: a.sex,
+                        adopter_legal_status: a.legal,
+                        foster_carers_adopting: a.foster_carers,
+                        adopter: None,
+                    },
+                );
+                b.push(
+                    plus(p, 5 * 60_000_000),
+                    Who::Worker,
+                    ChildEvent::PlacedForAdoption {},
+                );
+                if let Some(o) = a.order {
+                    b.push(o, Who::Worker, ChildEvent::AdoptionOrderGranted {});
+                }
+                if m <= self.as_at {
+                    self.adopted.push(Adopted {
+                        child: child.id.clone(),
+                        matched: m,
+                        placed: p,
+                        order: a.order.filter(|o| *o <= self.as_at),
+                        sex: a.sex,
+                    });
+                }
+            }
+            if let Some((t, reason)) = a.ended {
+                b.push(t, Who::Manager, ChildEvent::AdoptionPlanEnded { reason });
+            }
+        }
+        if let Some((t, reason)) = care.end {
+            b.push(t, Who::Worker, ChildEvent::EpisodeEnded { reason });
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn review(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        birth: NaiveDate,
+        at: Timestamp,
+        b: &mut Builder,
+        n: u32,
+        care_end: Timestamp,
+    ) -> Result<(), DataError> {
+        let _ = (child, n);
+        let age = hearth_domain::time::age_on(birth, at.london_date());
+        let participation = if age < 4 {
+            ReviewParticipation::Pn0
+        } else {
+            *rng.weighted(&[
+                (ReviewParticipation::Pn1, 0.55),
+                (ReviewParticipation::Pn2, 0.08),
+                (ReviewParticipation::Pn3, 0.07),
+                (ReviewParticipation::Pn4, 0.05),
+                (ReviewParticipation::Pn5, 0.06),
+                (ReviewParticipation::Pn6, 0.14),
+                (ReviewParticipation::Pn7, 0.05),
+            ])
+            .unwrap_or(&ReviewParticipation::Pn1)
+        };
+        let report_day = if rng.chance(0.82) {
+            at.london_date() - Days::new(7 + rng.below(5))
+        } else {
+            at.london_date() - Days::new(1 + rng.below(3))
+        };
+        b.routine(
+            at_time(next_weekday(report_day).min(at.london_date()), 9, 30).min(plus(at, -HOUR)),
+            Who::Worker,
+            ChildEvent::DocumentShared {
+                document: DocumentKind::ReviewReport,
+                audiences: vec![Audience::ReviewingOfficer],
+            },
+        );
+        if rng.chance(0.7) {
+            let pre = at_time(
+                next_weekday(at.london_date() - Days::new(21 + rng.below(7))),
+                14,
+                0,
+            );
+            b.routine(
+                pre,
+                Who::Reviewer,
+                ChildEvent::MeetingHeld {
+                    meeting: MeetingKind::ReviewingOfficerPreMeeting,
+                },
+            );
+        }
+        b.push(
+            at,
+            Who::Reviewer,
+            ChildEvent::ClaReviewHeld { participation },
+        );
+        let recs = {
+            let day = add_weekdays(
+                at.london_date(),
+                if rng.chance(0.85) {
+                    1 + rng.below(4) as u32
+                } else {
+                    6 + rng.below(6) as u32
+                },
+            );
+            rng.office(day)
+        };
+        b.routine(
+            recs,
+            Who::Reviewer,
+            ChildEvent::DocumentShared {
+                document: DocumentKind::ReviewRecommendations,
+                audiences: vec![Audience::TeamManager],
+            },
+        );
+        let response = plus(
+            recs,
+            (if rng.chance(0.85) {
+                2 + rng.below(60)
+            } else {
+                80 + rng.below(200)
+            }) as i64
+                * HOUR,
+        );
+        b.routine(
+            response,
+            Who::Manager,
+            ChildEvent::ManagerResponseRecorded {
+                to: DocumentKind::ReviewRecommendations,
+                manager: StaffId::parse("S00001").map_err(err)?,
+                agreed: rng.chance(0.92),
+                text: text(
+                    "Recommendations considered; the care plan will be updated to reflect them.",
+                )?,
+            },
+        );
+        if plus(recs, DAY) < care_end {
+            b.routine(
+                plus(recs, DAY),
+                Who::Worker,
+                ChildEvent::CarePlanRecorded {},
+            );
+        }
+        Ok(())
+    }
+
+    fn realize_missing(
+        &mut self,
+        rng: &mut Rng,
+        from: Timestamp,
+        until: Timestamp,
+        b: &mut Builder,
+    ) -> Result<(), DataError> {
+        let la = &self.rates.looked_after;
+        let years = ((until.london_date() - from.london_date()).num_days() as f64 / 365.0).max(0.0);
+        let mut t = from;
+        let mut year_start = from;
+        while t < until {
+            if !rng.chance(la.missing_per_year * years.min(1.0)) {
+                year_start = plus(year_start, 365 * DAY);
+                t = year_start;
+                if (until.london_date() - t.london_date()).num_days() < 30 {
+                    break;
+                }
+                continue;
+            }
+            let episodes = 1 + rng.exponential(1.5) as u64;
+            for _ in 0..episodes.min(8) {
+                let start_day = t.london_date() + Days::new(rng.below(120));
+                let start = at_time(start_day, 18 + rng.below(5) as u32, rng.below(60) as u32);
+                let hours = rng.lognormal(14.0, 1.0).clamp(2.0, 24.0 * 21.0);
+                let back = plus(start, (hours * HOUR as f64) as i64);
+                if back >= until || start <= t {
+                    break;
+                }
+                let kind = if rng.chance(0.8) {
+                    MissingKind::Missing
+                } else {
+                    MissingKind::Away
+                };
+                b.push(
+                    start,
+                    Who::Worker,
+                    ChildEvent::MissingEpisodeStarted { kind },
+                );
+                b.routine(
+                    plus(start, (20 + rng.below(90)) as i64 * 60_000_000)
+                        .min(plus(back, -60_000_000))
+                        .max(plus(start, 60_000_000)),
+                    Who::Worker,
+                    ChildEvent::PoliceInformed {},
+                );
+                if hours > 24.0 {
+                    b.routine(
+                        plus(start, (20 + rng.below(10)) as i64 * HOUR)
+                            .min(plus(back, -60_000_000)),
+                        Who::Worker,
+                        ChildEvent::MeetingHeld {
+                            meeting: MeetingKind::MissingStrategy,
+                        },
+                    );
+                }
+                b.push(back, Who::Worker, ChildEvent::MissingEpisodeEnded {});
+                if rng.chance(la.return_interview_offered) {
+                    let limit = if rng.chance(0.85) { 60 } else { 150 };
+                    let offered = plus(back, (4 + rng.below(limit)) as i64 * HOUR);
+                    if offered < until {
+                        b.push(
+                            offered,
+                            Who::Worker,
+                            ChildEvent::ReturnInterviewOffered {
+                                accepted: rng.chance(la.return_interview_accepted),
+                            },
+                        );
+                    }
+                }
+                t = plus(back, (7 + rng.below(40)) as i64 * DAY);
+            }
+            year_start = plus(year_start, 365 * DAY);
+            t = t.max(year_start);
+        }
+        Ok(())
+    }
+
+    fn realize_recording(
+        &mut self,
+        rng: &mut Rng,
+        from: Timestamp,
+        until: Timestamp,
+        b: &mut Builder,
+    ) -> Result<(), DataError> {
+        let kinds = [
+            (CaseNoteKind::Telephone, 0.35),
+            (CaseNoteKind::Email, 0.2),
+            (CaseNoteKind::Meeting, 0.12),
+            (CaseNoteKind::DirectWork, 0.1),
+            (CaseNoteKind::Information, 0.18),
+            (CaseNoteKind::Letter, 0.05),
+        ];
+        let notes = [
+            "Spoke with the child's mother about the plan and the next visit.",
+            "The school reported better attendance this week.",
+            "Direct work session: the child talked about home and school.",
+            "Information from the GP about a missed appointment.",
+            "Called the health visitor to share the plan.",
+            "Letter sent confirming the date of the next meeting.",
+        ];
+        for at in cadence(rng, from, until, 6.0, 12.0, 0.9) {
+            let kind = *rng.weighted(&kinds).unwrap_or(&CaseNoteKind::Telephone);
+            let significant = rng.chance(0.04);
+            b.routine(
+                at,
+                Who::Worker,
+                ChildEvent::CaseNoteRecorded {
+                    kind,
+                    text: text(rng.pick(&notes).copied().unwrap_or(notes[0]))?,
+                    significant,
+                },
+            );
+        }
+        for at in cadence(
+            rng,
+            from,
+            until,
+            20.0,
+            28.0,
+            self.rates.practice.oversight_on_time,
+        ) {
+            b.routine(at, Who::Manager, ChildEvent::ManagementOversightRecorded { manager: StaffId::parse("S00001").map_err(err)?, text: text("Reviewed progress against the plan; actions and timescales agreed with the worker.")? });
+        }
+        for at in cadence(rng, from, until, 25.0, 30.0, 0.85) {
+            b.routine(at, Who::Manager, ChildEvent::SupervisionRecorded { supervisor: StaffId::parse("S00001").map_err(err)?, worker: StaffId::parse("S00001").map_err(err)?, text: text("Supervision: reflected on the child's experience, risks and the next steps.")? });
+        }
+        for at in cadence(rng, from, until, 60.0, 91.0, 0.8) {
+            b.routine(at, Who::Worker, ChildEvent::CaseSummaryRecorded { text: text("Summary brought up to date: the child's circumstances, the plan and progress since the last summary.")? });
+        }
+        for at in cadence(rng, from, until, 30.0, 120.0, 0.8) {
+            b.routine(
+                at,
+                Who::Worker,
+                ChildEvent::ChronologyEntryAdded {
+                    summary: Line::parse("Chronology reviewed and brought up to date")
+                        .map_err(err)?,
+                    detail: None,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    fn realize_care_leaver(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        b: &mut Builder,
+        adviser: &mut Option<usize>,
+    ) -> Result<(), DataError> {
+        let Some(birth) = child.birth() else {
+            return Ok(());
+        };
+        let Some(care) = child
+            .episodes
+            .iter()
+            .filter_map(|e| e.care.as_ref())
+            .next_back()
+        else {
+            return Ok(());
+        };
+        let sixteen = birthday(birth, 16).unwrap_or(birth);
+        let eighteen = birthday(birth, 18).unwrap_or(birth);
+        let twenty_one = birthday(birth, 21).unwrap_or(birth);
+        let care_start = care.start().london_date();
+        let care_end = care.end.map(|(t, _)| t.london_date());
+        let limit = self.as_at.min(Timestamp::start_of_london_day(twenty_one));
+        let eligible_on = sixteen.max(care_start + Days::new(91));
+        if care_end.is_none_or(|e| e > eligible_on) {
+            b.push(
+                {
+                    let day = eligible_on + Days::new(rng.below(20));
+                    rng.office(day)
+                },
+                Who::Worker,
+                ChildEvent::CareLeaverStatusRecorded {
+                    category: CareLeaverCategory::Eligible,
+                },
+            );
+        }
+        let pathway = {
+            let day = if rng.chance(0.85) {
+                sixteen - Days::new(rng.below(150))
+            } else {
+                sixteen + Days::new(20 + rng.below(60))
+            };
+            rng.office(day)
+        }
+        .max(plus(care.start(), DAY));
+        let pathway = pathway.max(Timestamp::start_of_london_day(sixteen - Days::new(180)));
+        if pathway < limit {
+            b.push(
+                pathway,
+                Who::Worker,
+                ChildEvent::PathwayPlanRecorded {
+                    stage: PathwayPlanStage::Started,
+                },
+            );
+            for at in cadence(rng, pathway, limit, 182.0, 182.0, 0.85) {
+                b.routine(
+                    at,
+                    Who::Worker,
+                    ChildEvent::PathwayPlanRecorded {
+                        stage: PathwayPlanStage::Reviewed,
+                    },
+                );
+            }
+        }
+        let pa_day = (birthday(birth, 17).unwrap_or(birth) + Days::new(150 + rng.below(60)))
+            .max(sixteen + Days::new(1))
+            .max(care_start + Days::new(30));
+        let pa_at = rng.office(pa_day);
+        if pa_at < limit {
+            *adviser = self
+                .world
+                .least_loaded(ServiceArea::LeavingCare, pa_at.london_date(), rng);
+            if let Some(post) = *adviser
+                && let Some(pa) = self.world.posts[post]
+                    .holder_on(pa_at.london_date())
+                    .cloned()
+            {
+                b.push(
+                    pa_at,
+                    Who::Manager,
+                    ChildEvent::PersonalAdviserAllocated { adviser: pa },
+                );
+                self.world
+                    .hold(post, pa_at.london_date(), limit.london_date());
+            }
+        }
+        let left = care_end.unwrap_or(eighteen);
+        if left < limit.london_date() && left >= sixteen {
+            let after = {
+                let day = left + Days::new(1 + rng.below(10));
+                rng.office(day)
+            };
+            if after < limit {
+                let category = if left >= eighteen - Days::new(1) {
+                    CareLeaverCategory::FormerRelevant
+                } else {
+                    CareLeaverCategory::Relevant
+                };
+                b.push(
+                    after,
+                    Who::Adviser,
+                    ChildEvent::CareLeaverStatusRecorded { category },
+                );
+                b.routine(
+                    plus(after, HOUR),
+                    Who::Adviser,
+                    ChildEvent::DocumentShared {
+                        document: DocumentKind::LifeLetter,
+                        audiences: vec![Audience::Child],
+                    },
+                );
+                // Contact every eight weeks after leaving care.
+                for at in cadence(rng, after, limit, 56.0, 56.0, 0.85) {
+                    b.routine(
+                        at,
+                        Who::Adviser,
+                        ChildEvent::VisitMade {
+                            kind: VisitKind::PersonalAdviser,
+                            child_seen: true,
+                            seen_alone: Some(true),
+                            not_seen_alone_reason: None,
+                            bedroom_seen: None,
+                        },
+                    );
+                }
+            }
+        }
+        // Around each birthday from 17 to 21: in touch, activity and accommodation.
+        let ta = &self.rates.targets;
+        let mut neet = false;
+        for age in 17..=21 {
+            let Some(day) = birthday(birth, age) else {
+                continue;
+            };
+            let at = {
+                let day = day + Days::new(rng.below(25));
+                rng.office(day)
+            };
+            if at > self.as_at || at < plus(care.start(), DAY) {
+                continue;
+            }
+            let in_touch = if rng.chance(ta.care_leavers_in_touch) {
+                CareLeaverInTouch::Yes
+            } else {
+                *rng.pick(&[
+                    CareLeaverInTouch::No,
+                    CareLeaverInTouch::No,
+                    CareLeaverInTouch::Refu,
+                ])
+                .unwrap_or(&CareLeaverInTouch::No)
+            };
+            b.push(
+                at,
+                Who::Adviser,
+                ChildEvent::CareLeaverContactRecorded { in_touch },
+            );
+            let activity = if in_touch != CareLeaverInTouch::Yes {
+                CareLeaverActivity::Unknown
+            } else if rng.chance(ta.care_leavers_neet) {
+                let c = &self.rates.care_leavers;
+                let x = rng.unit();
+                if x < c.activity_neet_g4 {
+                    CareLeaverActivity::G4
+                } else if x < c.activity_neet_g4 + c.activity_neet_g6 {
+                    CareLeaverActivity::G6
+                } else {
+                    CareLeaverActivity::G5
+                }
+            } else {
+                *rng.weighted(&[
+                    (CareLeaverActivity::F2, 0.30),
+                    (CareLeaverActivity::F1, 0.12),
+                    (CareLeaverActivity::F5, 0.25),
+                    (CareLeaverActivity::P5, 0.12),
+                    (CareLeaverActivity::F4, 0.10),
+                    (CareLeaverActivity::P2, 0.06),
+                    (CareLeaverActivity::P4, 0.03),
+                    (CareLeaverActivity::P1, 0.02),
+                ])
+                .unwrap_or(&CareLeaverActivity::F2)
+            };
+            b.push(
+                plus(at, 10 * 60_000_000),
+                Who::Adviser,
+                ChildEvent::CareLeaverActivityRecorded { activity },
+            );
+            if activity.is_neet() && !neet {
+                let limit = if rng.chance(0.8) { 9 } else { 25 };
+                let day = at.london_date() + Days::new(3 + rng.below(limit));
+                b.routine(
+                    rng.office(day),
+                    Who::Adviser,
+                    ChildEvent::MeetingHeld {
+                        meeting: MeetingKind::NeetPanel,
+                    },
+                );
+            }
+            neet = activity.is_neet();
+            let accommodation = if in_touch != CareLeaverInTouch::Yes {
+                CareLeaverAccommodation::Unknown
+            } else {
+                let suitable = rng.chance(self.rates.care_leavers.accommodation_suitable);
+                let still_in_care = care_end.is_none_or(|e| e > at.london_date());
+                let kind = if still_in_care && age < 18 {
+                    *rng.pick(&["C", "D", "E"]).unwrap_or(&"D")
+                } else {
+                    *rng.weighted(&[
+                        ("D", 0.30),
+                        ("U", 0.22),
+                        ("Z", 0.12),
+                        ("B", 0.12),
+                        ("E", 0.08),
+                        ("T", 0.06),
+                        ("K", 0.04),
+                        ("V", 0.03),
+                        ("W", 0.01),
+                        ("Y", 0.02),
+                    ])
+                    .unwrap_or(&"D")
+                };
+                let code = format!("{kind}{}", if suitable { 1 } else { 2 });
+                code.parse::<CareLeaverAccommodation>()
+                    .unwrap_or(CareLeaverAccommodation::D1)
+            };
+            b.push(
+                plus(at, 20 * 60_000_000),
+                Who::Adviser,
+                ChildEvent::CareLeaverAccommodationRecorded { accommodation },
+            );
+        }
+        if child.female && rng.chance(0.06) {
+            let born = eighteen + Days::new(rng.below(900));
+            let at = {
+                let day = born + Days::new(10 + rng.below(30));
+                rng.office(day)
+            };
+            if at < limit {
+                b.push(
+                    at,
+                    Who::Adviser,
+                    ChildEvent::ParenthoodRecorded {
+                        first_child_born: born,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Dates and attributes every event: the recorder is whoever held the role at the
+    /// time, recording is sometimes late, and nothing is in the future.
+    fn attribute(
+        &mut self,
+        rng: &mut Rng,
+        child: &Child,
+        mut b: Builder,
+        held: &[Held],
+        reviewer: Option<usize>,
+        adviser: Option<usize>,
+    ) -> Result<Vec<Recorded<ChildEvent>>, DataError> {
+        // Count each stretch on its post's caseload.
+        for h in held {
+            self.world.hold(
+                h.post,
+                h.from.london_date(),
+                h.until.min(self.as_at).london_date(),
+            );
+        }
+        if let Some(r) = reviewer
+            && let (Some(first), Some(last)) = (
+                b.items.iter().map(|i| i.at).min(),
+                b.items.iter().map(|i| i.at).max(),
+            )
+        {
+            self.world
+                .hold(r, first.london_date(), last.min(self.as_at).london_date());
+        }
+        b.items.retain(|i| i.at <= self.as_at);
+        b.items.sort_by_key(|i| (i.at, i.seq));
+        let duty = self.world.least_loaded(
+            ServiceArea::ReferralAssessment,
+            b.items
+                .first()
+                .map_or(self.world.history_start, |i| i.at.london_date()),
+            rng,
+        );
+        let mut out = Vec::with_capacity(b.items.len());
+        let mut last_holder: Option<(usize, StaffId)> = None;
+        let mut reallocations: Vec<Item> = Vec::new();
+        for item in &b.items {
+            let date = item.at.london_date();
+            let stretch = held
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, h)| h.from <= item.at && item.at < h.until);
+            // When the holder of the post that has the case changed, the case was handed over.
+            if let Some((n, h)) = stretch
+                && let Some(holder) = self.world.posts[h.post].holder_on(date).cloned()
+            {
+                if let Some((ln, lh)) = &last_holder
+                    && *ln == n
+                    && *lh != holder
+                {
+                    let from = self.world.posts[h.post]
+                        .holders
+                        .iter()
+                        .find(|(id, _, _)| *id == holder)
+                        .map(|(_, f, _)| *f)
+                        .unwrap_or(date);
+                    let at = at_time(next_weekday(from), 9, 15).min(item.at).max(h.from);
+                    reallocations.push(Item {
+                        at,
+                        seq: 0,
+                        who: Who::Manager,
+                        event: self.allocation_event(
+                            h.post,
+                            at,
+                            WorkerChangeReason::Leftrl,
+                            "Previous worker has left; the case is handed over to the new worker.",
+                        )?,
+                        routine: false,
+                    });
+                }
+                last_holder = Some((n, holder));
+            }
+        }
+        let mut items = b.items;
+        items.extend(reallocations);
+        items.sort_by_key(|i| (i.at, i.seq));
+        for item in items {
+            let date = item.at.london_date();
+            let post = held
+                .iter()
+                .rev()
+                .find(|h| h.from <= item.at && item.at < h.until)
+                .map(|h| h.post)
+                .or(duty);
+            let worker = post.and_then(|p| self.world.posts[p].holder_on(date).cloned());
+            let manager = post.and_then(|p| self.world.a_manager(p, date));
+            let actor = match item.who {
+                Who::Worker => worker.clone(),
+                Who::Manager => manager.clone(),
+                Who::Reviewer => reviewer
+                    .and_then(|r| self.world.posts[r].holder_on(date).cloned())
+                    .or_else(|| manager.clone()),
+                Who::Adviser => adviser
+                    .and_then(|a| self.world.posts[a].holder_on(date).cloned())
+                    .or_else(|| worker.clone()),
+                Who::HeadOfService => self.world.head_of_service(date),
+            }
+            .or_else(|| manager.clone());
+            let Some(actor) = actor else { continue };
+            // Fill in the manager and worker that events name.
+            let mut event = item.event;
+            match &mut event {
+                ChildEvent::AssessmentAuthorised { manager: m }
+                | ChildEvent::ManagementOversightRecorded { manager: m, .. }
+                | ChildEvent::DocumentWithheld { manager: m, .. }
+                | ChildEvent::ManagerResponseRecorded { manager: m, .. } => *m = actor.clone(),
+                ChildEvent::SupervisionRecorded {
+                    supervisor,
+                    worker: w,
+                    ..
+                } => {
+                    *supervisor = actor.clone();
+                    match &worker {
+                        Some(wk) => *w = wk.clone(),
+                        None => continue,
+                    }
+                }
+                _ => {}
+            }
+            // How late it was recorded.
+            let within = self.rates.practice.recording_within_48_hours;
+            let delay = if rng.chance(within) {
+                (rng.lognormal(2.5, 1.0).min(47.0) * HOUR as f64) as i64
+            } else {
+                ((48.0 + rng.exponential(120.0)) * HOUR as f64) as i64
+            };
+            let mut recorded = plus(item.at, delay.max(60_000_000));
+            // The recorder must still be in post.
+            if let Some(left) = self.leaving_day(&actor, date) {
+                recorded = recorded.min(at_time(left, 17, 0)).max(item.at);
+            }
+            if recorded > self.as_at {
+                if item.routine {
+                    continue;
+                }
+                recorded = self.as_at.max(item.at);
+            }
+            out.push(Recorded {
+                occurred_at: item.at,
+                recorded_at: recorded,
+                recorded_by: Actor::Staff(actor),
+                event,
+            });
+        }
+        // A handful of corrections: a visit dated a day wrong, a note on the wrong child.
+        if rng.chance(0.02) {
+            let visits: Vec<usize> = out
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| matches!(r.event, ChildEvent::VisitMade { .. }))
+                .map(|(i, _)| i)
+                .collect();
+            if let (Some(&i), Some(last)) = (rng.pick(&visits), out.last().cloned()) {
+                let original = out[i].clone();
+                let fixed_at = plus(original.occurred_at, -DAY);
+                let at = plus(last.occurred_at.max(original.recorded_at), DAY);
+                if at <= self.as_at && fixed_at > out.first().map_or(fixed_at, |f| f.occurred_at) {
+                    out.push(Recorded {
+                        occurred_at: at,
+                        recorded_at: at,
+                        recorded_by: last.recorded_by.clone(),
+                        event: ChildEvent::Corrected {
+                            corrects: i as u64 + 1,
+                            reason: text(
+                                "The visit was on the day before; the date was entered wrongly.",
+                            )?,
+                            replacement: Some(Replacement {
+                                occurred_at: fixed_at,
+                                event: Box::new(original.event.clone()),
+                            }),
+                        },
+                    });
+                }
+            }
+        }
+        let _ = child;
+        Ok(out)
+    }
+
+    fn leaving_day(&self, staff: &StaffId, on: NaiveDate) -> Option<NaiveDate> {
+        let _ = on;
+        self.world.left_on(staff)
+    }
+}
+
+/// The family's home postcode.
+pub(crate) fn child_home(child: &Child) -> hearth_domain::values::Postcode {
+    child.home.clone()
+}

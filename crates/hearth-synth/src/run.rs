@@ -1,0 +1,130 @@
+//! Writing a generated borough into a store, through the same import path (and so the same
+//! rules) as any other record, and summarising it.
+
+use hearth_domain::child::fold;
+use hearth_domain::interchange::{Journey, JourneyLine};
+use hearth_store::records::{ImportOutcome, RecordError, Records};
+
+use crate::summary::{Summary, Tally};
+use crate::{DataError, Generator, Inputs, Params};
+
+/// Why generation stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The inputs could not be read.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// The store failed.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// A generated line broke a rule of the record: a fault in the generator.
+    #[error("the generator made a line the record refuses ({stream}): {reason}")]
+    Refused {
+        /// The line's stream.
+        stream: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Progress while generating.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// How far through the history, from 0 to 1.
+    pub fraction: f64,
+    /// Lines written so far.
+    pub lines: u64,
+    /// Events written so far.
+    pub events: u64,
+}
+
+async fn write(
+    records: &Records,
+    lines: Vec<JourneyLine>,
+    tally: &mut Tally,
+    events: &mut u64,
+) -> Result<(), RunError> {
+    let streams: Vec<String> = lines
+        .iter()
+        .map(|l| l.journey.stream().to_string())
+        .collect();
+    for l in &lines {
+        *events += l.journey.len() as u64;
+        if let Journey::Child(id, evs) = &l.journey {
+            tally.add(&fold(id, evs));
+        }
+    }
+    let numbered: Vec<(usize, JourneyLine)> = lines.into_iter().enumerate().collect();
+    let mut refused = Vec::new();
+    for (i, outcome) in records.import_batch(numbered).await? {
+        if let ImportOutcome::Refused { reason, .. } = outcome {
+            refused.push((streams.get(i).cloned().unwrap_or_default(), reason));
+        }
+    }
+    // Report every refusal in the batch, so a fault in the generator shows all its cases.
+    match refused.first() {
+        None => Ok(()),
+        Some((stream, _)) => Err(RunError::Refused {
+            stream: stream.clone(),
+            reason: refused
+                .iter()
+                .map(|(s, r)| format!("\n  {s}: {r}"))
+                .collect::<String>(),
+        }),
+    }
+}
+
+/// Generates a borough into the store behind `records`, reporting progress as it goes.
+pub async fn generate(
+    records: &Records,
+    params: Params,
+    inputs: Inputs,
+    mut progress: impl FnMut(Progress),
+) -> Result<Summary, RunError> {
+    let targets = inputs.rates.targets.clone();
+    let categories = inputs.rates.categories.clone();
+    let mut generator = Generator::new(params, inputs)?;
+    let mut tally = Tally::new(params.as_at.london_date());
+    let mut events = 0u64;
+    let mut lines_written = 0u64;
+    let workforce = generator.workforce();
+    for chunk in workforce.chunks(400) {
+        lines_written += chunk.len() as u64;
+        write(records, chunk.to_vec(), &mut tally, &mut events).await?;
+    }
+    while let Some(lines) = generator.next_lines(300)? {
+        lines_written += lines.len() as u64;
+        write(records, lines, &mut tally, &mut events).await?;
+        progress(Progress {
+            fraction: generator.progress(),
+            lines: lines_written,
+            events,
+        });
+    }
+    let adopters = generator.adopters()?;
+    lines_written += adopters.len() as u64;
+    write(records, adopters, &mut tally, &mut events).await?;
+    progress(Progress {
+        fraction: 1.0,
+        lines: lines_written,
+        events,
+    });
+    let stored = records
+        .store()
+        .count_events()
+        .await
+        .map_err(RecordError::from)?;
+    let hash = records
+        .store()
+        .fingerprint()
+        .await
+        .map_err(RecordError::from)?;
+    Ok(tally.summary(
+        &targets,
+        &categories,
+        params.population,
+        generator.staff() as u64,
+        u64::try_from(stored).unwrap_or(0),
+        hash,
+    ))
+}

@@ -1,0 +1,141 @@
+//! `hearth generate`: a synthetic borough, written through the record's own rules.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{NaiveDate, NaiveTime};
+use clap::Args;
+use hearth_domain::Timestamp;
+use hearth_store::records::Records;
+use hearth_synth::run::{Progress, generate};
+use hearth_synth::{Inputs, Params, Postcodes, Profile, Rates};
+
+/// Arguments of `generate`.
+#[derive(Debug, Args)]
+pub struct Generate {
+    /// Children under 18 in the borough (default: the profile's figure, 71,200 for Bromley).
+    #[arg(long)]
+    population: Option<u64>,
+    /// Years of history.
+    #[arg(long, default_value_t = 6)]
+    years: u32,
+    /// The seed; the same seed and parameters give the same borough.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The date the history runs to (its end of day); default: now.
+    #[arg(long)]
+    as_at: Option<NaiveDate>,
+    /// A council profile file (default: the built-in London Borough of Bromley).
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// A rates file (default: the built-in rates, crates/hearth-synth/config/rates.toml).
+    #[arg(long)]
+    rates: Option<PathBuf>,
+    /// End with the summary as one JSON object on the last line.
+    #[arg(long)]
+    summary_json: bool,
+}
+
+/// The instant an as-at date means: the last moment of that day in England.
+pub fn end_of_day(date: NaiveDate) -> Timestamp {
+    let time = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN);
+    Timestamp::at_london_time(date, time)
+}
+
+impl Generate {
+    /// Generates the borough.
+    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        let mut inputs = Inputs::builtin()?;
+        if let Some(path) = &self.profile {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            inputs.profile = Profile::parse(&path.display().to_string(), &text)?;
+            inputs.postcodes = Postcodes::builtin(&inputs.profile.council.ons_code)?;
+        }
+        if let Some(path) = &self.rates {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            inputs.rates = Rates::parse(&path.display().to_string(), &text)?;
+        }
+        let params = Params {
+            population: self.population.unwrap_or(inputs.profile.council.children),
+            years: self.years,
+            seed: self.seed,
+            as_at: self.as_at.map_or_else(crate::clock::now, end_of_day),
+        };
+        let store = super::open(db, council).await?;
+        if store.count_events().await? > 0 {
+            anyhow::bail!("the store at {db} already holds records; generate into an empty store");
+        }
+        let records = Records::open(store).await?;
+        eprintln!(
+            "generating {} for {} children, {} years to {}, seed {}",
+            inputs.profile.council.name, params.population, params.years, params.as_at, params.seed
+        );
+        let started = Instant::now();
+        let mut last = Instant::now();
+        let summary = generate(&records, params, inputs, |p: Progress| {
+            if last.elapsed() >= Duration::from_secs(2) || p.fraction >= 1.0 {
+                last = Instant::now();
+                eprintln!(
+                    "  {:>5.1}%  {} lines, {} events, {:.0} s",
+                    p.fraction * 100.0,
+                    p.lines,
+                    p.events,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        })
+        .await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "children known: {}", summary.children_known)?;
+        writeln!(
+            out,
+            "open cases today: {}; on a child protection plan: {}; looked after: {}; care leavers: {}",
+            summary.open_cases, summary.cp_plans, summary.looked_after, summary.care_leavers
+        )?;
+        writeln!(
+            out,
+            "referrals in the last 12 months: {}; staff: {}; events: {}",
+            summary.referrals_last_year, summary.staff, summary.events
+        )?;
+        writeln!(
+            out,
+            "adoptions and special guardianship orders in the year to {}: {} and {}",
+            summary.collection_year_end,
+            summary.adoptions_in_year,
+            summary.special_guardianship_in_year
+        )?;
+        writeln!(out, "fingerprint: {}", summary.hash)?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<72} {:>10} {:>10}",
+            format!("measured (year to {})", summary.collection_year_end),
+            "configured",
+            "generated"
+        )?;
+        for f in &summary.figures {
+            writeln!(
+                out,
+                "{:<72} {:>10.3} {:>10.3} {}",
+                f.name,
+                f.configured,
+                f.generated,
+                if f.within_15_percent {
+                    ""
+                } else {
+                    "  outside ±15%"
+                }
+            )?;
+        }
+        writeln!(out, "generated in {:.1} s", started.elapsed().as_secs_f64())?;
+        if self.summary_json {
+            writeln!(out, "{}", serde_json::to_string(&summary)?)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
