@@ -152,6 +152,7 @@ pub struct Targets {
 #[serde(deny_unknown_fields)]
 pub struct FrontDoor {
     pub contacts_per_referral: f64,
+    pub new_child_share: f64,
     pub referral_nfa: f64,
     pub sibling_group: f64,
     pub unborn: f64,

@@ -261,7 +261,7 @@ impl Gen<'_> {
                 } else {
                     (first_age + 1 + rng.below(4) as u32).min(17)
                 };
-                let dob = arrival_day - Days::new(u64::from(age) * 365 + rng.below(360));
+                let dob = arrival_day - Days::new(u64::from(age) * 365 + 1 + rng.below(360));
                 (Some(dob), None, None)
             };
             let given = pick_name(
@@ -340,7 +340,7 @@ impl Gen<'_> {
                     if closed >= as_at || !rng.chance(self.rates.front_door.rereferral_share) {
                         break;
                     }
-                    let next = plus(closed, (rng.exponential(110.0) as i64 + 3) * DAY);
+                    let next = plus(closed, (rng.exponential(80.0) as i64 + 3) * DAY);
                     let next = at_time(
                         crate::calendar::next_weekday(next.london_date()),
                         9 + rng.below(8) as u32,
@@ -825,14 +825,14 @@ impl Gen<'_> {
                                     )
                                     .map_err(err)?,
                                 },
-                                routine: true,
+                                routine: false,
                             });
                             later.push(Item {
                                 at: plus(s, (20 + rng.below(40)) as i64 * DAY),
                                 seq: 2,
                                 who,
                                 event: ChildEvent::EarlyHelpAssessmentCompleted {},
-                                routine: true,
+                                routine: false,
                             });
                         }
                     }

@@ -51,6 +51,8 @@ pub struct Gen<'a> {
     pub as_at: Timestamp,
     pub ids: &'a mut Ids,
     pub adopted: &'a mut Vec<Adopted>,
+    /// Plans given each category so far (neglect, emotional, physical, sexual, multiple).
+    pub categories: &'a std::cell::Cell<[u64; 5]>,
 }
 
 fn err(m: impl std::fmt::Display) -> DataError {
@@ -257,9 +259,26 @@ impl Gen<'_> {
         Route::Assessment(outcome)
     }
 
+    /// The category of a new plan: the one furthest below its configured share so far, so
+    /// that even the rarest categories come out at their share (random draws would leave a
+    /// 1% category at the mercy of chance on a few thousand plans).
     fn category(&self, rng: &mut Rng) -> CategoryOfAbuse {
-        self.weighted_code::<CategoryOfAbuse>(rng, &self.rates.categories)
-            .unwrap_or(CategoryOfAbuse::Neg)
+        use CategoryOfAbuse::*;
+        let all = [Neg, Emo, Phy, Sab, Mul];
+        let mut counts = self.categories.get();
+        let n = counts.iter().sum::<u64>() as f64 + 1.0;
+        let share =
+            |c: CategoryOfAbuse| self.rates.categories.get(c.code()).copied().unwrap_or(0.0);
+        let jitter = rng.unit() * 1e-6;
+        let best = (0..all.len())
+            .max_by(|&a, &b| {
+                let gap = |i: usize| share(all[i]) * n - counts[i] as f64;
+                (gap(a) + if a == 0 { jitter } else { 0.0 }).total_cmp(&gap(b))
+            })
+            .unwrap_or(0);
+        counts[best] += 1;
+        self.categories.set(counts);
+        all[best]
     }
 
     fn factors(
@@ -429,10 +448,17 @@ impl Gen<'_> {
                     } else {
                         16 + rng.below(10) as u32
                     };
-                    let day =
-                        add_weekdays(sdate, wd).max(enquiry_done.london_date() + Days::new(1));
-                    let day = next_weekday(day);
+                    let day = add_weekdays(sdate, wd);
                     let at = at_time(day, 10, 0);
+                    // An enquiry that calls a conference finishes before it.
+                    protection.enquiry_done = protection
+                        .enquiry_done
+                        .min(at_time(
+                            add_weekdays(sdate, wd.saturating_sub(2).max(1)),
+                            15,
+                            0,
+                        ))
+                        .max(plus(strategy, 3_600_000_000));
                     let (outcome, category) = if plan {
                         (InitialConferenceOutcome::CpPlan, Some(self.category(rng)))
                     } else if rng.chance(0.7) {
@@ -442,6 +468,7 @@ impl Gen<'_> {
                     };
                     protection.icpc = Some((at, outcome, category));
                 }
+                let enquiry_done = protection.enquiry_done;
                 let done = done.max(plus(enquiry_done, 60_000_000));
                 let outcome = AssessmentOutcome::StrategyDiscussion;
                 e.assessment = Some(Assessment {
@@ -584,7 +611,7 @@ impl Gen<'_> {
             next = plus_months(day, 6);
         }
         let last = reviews.last().copied().unwrap_or(target_end);
-        let (outcome, reason) = if child.birth().is_some() && rng.chance(0.10) {
+        let (outcome, reason) = if child.birth().is_some() && rng.chance(0.07) {
             (
                 ReviewConferenceOutcome::EndNoFurtherAction,
                 CpPlanEndReason::LookedAfter,

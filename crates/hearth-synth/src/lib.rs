@@ -93,6 +93,7 @@ pub struct Generator {
     rng: Rng,
     families: u64,
     window_start: NaiveDate,
+    categories: std::cell::Cell<[u64; 5]>,
 }
 
 impl Generator {
@@ -116,9 +117,7 @@ impl Generator {
         let per_year = params.population as f64 / 10_000.0;
         // Referrals each year, less the share that are children referred again, spread over
         // families of one to three children.
-        let new_children = r.targets.referrals_per_10k
-            * per_year
-            * (1.0 - r.targets.rereferral_within_12_months * 1.1);
+        let new_children = r.targets.referrals_per_10k * per_year * r.front_door.new_child_share;
         let family_size = 1.0 + r.front_door.sibling_group * 1.5;
         let referral_families = new_children / family_size;
         let uasc = r.looked_after.entries_per_10k * per_year * r.looked_after.uasc_entry_share;
@@ -156,6 +155,7 @@ impl Generator {
             rng,
             families: 0,
             window_start,
+            categories: std::cell::Cell::new([0; 5]),
         })
     }
 
@@ -226,6 +226,7 @@ impl Generator {
                 as_at: self.params.as_at,
                 ids: &mut self.ids,
                 adopted: &mut self.adopted,
+                categories: &self.categories,
             };
             if let Some(lines) = generation.family(&mut rng, at, s.kind)? {
                 out.extend(lines);
@@ -304,13 +305,23 @@ impl Generator {
             let stage_one = day(stage_one_end, 55 + rng.below(20) as i64);
             let enquiry = day(stage_one, 20 + rng.below(60) as i64);
             use hearth_domain::codes::AdopterStage::{One, Two};
-            let mut events = vec![
-                ev(
-                    enquiry,
-                    AdopterEvent::AdopterEnquiryReceived {
-                        household: household(&mut rng, a.sex.number() == 2)?,
-                    },
-                ),
+            let first = household(&mut rng, a.sex.number() == 2)?;
+            let mut events = vec![ev(
+                enquiry,
+                AdopterEvent::AdopterEnquiryReceived {
+                    household: first.clone(),
+                },
+            )];
+            // Some households' details change after they first enquire.
+            if rng.chance(0.15) {
+                let mut changed = first;
+                changed.fostering_for_adoption = !changed.fostering_for_adoption;
+                events.push(ev(
+                    day(stage_one, 5),
+                    AdopterEvent::AdopterDetailsAmended { household: changed },
+                ));
+            }
+            events.extend([
                 ev(stage_one, AdopterEvent::AdopterStageStarted { stage: One }),
                 ev(
                     stage_one_end,
@@ -335,7 +346,7 @@ impl Generator {
                         children: vec![a.child.clone()],
                     },
                 ),
-            ];
+            ]);
             if let Some(o) = a.order {
                 events.push(ev(o, AdopterEvent::AdopterOrderGranted {}));
             }

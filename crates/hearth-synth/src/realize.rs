@@ -308,6 +308,24 @@ impl Gen<'_> {
                     outcome: a.outcome,
                 },
             );
+            // Sometimes the assessment shows the main need is not what the referral said.
+            if rng.chance(0.05) {
+                let need = *rng
+                    .pick(&[
+                        PrimaryNeed::N4,
+                        PrimaryNeed::N5,
+                        PrimaryNeed::N3,
+                        PrimaryNeed::N1,
+                    ])
+                    .unwrap_or(&PrimaryNeed::N5);
+                if need != e.need {
+                    b.push(
+                        plus(a.done, 60_000_000),
+                        Who::Worker,
+                        ChildEvent::PrimaryNeedChanged { primary_need: need },
+                    );
+                }
+            }
             b.push(
                 a.authorised,
                 Who::Manager,
@@ -419,7 +437,7 @@ impl Gen<'_> {
                 };
                 if b.early_help_until.is_none_or(|u| u < start) {
                     b.early_help_until = Some(done);
-                    b.routine(
+                    b.push(
                         start,
                         Who::Worker,
                         ChildEvent::EarlyHelpAssessmentStarted {
@@ -427,7 +445,7 @@ impl Gen<'_> {
                                 .map_err(err)?,
                         },
                     );
-                    b.routine(
+                    b.push(
                         done,
                         Who::Worker,
                         ChildEvent::EarlyHelpAssessmentCompleted {},
@@ -1793,6 +1811,21 @@ impl Gen<'_> {
                         .map(|(_, f, _)| *f)
                         .unwrap_or(date);
                     let at = at_time(next_weekday(from), 9, 15).min(item.at).max(h.from);
+                    // Between the old worker leaving and the new one starting, the case waits.
+                    if let Some(left) = self.world.left_on(lh)
+                        && at_time(left, 17, 30) > h.from
+                        && at_time(left, 17, 30) < at
+                    {
+                        reallocations.push(Item {
+                            at: at_time(left, 17, 30),
+                            seq: 0,
+                            who: Who::Manager,
+                            event: ChildEvent::WorkerUnallocated {
+                                reason: WorkerChangeReason::Leftrl,
+                            },
+                            routine: false,
+                        });
+                    }
                     reallocations.push(Item {
                         at,
                         seq: 0,

@@ -84,7 +84,7 @@ pub async fn generate(
     let targets = inputs.rates.targets.clone();
     let categories = inputs.rates.categories.clone();
     let mut generator = Generator::new(params, inputs)?;
-    let mut tally = Tally::new(params.as_at.london_date());
+    let mut tally = Tally::new(params.as_at.london_date(), generator.window_start());
     let mut events = 0u64;
     let mut lines_written = 0u64;
     let workforce = generator.workforce();

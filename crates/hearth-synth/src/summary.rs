@@ -29,6 +29,7 @@ pub fn last_collection_year(on: NaiveDate) -> (NaiveDate, NaiveDate) {
 pub struct Tally {
     year: (NaiveDate, NaiveDate),
     today: NaiveDate,
+    window_start: NaiveDate,
     children: u64,
     referrals_year: u64,
     rereferrals_year: u64,
@@ -65,11 +66,12 @@ fn within(d: NaiveDate, (a, b): (NaiveDate, NaiveDate)) -> bool {
 }
 
 impl Tally {
-    /// Counting for a borough as at `today`.
-    pub fn new(today: NaiveDate) -> Self {
+    /// Counting for a borough as at `today`, whose history window starts on `window_start`.
+    pub fn new(today: NaiveDate, window_start: NaiveDate) -> Self {
         Self {
             year: last_collection_year(today),
             today,
+            window_start,
             ..Self::default()
         }
     }
@@ -135,7 +137,7 @@ impl Tally {
                 }
             }
             for p in &e.cp_plans {
-                if within(p.start.date(), year) {
+                if p.start.date() >= self.window_start && p.start.date() <= self.today {
                     let i = match p.initial_category {
                         CategoryOfAbuse::Neg => 0,
                         CategoryOfAbuse::Emo => 1,
