@@ -838,22 +838,6 @@ impl Gen<'_> {
                     }
                 }
             }
-            // A very few children die; their record is kept and noted.
-            if rng.chance(0.0006) && last < as_at && c.birth().is_some() {
-                let at = plus(last, (30 + rng.below(300)) as i64 * DAY);
-                if at <= as_at {
-                    later.push(Item {
-                        at,
-                        seq: 5,
-                        who,
-                        event: ChildEvent::DeathRecorded {
-                            date_of_death: at.london_date() - Days::new(2),
-                        },
-                        routine: false,
-                    });
-                    later.push(Item { at: plus(at, 3_600_000_000), seq: 6, who, event: ChildEvent::CaseNoteRecorded { kind: CaseNoteKind::Information, text: text("Informed of the child's death; the family's GP and school were told.")?, significant: true }, routine: false });
-                }
-            }
             intro.extend(later);
             let events = self.realize(rng, c, intro, &professionals)?;
             if events.is_empty() {

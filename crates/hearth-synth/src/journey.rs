@@ -53,6 +53,8 @@ pub struct Gen<'a> {
     pub adopted: &'a mut Vec<Adopted>,
     /// Plans given each category so far (neglect, emotional, physical, sexual, multiple).
     pub categories: &'a std::cell::Cell<[u64; 5]>,
+    /// Running tallies for decisions that must come out at their rate exactly.
+    pub quotas: &'a std::cell::RefCell<std::collections::BTreeMap<&'static str, f64>>,
 }
 
 fn err(m: impl std::fmt::Display) -> DataError {
@@ -262,6 +264,22 @@ impl Gen<'_> {
     /// The category of a new plan: the one furthest below its configured share so far, so
     /// that even the rarest categories come out at their share (random draws would leave a
     /// 1% category at the mercy of chance on a few thousand plans).
+    /// Yes or no, with yes exactly as often as `p` over the borough (error diffusion).
+    /// Used for decisions about small groups, such as which care leavers are in education,
+    /// where independent chances would swing the borough's figure from seed to seed.
+    pub(crate) fn quota(&self, rng: &mut Rng, name: &'static str, p: f64) -> bool {
+        let mut quotas = self.quotas.borrow_mut();
+        // Each tally starts at a random point, so that different seeds differ.
+        let tally = quotas.entry(name).or_insert_with(|| rng.unit());
+        *tally += p.clamp(0.0, 1.0);
+        if *tally >= 1.0 {
+            *tally -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+
     fn category(&self, rng: &mut Rng) -> CategoryOfAbuse {
         use CategoryOfAbuse::*;
         let all = [Neg, Emo, Phy, Sab, Mul];
@@ -830,7 +848,14 @@ impl Gen<'_> {
         }
         // Placement moves.
         let years = (planned_end - sdate).num_days() as f64 / 365.0;
-        let moves = (years * la.placement_moves_per_year * rng.lognormal(1.0, 0.6)).round() as u64;
+        // A few children move often; most rarely do.
+        let unstable = self.quota(rng, "unstable placements", 0.20);
+        let rate = if unstable {
+            la.placement_moves_per_year * 4.2
+        } else {
+            la.placement_moves_per_year * 0.45
+        };
+        let moves = (years * rate * rng.lognormal(1.0, 0.3)).round() as u64;
         for _ in 0..moves.min(12) {
             let at = sdate + Days::new(rng.below((planned_end - sdate).num_days().max(2) as u64));
             changes.push((at, None, true));

@@ -94,6 +94,7 @@ pub struct Generator {
     families: u64,
     window_start: NaiveDate,
     categories: std::cell::Cell<[u64; 5]>,
+    quotas: std::cell::RefCell<std::collections::BTreeMap<&'static str, f64>>,
 }
 
 impl Generator {
@@ -156,6 +157,7 @@ impl Generator {
             families: 0,
             window_start,
             categories: std::cell::Cell::new([0; 5]),
+            quotas: std::cell::RefCell::new(std::collections::BTreeMap::new()),
         })
     }
 
@@ -200,7 +202,10 @@ impl Generator {
             if s.next > self.params.as_at {
                 break;
             }
-            let gap = (self.rng.exponential(s.mean_days) * 86_400e6) as i64;
+            // Arrivals are spread more evenly than a Poisson process would spread them (gaps
+            // of half to one and a half times the mean), so that a borough's figures do not
+            // swing with chance clusters of families from one seed to the next.
+            let gap = ((0.5 + self.rng.unit()) * s.mean_days * 86_400e6) as i64;
             self.streams[i].next = s.next.plus_micros(gap.max(1)).unwrap_or(self.params.as_at);
             self.families += 1;
             let mut rng = Rng::stream(self.params.seed, "family", self.families);
@@ -227,6 +232,7 @@ impl Generator {
                 ids: &mut self.ids,
                 adopted: &mut self.adopted,
                 categories: &self.categories,
+                quotas: &self.quotas,
             };
             if let Some(lines) = generation.family(&mut rng, at, s.kind)? {
                 out.extend(lines);

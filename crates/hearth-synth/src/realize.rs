@@ -173,6 +173,31 @@ impl Gen<'_> {
         if child.care_leaver {
             self.realize_care_leaver(rng, child, &mut b, &mut adviser)?;
         }
+        // A very few children die after their involvement ends; the record is kept and noted.
+        let last = b.items.iter().map(|i| i.at).max().unwrap_or(self.as_at);
+        if child.birth().is_some() && last < self.as_at && rng.chance(0.0006) {
+            let at = plus(last, (30 + rng.below(300)) as i64 * DAY);
+            if at <= self.as_at {
+                b.push(
+                    at,
+                    Who::Worker,
+                    ChildEvent::DeathRecorded {
+                        date_of_death: at.london_date() - Days::new(2),
+                    },
+                );
+                b.push(
+                    plus(at, HOUR),
+                    Who::Worker,
+                    ChildEvent::CaseNoteRecorded {
+                        kind: CaseNoteKind::Information,
+                        text: text(
+                            "Informed of the child's death; the family's GP and school were told.",
+                        )?,
+                        significant: true,
+                    },
+                );
+            }
+        }
         // The registration and first links come just before the first thing that happened.
         let placeholder = Timestamp::start_of_london_day(NaiveDate::MIN);
         let first = b
@@ -1367,7 +1392,7 @@ impl Gen<'_> {
         let mut t = from;
         let mut year_start = from;
         while t < until {
-            if !rng.chance(la.missing_per_year * years.min(1.0)) {
+            if !self.quota(rng, "missing", la.missing_per_year * years.min(1.0)) {
                 year_start = plus(year_start, 365 * DAY);
                 t = year_start;
                 if (until.london_date() - t.london_date()).num_days() < 30 {
@@ -1641,7 +1666,7 @@ impl Gen<'_> {
             if at > self.as_at || at < plus(care.start(), DAY) {
                 continue;
             }
-            let in_touch = if rng.chance(ta.care_leavers_in_touch) {
+            let in_touch = if self.quota(rng, "in touch", ta.care_leavers_in_touch) {
                 CareLeaverInTouch::Yes
             } else {
                 *rng.pick(&[
@@ -1658,7 +1683,11 @@ impl Gen<'_> {
             );
             let activity = if in_touch != CareLeaverInTouch::Yes {
                 CareLeaverActivity::Unknown
-            } else if rng.chance(ta.care_leavers_neet) {
+            } else if self.quota(
+                rng,
+                "not in education, employment or training",
+                ta.care_leavers_neet,
+            ) {
                 let c = &self.rates.care_leavers;
                 let x = rng.unit();
                 if x < c.activity_neet_g4 {
@@ -1701,7 +1730,11 @@ impl Gen<'_> {
             let accommodation = if in_touch != CareLeaverInTouch::Yes {
                 CareLeaverAccommodation::Unknown
             } else {
-                let suitable = rng.chance(self.rates.care_leavers.accommodation_suitable);
+                let suitable = self.quota(
+                    rng,
+                    "suitable accommodation",
+                    self.rates.care_leavers.accommodation_suitable,
+                );
                 let still_in_care = care_end.is_none_or(|e| e > at.london_date());
                 let kind = if still_in_care && age < 18 {
                     *rng.pick(&["C", "D", "E"]).unwrap_or(&"D")
@@ -1925,7 +1958,15 @@ impl Gen<'_> {
                 let original = out[i].clone();
                 let fixed_at = plus(original.occurred_at, -DAY);
                 let at = plus(last.occurred_at.max(original.recorded_at), DAY);
-                if at <= self.as_at && fixed_at > out.first().map_or(fixed_at, |f| f.occurred_at) {
+                // Whoever recorded last corrects it, if they are still in post.
+                let in_post = last
+                    .recorded_by
+                    .staff()
+                    .is_some_and(|s| self.world.left_on(s).is_none_or(|l| at.london_date() <= l));
+                if in_post
+                    && at <= self.as_at
+                    && fixed_at > out.first().map_or(fixed_at, |f| f.occurred_at)
+                {
                     out.push(Recorded {
                         occurred_at: at,
                         recorded_at: at,

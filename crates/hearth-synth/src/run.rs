@@ -1,7 +1,13 @@
 //! Writing a generated borough into a store, through the same import path (and so the same
 //! rules) as any other record, and summarising it.
 
-use hearth_domain::child::fold;
+use std::collections::BTreeSet;
+
+use hearth_domain::child::{ChildEvent, fold};
+use hearth_domain::directory::{
+    AdopterEvent, PersonEvent, ProfessionalEvent, StaffEvent, TeamEvent,
+};
+use hearth_domain::event::{EventKind, Recorded};
 use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_store::records::{ImportOutcome, RecordError, Records};
 
@@ -38,11 +44,41 @@ pub struct Progress {
     pub events: u64,
 }
 
+fn kinds_of(journey: &Journey, seen: &mut BTreeSet<&'static str>) {
+    fn add<E: EventKind>(events: &[Recorded<E>], seen: &mut BTreeSet<&'static str>) {
+        seen.extend(events.iter().map(|e| e.event.kind()));
+    }
+    match journey {
+        Journey::Team(_, e) => add(e, seen),
+        Journey::Staff(_, e) => add(e, seen),
+        Journey::Person(_, e) => add(e, seen),
+        Journey::Professional(_, e) => add(e, seen),
+        Journey::Adopter(_, e) => add(e, seen),
+        Journey::Child(_, e) => add(e, seen),
+    }
+}
+
+/// Every event kind of every stream.
+fn all_kinds() -> BTreeSet<&'static str> {
+    [
+        ChildEvent::kinds(),
+        TeamEvent::kinds(),
+        StaffEvent::kinds(),
+        PersonEvent::kinds(),
+        ProfessionalEvent::kinds(),
+        AdopterEvent::kinds(),
+    ]
+    .concat()
+    .into_iter()
+    .collect()
+}
+
 async fn write(
     records: &Records,
     lines: Vec<JourneyLine>,
     tally: &mut Tally,
     events: &mut u64,
+    seen: &mut BTreeSet<&'static str>,
 ) -> Result<(), RunError> {
     let streams: Vec<String> = lines
         .iter()
@@ -50,6 +86,7 @@ async fn write(
         .collect();
     for l in &lines {
         *events += l.journey.len() as u64;
+        kinds_of(&l.journey, seen);
         if let Journey::Child(id, evs) = &l.journey {
             tally.add(&fold(id, evs));
         }
@@ -87,14 +124,15 @@ pub async fn generate(
     let mut tally = Tally::new(params.as_at.london_date(), generator.window_start());
     let mut events = 0u64;
     let mut lines_written = 0u64;
+    let mut seen = BTreeSet::new();
     let workforce = generator.workforce();
     for chunk in workforce.chunks(400) {
         lines_written += chunk.len() as u64;
-        write(records, chunk.to_vec(), &mut tally, &mut events).await?;
+        write(records, chunk.to_vec(), &mut tally, &mut events, &mut seen).await?;
     }
     while let Some(lines) = generator.next_lines(300)? {
         lines_written += lines.len() as u64;
-        write(records, lines, &mut tally, &mut events).await?;
+        write(records, lines, &mut tally, &mut events, &mut seen).await?;
         progress(Progress {
             fraction: generator.progress(),
             lines: lines_written,
@@ -103,7 +141,7 @@ pub async fn generate(
     }
     let adopters = generator.adopters()?;
     lines_written += adopters.len() as u64;
-    write(records, adopters, &mut tally, &mut events).await?;
+    write(records, adopters, &mut tally, &mut events, &mut seen).await?;
     progress(Progress {
         fraction: 1.0,
         lines: lines_written,
@@ -119,12 +157,17 @@ pub async fn generate(
         .fingerprint()
         .await
         .map_err(RecordError::from)?;
-    Ok(tally.summary(
+    let mut summary = tally.summary(
         &targets,
         &categories,
         params.population,
         generator.staff() as u64,
         u64::try_from(stored).unwrap_or(0),
         hash,
-    ))
+    );
+    summary.kinds_missing = all_kinds()
+        .difference(&seen)
+        .map(|k| (*k).to_owned())
+        .collect();
+    Ok(summary)
 }

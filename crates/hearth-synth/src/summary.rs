@@ -312,6 +312,8 @@ pub struct Summary {
     pub adoptions_in_year: u64,
     pub special_guardianship_in_year: u64,
     pub figures: Vec<Figure>,
+    /// Event kinds of the record that the borough does not use (none, by design).
+    pub kinds_missing: Vec<String>,
 }
 
 fn share(n: u64, d: u64) -> f64 {
@@ -446,6 +448,7 @@ impl Tally {
             adoptions_in_year: self.adoptions_year,
             special_guardianship_in_year: self.sgos_year,
             figures,
+            kinds_missing: Vec::new(),
         }
     }
 }

@@ -442,10 +442,20 @@ impl World {
             // A few records change over time: a new name and number, a move to another
             // team of the same service, a personal adviser qualifying as a social worker.
             let change_at = joined + chrono::Days::new(100 + rng.below(200));
-            if left.is_none_or(|l| change_at < l) && change_at < as_at && rng.chance(0.06) {
+            let chance = if role == StaffRole::PersonalAdviser {
+                0.3
+            } else {
+                0.06
+            };
+            if left.is_none_or(|l| change_at < l) && change_at < as_at && rng.chance(chance) {
                 let when = at_time(change_at, 10, 0);
                 let service = self.teams[team].service;
-                let event = match rng.below(3) {
+                let branch = if role == StaffRole::PersonalAdviser && rng.chance(0.6) {
+                    2
+                } else {
+                    rng.below(3)
+                };
+                let event = match branch {
                     0 => Some(StaffEvent::StaffDetailsAmended {
                         name: PersonName {
                             given: line(&given)?,

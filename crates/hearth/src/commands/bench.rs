@@ -11,6 +11,22 @@ use hearth_store::bench::{Plan, run};
 /// What to measure.
 #[derive(Debug, Subcommand)]
 pub enum Bench {
+    /// Generate a synthetic borough into a fresh SQLite store, against the store's raw
+    /// append rate for the same kind of events measured in the same run.
+    Generate {
+        /// Children under 18.
+        #[arg(long, default_value_t = 71_200)]
+        population: u64,
+        /// Years of history.
+        #[arg(long, default_value_t = 6)]
+        years: u32,
+        /// The seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to put the databases (a temporary directory by default).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Append and read back events through the SQLite store, against plain INSERT and SELECT
     /// of the same rows.
     Store {
@@ -41,6 +57,79 @@ impl Bench {
     /// Runs the benchmark and prints a table for docs/performance.md.
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self {
+            Bench::Generate {
+                population,
+                years,
+                seed,
+                dir,
+            } => {
+                let temp = tempfile::tempdir().context("cannot make a temporary directory")?;
+                let dir = dir.unwrap_or_else(|| temp.path().to_path_buf());
+                std::fs::create_dir_all(&dir)?;
+                let as_at = super::generate::end_of_day(
+                    chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default(),
+                );
+                let params = hearth_synth::Params {
+                    population,
+                    years,
+                    seed,
+                    as_at,
+                };
+                let store = hearth_store::Store::open(
+                    &format!("sqlite://{}", dir.join("borough.db").display()),
+                    "bench",
+                )
+                .await?;
+                let records = hearth_store::records::Records::open(store).await?;
+                eprintln!(
+                    "hearth bench generate: {population} children, {years} years, seed {seed}, in {}",
+                    dir.display()
+                );
+                let started = std::time::Instant::now();
+                let mut last = std::time::Instant::now();
+                let summary = hearth_synth::run::generate(
+                    &records,
+                    params,
+                    hearth_synth::Inputs::builtin()?,
+                    |p| {
+                        if last.elapsed().as_secs() >= 10 {
+                            last = std::time::Instant::now();
+                            eprintln!("  {:>5.1}%  {} events", p.fraction * 100.0, p.events);
+                        }
+                    },
+                )
+                .await?;
+                let generation = started.elapsed();
+                records.store().close().await;
+                let rss_after_generation = peak_rss_mib();
+                // The raw append rate: the same store, the same kind of events, no rules.
+                let sample = (summary.events as usize).clamp(100_000, 1_000_000);
+                let raw_dir = dir.join("raw");
+                std::fs::create_dir_all(&raw_dir)?;
+                let raw = run(
+                    &raw_dir,
+                    Plan {
+                        events: sample,
+                        per_stream: 100,
+                        streams_per_transaction: 50,
+                    },
+                )
+                .await?;
+                let raw_rate = sample as f64 / raw.measures[0].store.as_secs_f64().max(1e-9);
+                let rate = summary.events as f64 / generation.as_secs_f64().max(1e-9);
+                println!(
+                    "| population | events | generation (s) | events/s | raw store append events/s | ratio | peak RSS (MiB) |"
+                );
+                println!("|---|---|---|---|---|---|---|");
+                println!(
+                    "| {population} | {} | {:.1} | {rate:.0} | {raw_rate:.0} | {:.2} | {} |",
+                    summary.events,
+                    generation.as_secs_f64(),
+                    rate / raw_rate,
+                    rss_after_generation.map_or("?".to_owned(), |r| format!("{r:.0}")),
+                );
+                Ok(ExitCode::SUCCESS)
+            }
             Bench::Store {
                 events,
                 per_stream,

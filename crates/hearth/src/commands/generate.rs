@@ -132,6 +132,15 @@ impl Generate {
                 }
             )?;
         }
+        if summary.kinds_missing.is_empty() {
+            writeln!(out, "every kind of event appears at least once")?;
+        } else {
+            writeln!(
+                out,
+                "event kinds that do not appear: {}",
+                summary.kinds_missing.join(", ")
+            )?;
+        }
         writeln!(out, "generated in {:.1} s", started.elapsed().as_secs_f64())?;
         if self.summary_json {
             writeln!(out, "{}", serde_json::to_string(&summary)?)?;
