@@ -7,7 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use chrono::{Datelike, Days, NaiveDate, TimeDelta, Weekday};
+use hearth_domain::Timestamp;
 use serde::Serialize;
 
 /// A bank holiday in England and Wales.
@@ -41,14 +42,28 @@ pub struct SkippedDay {
 
 const FIRST_YEAR: i32 = 1970;
 const LAST_YEAR: i32 = 2199;
+/// Summer time has started on the last Sunday of March and ended on the last Sunday of
+/// October, at 01:00 UTC, since 1996; other years ask the time zone database.
+const FIRST_SUMMER_RULE_YEAR: i32 = 1996;
 
-/// The calendar: bank holidays, and working-day arithmetic.
+/// One year's British Summer Time: the Sundays it starts and ends, and the instants.
+#[derive(Debug, Clone, Copy)]
+struct SummerTime {
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    starts: i64,
+    ends: i64,
+}
+
+/// The calendar: bank holidays, working-day arithmetic, and the date in England of an
+/// instant (worked out from a table of clock changes, as evaluation asks it very often).
 #[derive(Debug, Clone)]
 pub struct Calendar {
     first: NaiveDate,
     /// One entry per day from `first`: whether it is a working day.
     working: Vec<bool>,
     names: BTreeMap<NaiveDate, &'static str>,
+    summer: Vec<SummerTime>,
 }
 
 impl Default for Calendar {
@@ -151,6 +166,28 @@ fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
+/// Whether the time zone database keeps summer time in a year (it stops some decades
+/// ahead).
+fn keeps_summer_time(year: i32) -> bool {
+    NaiveDate::from_ymd_opt(year, 7, 1)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .is_some_and(|noon| {
+            let local = noon
+                .and_utc()
+                .with_timezone(&chrono_tz::Europe::London)
+                .naive_local();
+            local - noon == TimeDelta::hours(1)
+        })
+}
+
+fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
+    let monday = last_monday(year, month)?;
+    match monday.checked_add_days(Days::new(6)) {
+        Some(sunday) if sunday.month() == month => Some(sunday),
+        _ => monday.checked_sub_days(Days::new(1)),
+    }
+}
+
 fn last_monday(year: i32, month: u32) -> Option<NaiveDate> {
     let next_month = if month == 12 {
         ymd(year.checked_add(1)?, 1, 1)
@@ -202,10 +239,76 @@ impl Calendar {
             .take_while(|d| *d < end)
             .map(|d| !is_weekend(d) && !names.contains_key(&d))
             .collect();
+        // The table follows the rule only as far as the time zone database does (it stops
+        // keeping summer time some decades ahead), so that a date here is always the date
+        // the record itself gives an instant.
+        let summer = (FIRST_SUMMER_RULE_YEAR..=LAST_YEAR)
+            .take_while(|&year| keeps_summer_time(year))
+            .filter_map(|year| {
+                let starts_on = last_sunday(year, 3)?;
+                let ends_on = last_sunday(year, 10)?;
+                let at_one = |d: NaiveDate| {
+                    d.and_hms_opt(1, 0, 0)
+                        .map(|t| t.and_utc().timestamp_micros())
+                };
+                Some(SummerTime {
+                    starts_on,
+                    ends_on,
+                    starts: at_one(starts_on)?,
+                    ends: at_one(ends_on)?,
+                })
+            })
+            .collect();
         Calendar {
             first,
             working,
             names,
+            summer,
+        }
+    }
+
+    fn summer_of(&self, year: i32) -> Option<&SummerTime> {
+        usize::try_from(year - FIRST_SUMMER_RULE_YEAR)
+            .ok()
+            .and_then(|i| self.summer.get(i))
+    }
+
+    /// The offset of England's clocks from UTC at an instant, in hours.
+    pub fn london_offset_hours(&self, t: Timestamp) -> i64 {
+        match self.summer_of(t.utc().year()) {
+            Some(s) => i64::from((s.starts..s.ends).contains(&t.micros())),
+            None => {
+                let local = t
+                    .utc()
+                    .with_timezone(&chrono_tz::Europe::London)
+                    .naive_local();
+                (local - t.utc().naive_utc()).num_hours()
+            }
+        }
+    }
+
+    /// The date of an instant in England (the same as `Timestamp::london_date`).
+    pub fn london_date(&self, t: Timestamp) -> NaiveDate {
+        match self.summer_of(t.utc().year()) {
+            Some(s) if (s.starts..s.ends).contains(&t.micros()) => {
+                (t.utc() + TimeDelta::hours(1)).date_naive()
+            }
+            Some(_) => t.utc().date_naive(),
+            None => t.london_date(),
+        }
+    }
+
+    /// The instant a day starts in England (the same as `Timestamp::start_of_london_day`).
+    pub fn start_of_day(&self, date: NaiveDate) -> Timestamp {
+        match self.summer_of(date.year()) {
+            // Midnight is still GMT on the day summer time starts, and still BST on the
+            // day it ends.
+            Some(s) => {
+                let summer = s.starts_on < date && date <= s.ends_on;
+                let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc();
+                Timestamp::from_utc(midnight - TimeDelta::hours(i64::from(summer)))
+            }
+            None => Timestamp::start_of_london_day(date),
         }
     }
 
@@ -251,7 +354,7 @@ impl Calendar {
     /// The date `n` working days after `date` (before it when `n` is negative). Zero gives
     /// `date` itself. `None` only beyond the range of dates chrono can represent.
     pub fn add_working_days(&self, date: NaiveDate, n: i32) -> Option<NaiveDate> {
-        self.add_working_days_noting(date, n, &mut Vec::new())
+        self.step_working_days(date, n, |_| {})
     }
 
     /// As [`Calendar::add_working_days`], noting every day passed over and why.
@@ -261,6 +364,30 @@ impl Calendar {
         n: i32,
         skipped: &mut Vec<SkippedDay>,
     ) -> Option<NaiveDate> {
+        self.add_working_days_with(date, n, |day| skipped.push(day))
+    }
+
+    /// As [`Calendar::add_working_days`], telling `passed_over` of each day passed over.
+    pub fn add_working_days_with(
+        &self,
+        date: NaiveDate,
+        n: i32,
+        mut passed_over: impl FnMut(SkippedDay),
+    ) -> Option<NaiveDate> {
+        self.step_working_days(date, n, |date| {
+            if let Some(why) = self.day_off(date) {
+                passed_over(SkippedDay { date, why });
+            }
+        })
+    }
+
+    /// Steps over `n` working days, telling `passed_over` of each day that is not one.
+    fn step_working_days(
+        &self,
+        date: NaiveDate,
+        n: i32,
+        mut passed_over: impl FnMut(NaiveDate),
+    ) -> Option<NaiveDate> {
         let mut day = date;
         let mut left = n.unsigned_abs();
         while left > 0 {
@@ -269,9 +396,10 @@ impl Calendar {
             } else {
                 day.pred_opt()?
             };
-            match self.day_off(day) {
-                None => left -= 1,
-                Some(why) => skipped.push(SkippedDay { date: day, why }),
+            if self.is_working_day(day) {
+                left -= 1;
+            } else {
+                passed_over(day);
             }
         }
         Some(day)

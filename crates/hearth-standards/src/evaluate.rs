@@ -8,6 +8,9 @@
 //! is the chain of occurrences from one start until the next start, the end of the span, or
 //! the as-at date.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::Directory;
@@ -16,8 +19,8 @@ use hearth_domain::{ChildId, ChildRecord, Timestamp};
 use crate::calendar::Calendar;
 use crate::facts::{Fact, Facts, KnownMeeting, Opening, Span};
 use crate::obligation::{
-    AppliedVariation, ClockStart, Closed, Escalated, EventRef, Explanation, Obligation, Owner,
-    PeriodSource, Status, Timescale,
+    AppliedVariation, Assignment, ClockStart, Closed, Ending, Escalated, EventRef, Explanation,
+    Obligation, Owner, PeriodSource, Status, Timescale, Varied,
 };
 use crate::period::{self, CalendarStep, Due, Period};
 use crate::ruleset::{Matcher, Rule, Ruleset, Satisfaction, Start, Window};
@@ -67,7 +70,8 @@ pub struct EvaluationError {
 pub struct ChildEvaluation {
     /// The child.
     pub child: ChildId,
-    /// The obligations, rule by rule in the ruleset's order, then run and occurrence.
+    /// The obligations, rule by rule (in the ruleset's order, except that a rule another
+    /// chains to comes after it), then run and occurrence.
     pub obligations: Vec<Obligation>,
     /// How many obligations each rule produced, counted as they were made (indexed like
     /// `Ruleset::rules`), so that totals can be reconciled against the statuses.
@@ -82,36 +86,64 @@ pub fn evaluate(
     as_at: AsAt,
     staff: &dyn Directory,
 ) -> Result<ChildEvaluation, EvaluationError> {
-    let facts = Facts::read(record, as_at.instant, &ruleset.needed);
-    let mut engine = Engine {
+    let facts = Facts::read(record, as_at.instant, &ruleset.needed, calendar);
+    // Each allocation's worker and team are shared by every obligation that names them.
+    let allocations = record
+        .allocations
+        .iter()
+        .map(|a| Allocated {
+            from: a.mark.at,
+            until: a.ended.map(|m| m.at),
+            assignment: Arc::new(Assignment {
+                worker: a.worker.clone(),
+                team: Some(a.team.clone()),
+            }),
+        })
+        .collect();
+    let advisers = record
+        .care_leaver
+        .advisers
+        .iter()
+        .map(|(m, s)| {
+            let adviser = Assignment {
+                worker: s.clone(),
+                team: None,
+            };
+            (m.at, Arc::new(adviser))
+        })
+        .collect();
+    let engine = Engine {
         facts,
         ruleset,
         calendar,
         as_at,
         staff,
+        child: Arc::new(record.id.clone()),
+        allocations,
+        advisers,
+    };
+    let mut out = Output {
         chained: vec![Vec::new(); ruleset.rules.len()],
-        out: vec![Vec::new(); ruleset.rules.len()],
+        obligations: Vec::with_capacity(record.log.len() * 2),
         evaluated: vec![0; ruleset.rules.len()],
-        every_when: Vec::new(),
-        variable: None,
     };
     for &i in &ruleset.order {
-        engine.rule(i).map_err(|()| EvaluationError {
+        engine.rule(i, &mut out).map_err(|()| EvaluationError {
             child: record.id.clone(),
             rule: ruleset.rules[i].id.clone(),
         })?;
     }
     Ok(ChildEvaluation {
         child: record.id.clone(),
-        obligations: engine.out.into_iter().flatten().collect(),
-        evaluated: engine.evaluated,
+        obligations: out.obligations,
+        evaluated: out.evaluated,
     })
 }
 
 /// Whether a child's case is open as at an instant: an open child in need episode, a
 /// period of care, or a care leaver's support. These are the children a caseload holds.
-pub fn is_open(record: &ChildRecord, as_at: AsAt) -> bool {
-    let facts = Facts::read(record, as_at.instant, &[]);
+pub fn is_open(record: &ChildRecord, calendar: &Calendar, as_at: AsAt) -> bool {
+    let facts = Facts::read(record, as_at.instant, &[], calendar);
     [State::OpenCase, State::LookedAfter, State::CareLeaver]
         .iter()
         .any(|s| {
@@ -136,7 +168,7 @@ enum From {
 impl From {
     fn admits(self, f: &Fact) -> bool {
         match self {
-            From::OnOrAfter(d) => f.event.at.london_date() >= d,
+            From::OnOrAfter(d) => f.date >= d,
             From::AtOrAfter(t) => f.event.at >= t,
             From::AfterEvent(t, v) => (f.event.at, f.event.version) > (t, v),
         }
@@ -145,28 +177,54 @@ impl From {
     /// An instant no admitted event is before, to skip ahead in a sorted list.
     fn lower_bound(self) -> Timestamp {
         match self {
-            From::OnOrAfter(d) => Timestamp::start_of_london_day(d),
+            // England's midnight is never more than an hour before UTC's.
+            From::OnOrAfter(d) => {
+                let midnight = d.and_time(chrono::NaiveTime::MIN).and_utc();
+                Timestamp::from_utc(midnight - chrono::TimeDelta::hours(1))
+            }
             From::AtOrAfter(t) | From::AfterEvent(t, _) => t,
         }
     }
 }
 
-/// What ended the chance to meet an obligation before it was met.
+/// What ends a run before an occurrence is met.
 #[derive(Debug, Clone)]
-enum Ending {
+enum RunEnd {
     /// The span the rule applies in ended.
     SpanEnd(Timestamp, Option<EventRef>),
     /// The clock started again.
     Restart(ClockStart),
 }
 
-impl Ending {
+impl RunEnd {
     fn at(&self) -> Timestamp {
         match self {
-            Ending::SpanEnd(t, _) => *t,
-            Ending::Restart(c) => c.at(),
+            RunEnd::SpanEnd(t, _) => *t,
+            RunEnd::Restart(c) => c.at(),
         }
     }
+
+    fn closed(&self) -> Closed {
+        match self {
+            RunEnd::SpanEnd(at, event) => Closed {
+                at: *at,
+                ending: Ending::StoppedApplying,
+                event: *event,
+            },
+            RunEnd::Restart(c) => Closed {
+                at: c.at(),
+                ending: Ending::Restarted,
+                event: c.event(),
+            },
+        }
+    }
+}
+
+/// An allocation, with its worker and team shared.
+struct Allocated {
+    from: Timestamp,
+    until: Option<Timestamp>,
+    assignment: Arc<Assignment>,
 }
 
 struct Engine<'a> {
@@ -175,14 +233,25 @@ struct Engine<'a> {
     calendar: &'a Calendar,
     as_at: AsAt,
     staff: &'a dyn Directory,
+    child: Arc<ChildId>,
+    allocations: Vec<Allocated>,
+    advisers: Vec<(Timestamp, Arc<Assignment>)>,
+}
+
+/// What evaluation writes: obligations, their counts, and the starts passed to chained rules.
+struct Output {
     /// Clock starts passed on to chained rules, by rule.
     chained: Vec<Vec<ClockStart>>,
-    out: Vec<Vec<Obligation>>,
+    obligations: Vec<Obligation>,
     evaluated: Vec<u64>,
-    /// For the rule being evaluated: where each `repeat.every_when` condition holds.
-    every_when: Vec<Vec<Span>>,
-    /// For the rule being evaluated: where its variations may apply.
-    variable: Option<Vec<Span>>,
+}
+
+/// Spans worked out once for the rule being evaluated.
+struct Scope<'s> {
+    /// Where each `repeat.every_when` condition holds.
+    every_when: Vec<Cow<'s, [Span]>>,
+    /// Where the rule's variations may apply.
+    variable: Option<Cow<'s, [Span]>>,
 }
 
 /// The parts of one occurrence, before its status is settled.
@@ -201,33 +270,31 @@ struct Occurrence {
 }
 
 impl Engine<'_> {
-    fn rule(&mut self, i: usize) -> Result<(), ()> {
+    fn rule(&self, i: usize, out: &mut Output) -> Result<(), ()> {
         let rule = &self.ruleset.rules[i];
         let spans = match &rule.applies {
             Some(c) => self.facts.condition(c, self.calendar),
-            None => self.facts.lifetime(),
+            None => Cow::Borrowed(self.facts.lifetime()),
         };
-        self.every_when = rule.repeat.as_ref().map_or_else(Vec::new, |r| {
-            r.every_when
-                .iter()
-                .map(|(c, _)| self.facts.condition(c, self.calendar))
-                .collect()
-        });
-        self.variable = rule
-            .variation
-            .as_ref()
-            .and_then(|v| v.requires.as_ref())
-            .map(|c| self.facts.condition(c, self.calendar));
-        let applies = rule.applies.as_ref().map_or_else(
-            || "the child is known to the service".to_owned(),
-            |c| c.describe(),
-        );
+        let scope = Scope {
+            every_when: rule.repeat.as_ref().map_or_else(Vec::new, |r| {
+                r.every_when
+                    .iter()
+                    .map(|(c, _)| self.facts.condition(c, self.calendar))
+                    .collect()
+            }),
+            variable: rule
+                .variation
+                .as_ref()
+                .and_then(|v| v.requires.as_ref())
+                .map(|c| self.facts.condition(c, self.calendar)),
+        };
         if let Start::BeforeMeeting(kinds) = &rule.start {
-            return self.before_meetings(i, &spans, kinds, &applies);
+            return self.before_meetings(i, &spans, kinds, out);
         }
         let mut run = 0;
-        for span in &spans {
-            let starts = self.starts(i, span, &applies);
+        for span in spans.iter() {
+            let starts = self.starts(i, span, out);
             for (n, start) in starts.iter().enumerate() {
                 run += 1;
                 // A recurring rule's run ends when its clock starts again; one-off
@@ -237,14 +304,14 @@ impl Engine<'_> {
                 } else {
                     None
                 };
-                self.run(i, *span, start.clone(), restart, run, &applies)?;
+                self.run(i, *span, start.clone(), restart, run, &scope, out)?;
             }
         }
         Ok(())
     }
 
     /// The clock starts of a rule within a span, in order.
-    fn starts(&self, i: usize, span: &Span, applies: &str) -> Vec<ClockStart> {
+    fn starts(&self, i: usize, span: &Span, out: &Output) -> Vec<ClockStart> {
         let rule = &self.ruleset.rules[i];
         match &rule.start {
             Start::PeriodStart => {
@@ -255,33 +322,30 @@ impl Engine<'_> {
                 vec![ClockStart::PeriodStart {
                     at: span.from,
                     event,
-                    applies: applies.to_owned(),
                 }]
             }
             Start::Events(matchers) => {
-                let mut events: Vec<EventRef> = Vec::new();
+                let mut starts: Vec<ClockStart> = Vec::new();
                 for m in matchers {
-                    let in_span = self
+                    let mut in_span = self
                         .candidates(m)
-                        .filter(|(k, f)| m.matches(*k, f) && span.contains(f.event.at));
+                        .filter(|(k, f)| m.matches(*k, f) && span.contains(f.event.at))
+                        .map(|(_, f)| ClockStart::Event { event: f.event });
                     match m.nth {
-                        Some(n) => events.extend(
-                            in_span
-                                .map(|(_, f)| f.event)
-                                .nth(usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(1)),
+                        Some(n) => starts.extend(
+                            in_span.nth(usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(1)),
                         ),
-                        None => events.extend(in_span.map(|(_, f)| f.event)),
+                        None => starts.extend(in_span),
                     }
                 }
-                events.sort_by_key(|e| (e.at, e.version));
-                events.dedup_by_key(|e| e.version);
-                events
-                    .into_iter()
-                    .map(|event| ClockStart::Event { event })
-                    .collect()
+                if matchers.len() > 1 {
+                    starts.sort_by_key(|c| c.event().map(|e| (e.at, e.version)));
+                    starts.dedup_by_key(|c| c.event().map(|e| e.version));
+                }
+                starts
             }
             Start::Chained => {
-                let mut starts: Vec<ClockStart> = self.chained[i]
+                let mut starts: Vec<ClockStart> = out.chained[i]
                     .iter()
                     .filter(|c| span.contains(c.at()))
                     .cloned()
@@ -309,7 +373,13 @@ impl Engine<'_> {
 
     /// The period of the `k`th occurrence (from 0) of a run whose previous occurrence was met
     /// at `anchor`.
-    fn period_for(&self, rule: &Rule, k: usize, anchor: Timestamp) -> (Period, PeriodSource) {
+    fn period_for(
+        &self,
+        rule: &Rule,
+        k: usize,
+        anchor: Timestamp,
+        scope: &Scope<'_>,
+    ) -> (Period, PeriodSource) {
         let Some(repeat) = &rule.repeat else {
             return (rule.due, PeriodSource::First);
         };
@@ -319,7 +389,7 @@ impl Engine<'_> {
         if let Some(p) = repeat.then.get(k - 1) {
             return (*p, PeriodSource::Then);
         }
-        for ((_, p), spans) in repeat.every_when.iter().zip(&self.every_when) {
+        for ((_, p), spans) in repeat.every_when.iter().zip(&scope.every_when) {
             if spans.iter().any(|s| s.contains(anchor)) {
                 return (*p, PeriodSource::EveryWhen);
             }
@@ -335,11 +405,12 @@ impl Engine<'_> {
         k: usize,
         anchor: Timestamp,
         notes: &mut Vec<String>,
+        scope: &Scope<'_>,
     ) -> Option<AppliedVariation> {
-        if rule.repeat.is_some() && k == 0 {
+        if (rule.repeat.is_some() && k == 0) || self.facts.record.variations.is_empty() {
             return None;
         }
-        let on = anchor.london_date();
+        let on = self.calendar.london_date(anchor);
         let as_at = self.as_at.instant;
         let v = self
             .facts
@@ -399,7 +470,7 @@ impl Engine<'_> {
             let at_most = period::after(longest, cal, anchor, dob, &mut Vec::new());
             let asked = period::after(varied, cal, anchor, dob, &mut Vec::new());
             if let (Some(at_most), Some(asked)) = (at_most, asked)
-                && asked.date() > at_most.date()
+                && asked.date > at_most.date
             {
                 notes.push(refuse(format!(
                     "{varied} is longer than the {longest} allowed"
@@ -407,7 +478,7 @@ impl Engine<'_> {
                 return None;
             }
         }
-        if let (Some(requires), Some(spans)) = (&policy.requires, &self.variable)
+        if let (Some(requires), Some(spans)) = (&policy.requires, &scope.variable)
             && !spans.iter().any(|s| s.contains(anchor))
         {
             notes.push(refuse(format!(
@@ -442,17 +513,11 @@ impl Engine<'_> {
             Satisfaction::Recording => {
                 // The clock started with an event; it is met when that event was recorded.
                 let e = clock.event()?;
-                let Start::Events(starts) = &rule.start else {
-                    return None;
-                };
-                let fact = starts
-                    .iter()
-                    .flat_map(|m| self.facts.of(m.kind))
-                    .find(|f| f.event.version == e.version)?;
-                return (fact.recorded_at <= self.as_at.instant).then_some(EventRef {
+                let recorded_at = self.facts.recorded_at_version(e.version)?;
+                return (recorded_at <= self.as_at.instant).then_some(EventRef {
                     version: e.version,
                     kind: crate::obligation::RECORDED,
-                    at: fact.recorded_at,
+                    at: recorded_at,
                 });
             }
             Satisfaction::Events(ms) => ms,
@@ -464,9 +529,8 @@ impl Engine<'_> {
         for m in matchers {
             let found = match m.audiences() {
                 None => self
-                    .after(m, from)
-                    .find(|(k, f)| in_window(f) && m.matches(*k, f))
-                    .map(|(_, f)| f.event),
+                    .first(m, from, |k, f| in_window(f) && m.matches(k, f))
+                    .map(|f| f.event),
                 Some(wanted) => {
                     // Every audience must be reached; met when the last of them is.
                     let mut reached = 0u16;
@@ -501,30 +565,34 @@ impl Engine<'_> {
         best
     }
 
-    /// Candidate facts from a lower bound, skipping what is certainly too early.
-    fn after<'m>(
+    /// The earliest fact a matcher may match, from a lower bound, for which `test` holds.
+    fn first<'m>(
         &'m self,
         m: &'m Matcher,
         from: From,
-    ) -> impl Iterator<Item = (FactKind, &'m Fact)> {
+        test: impl Fn(FactKind, &Fact) -> bool,
+    ) -> Option<&'m Fact> {
         let lower = from.lower_bound();
-        let main = self.facts.of(m.kind);
-        let start = main.partition_point(|f| f.event.at < lower);
-        let withheld: &[Fact] = if m.or_withheld {
-            let w = self.facts.of(FactKind::DocumentWithheld);
-            &w[w.partition_point(|f| f.event.at < lower)..]
-        } else {
-            &[]
+        let scan = |kind: FactKind| {
+            let list = self.facts.of(kind);
+            list[list.partition_point(|f| f.event.at < lower)..]
+                .iter()
+                .find(|f| test(kind, f))
         };
-        let mut merged: Vec<(FactKind, &Fact)> = main[start..]
-            .iter()
-            .map(|f| (m.kind, f))
-            .chain(withheld.iter().map(|f| (FactKind::DocumentWithheld, f)))
-            .collect();
-        if !withheld.is_empty() {
-            merged.sort_by_key(|(_, f)| (f.event.at, f.event.version));
+        let main = scan(m.kind);
+        if !m.or_withheld {
+            return main;
         }
-        merged.into_iter()
+        match (main, scan(FactKind::DocumentWithheld)) {
+            (Some(a), Some(b)) => Some(
+                if (b.event.at, b.event.version) < (a.event.at, a.event.version) {
+                    b
+                } else {
+                    a
+                },
+            ),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The first event that voids a pending obligation, after its clock started.
@@ -533,28 +601,31 @@ impl Engine<'_> {
         rule.void_when
             .iter()
             .filter_map(|m| {
-                self.after(m, From::AtOrAfter(start))
-                    .find(|(k, f)| f.event.at <= limit && m.matches(*k, f))
-                    .map(|(_, f)| f.event)
+                self.first(m, From::AtOrAfter(start), |k, f| {
+                    f.event.at <= limit && m.matches(k, f)
+                })
+                .map(|f| f.event)
             })
             .min_by_key(|e| (e.at, e.version))
     }
 
     /// One run of a rule's clock: the first occurrence and, for a recurring rule, the
     /// occurrences that follow while each is met.
+    #[allow(clippy::too_many_arguments)]
     fn run(
-        &mut self,
+        &self,
         i: usize,
         span: Span,
         start: ClockStart,
         restart: Option<ClockStart>,
         run: u32,
-        applies: &str,
+        scope: &Scope<'_>,
+        out: &mut Output,
     ) -> Result<(), ()> {
         let rule = &self.ruleset.rules[i];
         let ending = match (&restart, span.to) {
-            (Some(r), _) => Some(Ending::Restart(r.clone())),
-            (None, Some(to)) => Some(Ending::SpanEnd(to, span.closed_by)),
+            (Some(r), _) => Some(RunEnd::Restart(r.clone())),
+            (None, Some(to)) => Some(RunEnd::SpanEnd(to, span.closed_by)),
             (None, None) => None,
         };
         let limit = ending
@@ -565,9 +636,9 @@ impl Engine<'_> {
         let mut k = 0usize;
         loop {
             let anchor = clock.at();
-            let (mut period, mut source) = self.period_for(rule, k, anchor);
+            let (mut period, mut source) = self.period_for(rule, k, anchor, scope);
             let mut notes = Vec::new();
-            let variation = self.variation(rule, k, anchor, &mut notes);
+            let variation = self.variation(rule, k, anchor, &mut notes, scope);
             if let Some(v) = &variation {
                 period = v.period;
                 source = PeriodSource::Variation;
@@ -586,9 +657,9 @@ impl Engine<'_> {
                     From::AfterEvent(event.at, event.version)
                 }
                 (_, 0, Window::Period) if period.is_hours() => From::AtOrAfter(span.from),
-                (_, 0, Window::Period) => From::OnOrAfter(span.from.london_date()),
+                (_, 0, Window::Period) => From::OnOrAfter(self.calendar.london_date(span.from)),
                 _ if period.is_hours() => From::AtOrAfter(anchor),
-                _ => From::OnOrAfter(anchor.london_date()),
+                _ => From::OnOrAfter(self.calendar.london_date(anchor)),
             };
             let satisfied = self.satisfaction(rule, &clock, from, limit);
             let occurrence = Occurrence {
@@ -609,7 +680,7 @@ impl Engine<'_> {
                 .filter(|v| satisfied.is_none_or(|s| v.at < s.at));
             // Once voided, a later event no longer meets it.
             let satisfied = satisfied.filter(|_| voided.is_none());
-            self.settle(i, occurrence, satisfied, voided, ending.as_ref(), applies);
+            self.settle(i, occurrence, satisfied, voided, ending.as_ref(), out);
             // A run goes on while each occurrence is met before the run ends.
             match satisfied {
                 Some(s)
@@ -626,91 +697,63 @@ impl Engine<'_> {
 
     /// Settles an occurrence's status and records the obligation.
     fn settle(
-        &mut self,
+        &self,
         i: usize,
         occ: Occurrence,
         satisfied: Option<EventRef>,
         voided: Option<EventRef>,
-        ending: Option<&Ending>,
-        applies: &str,
+        ending: Option<&RunEnd>,
+        out: &mut Output,
     ) {
         let as_at = self.as_at;
         let due = occ.due;
         let mut closed = None;
         let status = if let Some(s) = satisfied {
-            if due.met_by(s.at) {
-                Status::Met
-            } else {
-                Status::MetLate {
-                    days_late: (s.at.london_date() - due.date()).num_days(),
-                    hours_late: match due {
-                        Due::At(t) => Some((s.at.utc() - t.utc()).num_hours().max(1)),
-                        Due::Date(_) => None,
-                    },
-                }
-            }
+            self.met(due, s)
         } else if let Some(v) = voided {
-            let reason = format!("{} made it no longer needed", describe_event(&v));
             closed = Some(Closed {
                 at: v.at,
-                why: reason.clone(),
+                ending: Ending::Voided,
                 event: Some(v),
             });
-            Status::NotApplicable { reason }
+            Status::NotApplicable
         } else if let Some(end) = ending.filter(|e| e.at() <= as_at.instant) {
-            let (why, event) = match end {
-                Ending::SpanEnd(_, Some(event)) => (
-                    format!("it stopped applying with {}", describe_event(event)),
-                    Some(*event),
-                ),
-                Ending::SpanEnd(at, None) => (
-                    format!(
-                        "it stopped applying on {}, when this no longer held: {applies}",
-                        at.london_date().format("%-d %b %Y")
-                    ),
-                    None,
-                ),
-                Ending::Restart(c) => (
-                    format!(
-                        "the clock started again on {}",
-                        c.at().london_date().format("%-d %b %Y")
-                    ),
-                    c.event(),
-                ),
-            };
-            closed = Some(Closed {
-                at: end.at(),
-                why: why.clone(),
-                event,
-            });
-            if due.passed_by(end.at()) {
+            closed = Some(end.closed());
+            if due.passed_by(end.at(), self.calendar.london_date(end.at())) {
                 self.overdue(due)
             } else {
-                Status::NotApplicable { reason: why }
+                Status::NotApplicable
             }
         } else {
             self.pending(due)
         };
-        self.emit(i, occ, status, satisfied, closed, applies);
+        self.emit(i, occ, status, satisfied, closed, out);
+    }
+
+    /// The status of an obligation met by an event.
+    fn met(&self, due: Due, by: EventRef) -> Status {
+        let on = self.calendar.london_date(by.at);
+        if due.met_by(by.at, on) {
+            return Status::Met;
+        }
+        Status::MetLate {
+            days_late: (on - due.date).num_days(),
+            hours_late: due.at.map(|t| (by.at.utc() - t.utc()).num_hours().max(1)),
+        }
     }
 
     fn overdue(&self, due: Due) -> Status {
         Status::Overdue {
-            days_overdue: (self.as_at.date - due.date()).num_days().max(0),
+            days_overdue: (self.as_at.date - due.date).num_days().max(0),
         }
     }
 
     /// The status of an obligation still open at the as-at instant.
     fn pending(&self, due: Due) -> Status {
-        if due.passed_by(self.as_at.instant) {
+        if due.passed_by(self.as_at.instant, self.as_at.date) {
             return self.overdue(due);
         }
-        let window_opens = period::before(
-            self.ruleset.due_soon,
-            self.calendar,
-            due.date(),
-            &mut Vec::new(),
-        );
+        let window_opens = period::back(self.ruleset.due_soon, self.calendar, due.date);
         match window_opens {
             Some(d) if self.as_at.date >= d => Status::DueSoon,
             _ => Status::Upcoming,
@@ -718,69 +761,55 @@ impl Engine<'_> {
     }
 
     fn emit(
-        &mut self,
+        &self,
         i: usize,
         occ: Occurrence,
         status: Status,
         satisfied: Option<EventRef>,
         closed: Option<Closed>,
-        applies: &str,
+        out: &mut Output,
     ) {
         let rule = &self.ruleset.rules[i];
         let escalation = self.escalation(rule, occ.origin, occ.due);
         let owner = self.owner(escalation.as_ref().map_or(rule.owner, |e| e.role), occ.due);
         let status = match occ.variation {
-            Some(variation) => Status::Varied {
+            Some(variation) => Status::Varied(Box::new(Varied {
                 variation,
-                outcome: Box::new(status),
-            },
+                outcome: status,
+            })),
             None => status,
         };
-        let mut notes = occ.notes;
-        if rule.interpreted
-            && let Some(n) = &rule.note
-        {
-            notes.push(format!("How the source was read: {n}"));
-        }
-        let mut obligation = Obligation {
-            rule: rule.id.clone(),
-            summary: rule.summary.clone(),
-            child: self.facts.record.id.clone(),
+        let obligation = Obligation {
+            rule: rule.text.clone(),
+            child: self.child.clone(),
             run: occ.run,
             occurrence: occ.number,
             owner,
             escalation,
-            due_date: occ.due.date(),
-            due_at: match occ.due {
-                Due::At(t) => Some(t),
-                Due::Date(_) => None,
-            },
+            due_date: occ.due.date,
+            due_at: occ.due.at,
             status,
             explanation: Explanation {
-                applies: applies.to_owned(),
                 clock: occ.clock,
                 timescale: Timescale {
                     period: occ.period,
-                    text: occ.period.to_string(),
                     source: occ.source,
                     direction: occ.direction,
                 },
                 calendar: occ.steps,
                 satisfied_by: satisfied,
                 closed,
-                notes,
+                notes: occ.notes,
             },
-            text: String::new(),
         };
-        obligation.text = obligation.describe();
-        self.evaluated[i] += 1;
+        out.evaluated[i] += 1;
         if let (Some(next), Some(s)) = (rule.chain_to, satisfied) {
-            self.chained[next].push(ClockStart::Chained {
+            out.chained[next].push(ClockStart::Chained {
                 rule: rule.id.clone(),
                 event: s,
             });
         }
-        self.out[i].push(obligation);
+        out.obligations.push(obligation);
     }
 
     /// The escalation step in force when an obligation falls due.
@@ -796,9 +825,9 @@ impl Engine<'_> {
             ) else {
                 continue;
             };
-            let in_force = match (reached, due) {
-                (Due::At(a), Due::At(b)) => a <= b,
-                (a, b) => a.date() <= b.date(),
+            let in_force = match (reached.at, due.at) {
+                (Some(a), Some(b)) => a <= b,
+                _ => reached.date <= due.date,
             };
             if in_force {
                 current = Some(Escalated {
@@ -814,42 +843,37 @@ impl Engine<'_> {
     /// Who is responsible: the role, and the child's worker at the due time (or now, if it
     /// is not yet due).
     fn owner(&self, role: StaffRole, due: Due) -> Owner {
-        let due_instant = match due {
-            Due::At(t) => t,
-            Due::Date(d) => Timestamp::start_of_london_day(d),
-        };
+        let due_instant = due
+            .at
+            .unwrap_or_else(|| self.calendar.start_of_day(due.date));
         let at = due_instant.min(self.as_at.instant);
-        let record = self.facts.record;
-        let allocation = record
+        let allocation = self
             .allocations
             .iter()
             .rev()
-            .find(|a| a.mark.at <= at && a.ended.is_none_or(|e| e.at > at));
+            .find(|a| a.from <= at && a.until.is_none_or(|e| e > at));
         let adviser = (role == StaffRole::PersonalAdviser)
             .then(|| {
-                record
-                    .care_leaver
-                    .advisers
+                self.advisers
                     .iter()
                     .rev()
-                    .find(|(m, _)| m.at <= at)
+                    .find(|(from, _)| *from <= at)
                     .map(|(_, s)| s.clone())
             })
             .flatten();
         Owner {
             role,
-            allocated_worker: adviser.or_else(|| allocation.map(|a| a.worker.clone())),
-            team: allocation.map(|a| a.team.clone()),
+            assigned: adviser.or_else(|| allocation.map(|a| a.assignment.clone())),
         }
     }
 
     /// Obligations counted back from meetings.
     fn before_meetings(
-        &mut self,
+        &self,
         i: usize,
         spans: &[Span],
         kinds: &[hearth_domain::codes::MeetingKind],
-        applies: &str,
+        out: &mut Output,
     ) -> Result<(), ()> {
         let meetings = self.facts.meetings(kinds);
         let mut run = 0;
@@ -861,9 +885,8 @@ impl Engine<'_> {
             run += 1;
             let rule = &self.ruleset.rules[i];
             let mut steps = Vec::new();
-            let due = Due::Date(
-                period::before(rule.due, self.calendar, m.at.london_date(), &mut steps).ok_or(())?,
-            );
+            let on = self.calendar.london_date(m.at);
+            let due = Due::on(period::before(rule.due, self.calendar, on, &mut steps).ok_or(())?);
             let previous = meetings[..n]
                 .iter()
                 .rev()
@@ -894,71 +917,46 @@ impl Engine<'_> {
                 notes: Vec::new(),
                 origin: m.at,
             };
-            self.settle_meeting(i, occurrence, satisfied, m, applies);
+            self.settle_meeting(i, occurrence, satisfied, m, out);
         }
         Ok(())
     }
 
     fn settle_meeting(
-        &mut self,
+        &self,
         i: usize,
         occ: Occurrence,
         satisfied: Option<EventRef>,
         m: &KnownMeeting,
-        applies: &str,
+        out: &mut Output,
     ) {
         let due = occ.due;
-        let mut closed = None;
-        let status = if let Some(s) = satisfied {
-            if due.met_by(s.at) {
-                Status::Met
-            } else {
-                Status::MetLate {
-                    days_late: (s.at.london_date() - due.date()).num_days(),
-                    hours_late: None,
-                }
-            }
+        let (status, closed) = if let Some(s) = satisfied {
+            (self.met(due, s), None)
         } else if let Some(c) = m.cancelled {
-            let reason = format!(
-                "the meeting was cancelled on {}",
-                c.at.london_date().format("%-d %b %Y")
-            );
-            closed = Some(Closed {
+            let closed = Closed {
                 at: c.at,
-                why: reason.clone(),
+                ending: Ending::MeetingCancelled,
                 event: Some(c),
-            });
-            Status::NotApplicable { reason }
+            };
+            (Status::NotApplicable, Some(closed))
         } else if let Some(r) = m.rebooked {
-            let reason = format!(
-                "the meeting was booked for another time on {}",
-                r.at.london_date().format("%-d %b %Y")
-            );
-            closed = Some(Closed {
+            let closed = Closed {
                 at: r.at,
-                why: reason.clone(),
+                ending: Ending::MeetingRebooked,
                 event: Some(r),
-            });
-            Status::NotApplicable { reason }
+            };
+            (Status::NotApplicable, Some(closed))
         } else if m.at <= self.as_at.instant {
-            closed = Some(Closed {
+            let closed = Closed {
                 at: m.at,
-                why: "the meeting took place".to_owned(),
+                ending: Ending::MeetingHeld,
                 event: m.held,
-            });
-            self.overdue(due)
+            };
+            (self.overdue(due), Some(closed))
         } else {
-            self.pending(due)
+            (self.pending(due), None)
         };
-        self.emit(i, occ, status, satisfied, closed, applies);
+        self.emit(i, occ, status, satisfied, closed, out);
     }
-}
-
-fn describe_event(e: &EventRef) -> String {
-    format!(
-        "{} on {} (event {})",
-        e.kind.replace('_', " "),
-        e.at.london_date().format("%-d %b %Y"),
-        e.version
-    )
 }

@@ -2,6 +2,9 @@
 //! attributes rules filter on, and the states of the record as spans of time. Only what had
 //! happened by the as-at instant is visible.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
 use chrono::NaiveDate;
 use hearth_domain::ChildRecord;
 use hearth_domain::Timestamp;
@@ -83,6 +86,8 @@ pub(crate) enum Data {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Fact {
     pub event: EventRef,
+    /// The day it happened, in England.
+    pub date: NaiveDate,
     pub recorded_at: Timestamp,
     pub data: Data,
 }
@@ -328,6 +333,11 @@ pub(crate) struct Facts<'r> {
     pub date_of_birth: Option<NaiveDate>,
     /// When the child died (the start of the day after the date of death).
     pub end_of_life: Option<Timestamp>,
+    /// Each state's spans, worked out the first time a rule asks (indexed like `State::ALL`).
+    states: Vec<OnceCell<Vec<Span>>>,
+    lifetime: OnceCell<Vec<Span>>,
+    care: OnceCell<Vec<Span>>,
+    placements: OnceCell<Vec<Span>>,
 }
 
 fn event_ref(mark: Mark, kind: FactKind) -> EventRef {
@@ -340,7 +350,12 @@ fn event_ref(mark: Mark, kind: FactKind) -> EventRef {
 
 impl<'r> Facts<'r> {
     /// Reads the kinds `needed` (indexed like `FactKind::ALL`) from a record.
-    pub fn read(record: &'r ChildRecord, as_at: Timestamp, needed: &[bool]) -> Facts<'r> {
+    pub fn read(
+        record: &'r ChildRecord,
+        as_at: Timestamp,
+        needed: &[bool],
+        calendar: &Calendar,
+    ) -> Facts<'r> {
         let max_version = record.log.iter().map(|e| e.mark.version).max().unwrap_or(0);
         let mut versions = vec![None; usize::try_from(max_version).unwrap_or(0) + 1];
         for e in &record.log {
@@ -362,11 +377,18 @@ impl<'r> Facts<'r> {
             versions,
             date_of_birth: record.date_of_birth(),
             end_of_life,
+            states: vec![OnceCell::new(); State::ALL.len()],
+            lifetime: OnceCell::new(),
+            care: OnceCell::new(),
+            placements: OnceCell::new(),
         };
         for (i, kind) in FactKind::ALL.iter().enumerate() {
             if needed.get(i).copied().unwrap_or(false) {
                 let mut list = facts.collect(*kind);
                 list.retain(|f| f.event.at <= as_at);
+                for f in &mut list {
+                    f.date = calendar.london_date(f.event.at);
+                }
                 list.sort_by_key(|f| (f.event.at, f.event.version));
                 facts.by_kind[i] = list;
             }
@@ -377,6 +399,14 @@ impl<'r> Facts<'r> {
     /// Facts of one kind, in the order they happened.
     pub fn of(&self, kind: FactKind) -> &[Fact] {
         self.by_kind.get(kind as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// When the event of a version was recorded.
+    pub fn recorded_at_version(&self, version: u64) -> Option<Timestamp> {
+        usize::try_from(version)
+            .ok()
+            .and_then(|v| self.versions.get(v).copied().flatten())
+            .map(|(_, r)| r)
     }
 
     fn recorded_at(&self, mark: Mark) -> Timestamp {
@@ -396,6 +426,7 @@ impl<'r> Facts<'r> {
     fn fact(&self, mark: Mark, kind: FactKind, data: Data) -> Fact {
         Fact {
             event: event_ref(mark, kind),
+            date: NaiveDate::MIN,
             recorded_at: self.recorded_at(mark),
             data,
         }
@@ -417,6 +448,7 @@ impl<'r> Facts<'r> {
                         kind: e.kind,
                         at: e.mark.at,
                     },
+                    date: NaiveDate::MIN,
                     recorded_at: e.recorded_at,
                     data: Data::Note {
                         significant: e.significant,
@@ -788,7 +820,11 @@ impl<'r> Facts<'r> {
     }
 
     /// The whole of the child's record, from registration.
-    pub fn lifetime(&self) -> Vec<Span> {
+    pub fn lifetime(&self) -> &[Span] {
+        self.lifetime.get_or_init(|| self.since_registration())
+    }
+
+    fn since_registration(&self) -> Vec<Span> {
         let spans = self
             .record
             .registered
@@ -809,7 +845,14 @@ impl<'r> Facts<'r> {
     }
 
     /// The spans of time a state held.
-    pub fn state(&self, state: State) -> Vec<Span> {
+    pub fn state(&self, state: State) -> &[Span] {
+        match self.states.get(state as usize) {
+            Some(cell) => cell.get_or_init(|| self.work_out(state)),
+            None => &[],
+        }
+    }
+
+    fn work_out(&self, state: State) -> Vec<Span> {
         use FactKind as K;
         let r = self.record;
         let episodes = || r.episodes_of_need.iter();
@@ -882,7 +925,7 @@ impl<'r> Facts<'r> {
                     )
                 })
                 .collect(),
-            State::LookedAfter => self.periods_of_care(),
+            State::LookedAfter => self.periods_of_care().to_vec(),
             State::Missing | State::MissingOrAway => r
                 .missing
                 .iter()
@@ -919,7 +962,7 @@ impl<'r> Facts<'r> {
                     r.permanence_plans.iter().map(|(m, _)| (*m, true)),
                     K::PermanencePlanRecorded,
                 );
-                intersect(&self.periods_of_care(), &plans)
+                intersect(self.periods_of_care(), &plans)
             }
             State::LongTermPlacement => {
                 let plans = self.runs(
@@ -935,7 +978,7 @@ impl<'r> Facts<'r> {
                     }),
                     K::PermanencePlanRecorded,
                 );
-                intersect(&self.periods_of_care(), &plans)
+                intersect(self.periods_of_care(), &plans)
             }
             State::AdoptionPlan => r
                 .adoption
@@ -982,7 +1025,11 @@ impl<'r> Facts<'r> {
 
     /// Periods of care: looked-after episodes joined where one ended with X1 and the next
     /// began.
-    fn periods_of_care(&self) -> Vec<Span> {
+    fn periods_of_care(&self) -> &[Span] {
+        self.care.get_or_init(|| self.join_episodes())
+    }
+
+    fn join_episodes(&self) -> Vec<Span> {
         let mut spans: Vec<Span> = Vec::new();
         let mut joining = false;
         for e in &self.record.care_episodes {
@@ -1003,7 +1050,11 @@ impl<'r> Facts<'r> {
 
     /// Placements: from each episode start that begins a placement until the next, within
     /// periods of care.
-    pub fn placements(&self) -> Vec<Span> {
+    pub fn placements(&self) -> &[Span] {
+        self.placements.get_or_init(|| self.each_placement())
+    }
+
+    fn each_placement(&self) -> Vec<Span> {
         let care = self.periods_of_care();
         let starts: Vec<Mark> = self
             .record
@@ -1061,14 +1112,23 @@ impl<'r> Facts<'r> {
     }
 
     /// The spans where a condition holds.
-    pub fn condition(&self, condition: &Condition, calendar: &Calendar) -> Vec<Span> {
-        let mut spans = if condition.any.is_empty() {
-            self.lifetime()
-        } else {
-            union(condition.any.iter().flat_map(|s| self.state(*s)).collect())
+    pub fn condition(&self, condition: &Condition, calendar: &Calendar) -> Cow<'_, [Span]> {
+        let simple = condition.all.is_empty()
+            && condition.age_from.is_none()
+            && condition.age_under.is_none()
+            && condition.placement_at_least.is_none();
+        match condition.any.as_slice() {
+            [] if simple => return Cow::Borrowed(self.lifetime()),
+            [one] if simple => return Cow::Borrowed(self.state(*one)),
+            _ => {}
+        }
+        let mut spans = match condition.any.as_slice() {
+            [] => self.lifetime().to_vec(),
+            [one] => self.state(*one).to_vec(),
+            many => union(many.iter().flat_map(|s| self.state(*s)).copied().collect()),
         };
         for s in &condition.all {
-            spans = intersect(&spans, &self.state(*s));
+            spans = intersect(&spans, self.state(*s));
         }
         if condition.age_from.is_some() || condition.age_under.is_some() {
             spans = intersect(&spans, &self.ages(condition.age_from, condition.age_under));
@@ -1076,14 +1136,14 @@ impl<'r> Facts<'r> {
         if let Some(p) = condition.placement_at_least {
             let settled: Vec<Span> = self
                 .placements()
-                .into_iter()
+                .iter()
                 .filter_map(|pl| {
                     let due = period::after(p, calendar, pl.from, None, &mut Vec::new())?;
-                    let from = Timestamp::start_of_london_day(due.date());
+                    let from = calendar.start_of_day(due.date);
                     Some(Span {
                         from,
                         to: pl.to,
-                        opened_by: Opening::Date(due.date()),
+                        opened_by: Opening::Date(due.date),
                         closed_by: None,
                     })
                 })
@@ -1091,7 +1151,7 @@ impl<'r> Facts<'r> {
                 .collect();
             spans = intersect(&spans, &self.clip(settled));
         }
-        spans
+        Cow::Owned(spans)
     }
 
     /// Meetings of some kinds, booked or held, as known at the as-at instant.

@@ -1,6 +1,11 @@
 //! Obligations: what is due for a child under one rule, its status as at a date, and the
 //! reasons for both. The serialised form is the stable JSON schema of `hearth standards
 //! --format json`, documented in `docs/standards.md`.
+//!
+//! Evaluation makes many obligations, so they hold structured reasons and shared text; the
+//! words are written only when an obligation is described or serialised.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use hearth_domain::codes::{MeetingKind, StaffRole};
@@ -10,6 +15,28 @@ use serde::Serialize;
 use crate::calendar::DayOff;
 use crate::period::{CalendarStep, Period};
 
+/// A rule's words, shared by all its obligations rather than copied into each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleText {
+    /// The rule's id.
+    pub id: String,
+    /// What has to be done.
+    pub summary: String,
+    /// When the rule applies.
+    pub applies: String,
+    /// How the ruleset read its source, for an interpreted rule.
+    pub reading: Option<String>,
+}
+
+/// A worker and their team, shared by every obligation of theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// The worker.
+    pub worker: StaffId,
+    /// Their team, for an allocated worker.
+    pub team: Option<TeamId>,
+}
+
 /// The kind given to the recording of an event, when recording it is what meets a standard.
 pub const RECORDED: &str = "recorded";
 
@@ -18,7 +45,7 @@ pub const RECORDED: &str = "recorded";
 pub struct EventRef {
     /// Its version in the child's stream.
     pub version: u64,
-    /// Its kind.
+    /// Its kind (`recorded` for the recording of the event itself).
     pub kind: &'static str,
     /// When it happened (for a recording, when it was recorded).
     pub at: Timestamp,
@@ -61,8 +88,6 @@ pub enum ClockStart {
         /// The event that began it, if an event did.
         #[serde(skip_serializing_if = "Option::is_none")]
         event: Option<EventRef>,
-        /// What the period is.
-        applies: String,
     },
     /// An event the rule starts from.
     Event {
@@ -118,14 +143,12 @@ impl ClockStart {
         }
     }
 
-    fn describe(&self) -> String {
+    fn describe(&self, applies: &str) -> String {
         match self {
-            ClockStart::PeriodStart {
-                at,
-                event: Some(e),
-                applies,
-            } if e.at == *at => format!("The clock started when {applies}: {}.", e.describe()),
-            ClockStart::PeriodStart { at, applies, .. } => format!(
+            ClockStart::PeriodStart { at, event: Some(e) } if e.at == *at => {
+                format!("The clock started when {applies}: {}.", e.describe())
+            }
+            ClockStart::PeriodStart { at, .. } => format!(
                 "The clock started on {}, when {applies}.",
                 day(at.london_date())
             ),
@@ -175,17 +198,34 @@ pub enum PeriodSource {
     Variation,
 }
 
-/// The timescale applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The timescale applied. Serialised, it also has the period in words (`text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timescale {
     /// The period.
     pub period: Period,
-    /// It in words ("10 working days").
-    pub text: String,
     /// Where it came from.
     pub source: PeriodSource,
     /// `after` the clock start, or `before` a meeting.
     pub direction: &'static str,
+}
+
+impl Serialize for Timescale {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            period: &'a Period,
+            text: String,
+            source: PeriodSource,
+            direction: &'static str,
+        }
+        Out {
+            period: &self.period,
+            text: self.period.to_string(),
+            source: self.source,
+            direction: self.direction,
+        }
+        .serialize(s)
+    }
 }
 
 /// A variation that changed an obligation's period.
@@ -204,6 +244,15 @@ pub struct AppliedVariation {
     /// The last day it applies, if limited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<NaiveDate>,
+}
+
+/// A varied obligation: the variation, and the status under the varied period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Varied {
+    /// The variation.
+    pub variation: AppliedVariation,
+    /// The status under the varied period.
+    pub outcome: Status,
 }
 
 /// An obligation's status as at the evaluation date.
@@ -229,18 +278,11 @@ pub enum Status {
         #[serde(skip_serializing_if = "Option::is_none")]
         hours_late: Option<i64>,
     },
-    /// The rule stopped applying before the obligation fell due.
-    NotApplicable {
-        /// Why.
-        reason: String,
-    },
-    /// An authorised variation changed the period; `outcome` is the status under it.
-    Varied {
-        /// The variation.
-        variation: AppliedVariation,
-        /// The status under the varied period.
-        outcome: Box<Status>,
-    },
+    /// The rule stopped applying before the obligation fell due; the explanation's
+    /// `closed` says why.
+    NotApplicable,
+    /// An authorised variation changed the period.
+    Varied(Box<Varied>),
 }
 
 /// The status without its details, for counting.
@@ -287,20 +329,20 @@ impl Status {
             Status::Overdue { .. } => StatusKind::Overdue,
             Status::Met => StatusKind::Met,
             Status::MetLate { .. } => StatusKind::MetLate,
-            Status::NotApplicable { .. } => StatusKind::NotApplicable,
-            Status::Varied { .. } => StatusKind::Varied,
+            Status::NotApplicable => StatusKind::NotApplicable,
+            Status::Varied(_) => StatusKind::Varied,
         }
     }
 
     /// The status that counts for a to-do list: for a varied obligation, its outcome.
     pub fn outcome(&self) -> &Status {
         match self {
-            Status::Varied { outcome, .. } => outcome.outcome(),
+            Status::Varied(v) => v.outcome.outcome(),
             s => s,
         }
     }
 
-    fn describe(&self) -> String {
+    fn describe(&self, closed: Option<&Closed>) -> String {
         match self {
             Status::Upcoming => "Upcoming.".to_owned(),
             Status::DueSoon => "Due soon.".to_owned(),
@@ -311,15 +353,18 @@ impl Status {
                 hours_late: Some(h),
             } => format!("Met late, by {} ({h} hours).", days(*days_late)),
             Status::MetLate { days_late, .. } => format!("Met late, by {}.", days(*days_late)),
-            Status::NotApplicable { reason } => format!("Not applicable: {reason}."),
-            Status::Varied { variation, outcome } => format!(
+            Status::NotApplicable => format!(
+                "Not applicable: {}.",
+                closed.map_or_else(|| "it no longer applies".to_owned(), Closed::why)
+            ),
+            Status::Varied(v) => format!(
                 "Varied to {} by {} ({}) on {}: {} {}",
-                variation.period,
-                variation.authorised_by,
-                variation.role.label().to_lowercase(),
-                day(variation.event.at.london_date()),
-                variation.reason,
-                outcome.describe()
+                v.variation.period,
+                v.variation.authorised_by,
+                v.variation.role.label().to_lowercase(),
+                day(v.variation.event.at.london_date()),
+                v.variation.reason,
+                v.outcome.describe(closed)
             ),
         }
     }
@@ -333,16 +378,43 @@ fn days(n: i64) -> String {
     }
 }
 
-/// Who is responsible.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Who is responsible. Serialised as the role, the allocated worker and their team.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {
     /// The role responsible (after any escalation).
     pub role: StaffRole,
     /// The worker allocated to the child at the time (the personal adviser, for a personal
-    /// adviser's obligation).
-    pub allocated_worker: Option<StaffId>,
+    /// adviser's obligation), with their team.
+    pub assigned: Option<Arc<Assignment>>,
+}
+
+impl Owner {
+    /// The worker allocated to the child at the time.
+    pub fn allocated_worker(&self) -> Option<&StaffId> {
+        self.assigned.as_deref().map(|a| &a.worker)
+    }
+
     /// The allocated worker's team.
-    pub team: Option<TeamId>,
+    pub fn team(&self) -> Option<&TeamId> {
+        self.assigned.as_deref().and_then(|a| a.team.as_ref())
+    }
+}
+
+impl Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            role: StaffRole,
+            allocated_worker: Option<&'a StaffId>,
+            team: Option<&'a TeamId>,
+        }
+        Out {
+            role: self.role,
+            allocated_worker: self.allocated_worker(),
+            team: self.team(),
+        }
+        .serialize(s)
+    }
 }
 
 /// An escalation step in force for the obligation.
@@ -353,26 +425,87 @@ pub struct Escalated {
     /// Who took it on.
     pub role: StaffRole,
     /// What they do.
-    pub action: String,
+    pub action: Arc<str>,
 }
 
-/// Why a pending obligation's window closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Why the chance to meet an obligation ended before it was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    /// The period in which the rule applies ended.
+    StoppedApplying,
+    /// The rule's clock started again.
+    Restarted,
+    /// An event made it no longer needed.
+    Voided,
+    /// The meeting it counted back from was cancelled.
+    MeetingCancelled,
+    /// The meeting was booked again for another time.
+    MeetingRebooked,
+    /// The meeting it counted back from took place.
+    MeetingHeld,
+}
+
+/// When and why the chance to meet an obligation ended. Serialised, it also has the reason
+/// in words (`why`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Closed {
     /// When.
     pub at: Timestamp,
-    /// Why, in words.
-    pub why: String,
-    /// The event that closed it, if one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why.
+    pub ending: Ending,
+    /// The event that ended it, if one.
     pub event: Option<EventRef>,
 }
 
-/// The reasons behind an obligation's due date and status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl Closed {
+    /// The reason in words.
+    pub fn why(&self) -> String {
+        let on = self.at.london_date().format("%-d %b %Y");
+        match (self.ending, self.event) {
+            (Ending::StoppedApplying, Some(e)) => {
+                format!("it stopped applying with {}", e.describe())
+            }
+            (Ending::StoppedApplying, None) => format!("it stopped applying on {on}"),
+            (Ending::Restarted, Some(e)) => {
+                format!("the clock started again with {}", e.describe())
+            }
+            (Ending::Restarted, None) => format!("the clock started again on {on}"),
+            (Ending::Voided, Some(e)) => format!("{} made it no longer needed", e.describe()),
+            (Ending::Voided, None) => format!("it was no longer needed from {on}"),
+            (Ending::MeetingCancelled, _) => format!("the meeting was cancelled on {on}"),
+            (Ending::MeetingRebooked, _) => {
+                format!("the meeting was booked for another time on {on}")
+            }
+            (Ending::MeetingHeld, _) => "the meeting took place".to_owned(),
+        }
+    }
+}
+
+impl Serialize for Closed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            at: Timestamp,
+            ending: Ending,
+            why: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            event: &'a Option<EventRef>,
+        }
+        Out {
+            at: self.at,
+            ending: self.ending,
+            why: self.why(),
+            event: &self.event,
+        }
+        .serialize(s)
+    }
+}
+
+/// The reasons behind an obligation's due date and status. Serialised within an
+/// obligation, it also says when the rule applies and how its source was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
-    /// When the rule applies, in words.
-    pub applies: String,
     /// What started the clock.
     pub clock: ClockStart,
     /// The timescale used.
@@ -383,19 +516,20 @@ pub struct Explanation {
     pub satisfied_by: Option<EventRef>,
     /// When the chance to meet it ended without it being met, and why.
     pub closed: Option<Closed>,
-    /// Anything else: variations not applied, interpretations of the source.
+    /// Anything else, such as a variation that was not applied, and why.
     pub notes: Vec<String>,
 }
 
 /// One obligation of one child under one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Serialised, it is one object of the JSON schema in `docs/standards.md`, with the reasons
+/// also written out as a paragraph (`text`), made only when it is serialised.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Obligation {
-    /// The rule's id.
-    pub rule: String,
-    /// What has to be done.
-    pub summary: String,
+    /// The rule: its id, what has to be done, and when it applies.
+    pub rule: Arc<RuleText>,
     /// The child.
-    pub child: ChildId,
+    pub child: Arc<ChildId>,
     /// Which run of the rule's clock, from 1 (a new plan, placement or event starts a run).
     pub run: u32,
     /// Which occurrence within the run, from 1.
@@ -409,12 +543,74 @@ pub struct Obligation {
     /// The instant it is due by, for timescales in hours.
     pub due_at: Option<Timestamp>,
     /// Its status as at the evaluation date.
-    #[serde(flatten)]
     pub status: Status,
     /// The reasons.
     pub explanation: Explanation,
-    /// The reasons in a paragraph.
-    pub text: String,
+}
+
+impl Serialize for Obligation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Why<'a> {
+            applies: &'a str,
+            clock: &'a ClockStart,
+            timescale: &'a Timescale,
+            calendar: &'a [CalendarStep],
+            satisfied_by: Option<EventRef>,
+            closed: Option<Closed>,
+            reading: Option<&'a str>,
+            notes: &'a [String],
+        }
+        #[derive(Serialize)]
+        struct Out<'a> {
+            rule: &'a str,
+            summary: &'a str,
+            child: &'a ChildId,
+            run: u32,
+            occurrence: u32,
+            owner: &'a Owner,
+            escalation: &'a Option<Escalated>,
+            due_date: NaiveDate,
+            due_at: Option<Timestamp>,
+            #[serde(flatten)]
+            status: &'a Status,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            reason: Option<String>,
+            explanation: Why<'a>,
+            text: String,
+        }
+        let e = &self.explanation;
+        let not_applicable = self.status.outcome().kind() == StatusKind::NotApplicable;
+        Out {
+            rule: &self.rule.id,
+            summary: &self.rule.summary,
+            child: &self.child,
+            run: self.run,
+            occurrence: self.occurrence,
+            owner: &self.owner,
+            escalation: &self.escalation,
+            due_date: self.due_date,
+            due_at: self.due_at,
+            status: &self.status,
+            reason: self
+                .explanation
+                .closed
+                .filter(|_| not_applicable)
+                .map(|c| c.why()),
+            explanation: Why {
+                applies: &self.rule.applies,
+                clock: &e.clock,
+                timescale: &e.timescale,
+                calendar: &e.calendar,
+                satisfied_by: e.satisfied_by,
+                closed: e.closed,
+                reading: self.rule.reading.as_deref(),
+                notes: &e.notes,
+            },
+            text: self.describe(),
+        }
+        .serialize(s)
+    }
 }
 
 fn describe_steps(steps: &[CalendarStep]) -> String {
@@ -431,9 +627,7 @@ fn describe_steps(steps: &[CalendarStep]) -> String {
         .iter()
         .map(|d| match d.why {
             DayOff::Weekend => d.date.format("%a %-d %b").to_string(),
-            DayOff::BankHoliday(name) => {
-                format!("{} ({name})", d.date.format("%a %-d %b"))
-            }
+            DayOff::BankHoliday(name) => format!("{} ({name})", d.date.format("%a %-d %b")),
         })
         .collect();
     if !skipped.is_empty() {
@@ -468,7 +662,7 @@ impl Obligation {
     /// The reasons in a paragraph of plain English.
     pub fn describe(&self) -> String {
         let e = &self.explanation;
-        let mut text = e.clock.describe();
+        let mut text = e.clock.describe(&self.rule.applies);
         let due = match self.due_at {
             Some(t) => format!(
                 "{} ({} in England)",
@@ -484,9 +678,9 @@ impl Obligation {
             Period::Age(age) => {
                 text.push_str(&format!(" Due when the child is {age} old: {due}"));
             }
-            _ => text.push_str(&format!(
+            period => text.push_str(&format!(
                 " {} {}: due {due}",
-                capitalised(&e.timescale.text),
+                capitalised(&period.to_string()),
                 e.timescale.direction
             )),
         }
@@ -498,9 +692,9 @@ impl Obligation {
             text.push_str(&format!(" Met by {}.", s.describe()));
         }
         if let Some(c) = &e.closed
-            && self.status.kind() != StatusKind::NotApplicable
+            && self.status.outcome().kind() != StatusKind::NotApplicable
         {
-            text.push_str(&format!(" {}.", capitalised(&c.why)));
+            text.push_str(&format!(" {}.", capitalised(&c.why())));
         }
         if let Some(x) = &self.escalation {
             text.push_str(&format!(
@@ -511,7 +705,10 @@ impl Obligation {
             ));
         }
         text.push(' ');
-        text.push_str(&self.status.describe());
+        text.push_str(&self.status.describe(e.closed.as_ref()));
+        if let Some(r) = &self.rule.reading {
+            text.push_str(&format!(" How the source was read: {r}"));
+        }
         for n in &e.notes {
             text.push(' ');
             text.push_str(n);

@@ -7,8 +7,6 @@
 use std::fmt;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use chrono_tz::Europe::London;
-use chrono_tz::OffsetComponents;
 use hearth_domain::Timestamp;
 use hearth_domain::codes::PeriodUnit;
 use serde::Serialize;
@@ -103,35 +101,33 @@ impl fmt::Display for Period {
     }
 }
 
-/// When an obligation falls due: the end of a day in England, or an instant.
+/// When an obligation falls due: by the end of a day in England, or, for timescales in
+/// hours, by an instant (on that day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Due {
-    /// By the end of this day.
-    Date(NaiveDate),
-    /// By this instant.
-    At(Timestamp),
+pub struct Due {
+    /// The day, in England.
+    pub date: NaiveDate,
+    /// The instant, for timescales in hours.
+    pub at: Option<Timestamp>,
 }
 
 impl Due {
-    /// The day it falls due, in England.
-    pub fn date(self) -> NaiveDate {
-        match self {
-            Due::Date(d) => d,
-            Due::At(t) => t.london_date(),
+    /// Due by the end of a day.
+    pub fn on(date: NaiveDate) -> Due {
+        Due { date, at: None }
+    }
+
+    /// Whether something done at `t`, on `date` in England, is in time.
+    pub fn met_by(self, t: Timestamp, date: NaiveDate) -> bool {
+        match self.at {
+            Some(due) => t <= due,
+            None => date <= self.date,
         }
     }
 
-    /// Whether something done at `t` is in time.
-    pub fn met_by(self, t: Timestamp) -> bool {
-        match self {
-            Due::Date(d) => t.london_date() <= d,
-            Due::At(due) => t <= due,
-        }
-    }
-
-    /// Whether the due time has passed at `t`.
-    pub fn passed_by(self, t: Timestamp) -> bool {
-        !self.met_by(t)
+    /// Whether the due time has passed at `t`, on `date` in England.
+    pub fn passed_by(self, t: Timestamp, date: NaiveDate) -> bool {
+        !self.met_by(t, date)
     }
 }
 
@@ -169,13 +165,6 @@ pub enum CalendarStep {
     },
 }
 
-/// The wall-clock offset from UTC in England at an instant, in hours.
-fn london_offset_hours(t: Timestamp) -> i64 {
-    let local = t.utc().with_timezone(&London);
-    let offset = local.offset();
-    (offset.base_utc_offset() + offset.dst_offset()).num_hours()
-}
-
 /// Counts a period forward from a start. `date_of_birth` is needed for ages only.
 pub fn after(
     period: Period,
@@ -184,32 +173,42 @@ pub fn after(
     date_of_birth: Option<NaiveDate>,
     steps: &mut Vec<CalendarStep>,
 ) -> Option<Due> {
-    let from = start.london_date();
+    let from = || calendar.london_date(start);
     match period {
         Period::Hours(h) => {
             let due = start.plus_micros(i64::from(h) * 3_600_000_000)?;
-            let (a, b) = (london_offset_hours(start), london_offset_hours(due));
+            let (a, b) = (
+                calendar.london_offset_hours(start),
+                calendar.london_offset_hours(due),
+            );
             if a != b {
                 steps.push(CalendarStep::ClockChange {
                     from_offset_hours: a,
                     to_offset_hours: b,
                 });
             }
-            Some(Due::At(due))
+            Some(Due {
+                date: calendar.london_date(due),
+                at: Some(due),
+            })
         }
         Period::WorkingDays(n) => {
-            let mut skipped = Vec::new();
-            let due = calendar.add_working_days_noting(from, i32::try_from(n).ok()?, &mut skipped);
-            steps.extend(skipped.into_iter().map(CalendarStep::Skipped));
-            due.map(Due::Date)
+            // A weekend in every five working days, and a few holidays.
+            steps.reserve(usize::try_from(n / 5 * 2 + 2).unwrap_or(0));
+            calendar
+                .add_working_days_with(from(), i32::try_from(n).ok()?, |d| {
+                    steps.push(CalendarStep::Skipped(d))
+                })
+                .map(Due::on)
         }
-        Period::Days(n) => from
+        Period::Days(n) => from()
             .checked_add_days(Days::new(u64::from(n)))
-            .map(Due::Date),
-        Period::Weeks(n) => from
+            .map(Due::on),
+        Period::Weeks(n) => from()
             .checked_add_days(Days::new(u64::from(n) * 7))
-            .map(Due::Date),
+            .map(Due::on),
         Period::Months(n) => {
+            let from = from();
             let due = from.checked_add_months(Months::new(n))?;
             if due.day() != from.day() {
                 steps.push(CalendarStep::MonthEnd {
@@ -217,7 +216,7 @@ pub fn after(
                     used: due,
                 });
             }
-            Some(Due::Date(due))
+            Some(Due::on(due))
         }
         Period::Age(age) => {
             let dob = date_of_birth?;
@@ -226,14 +225,24 @@ pub fn after(
                 date_of_birth: dob,
                 on,
             });
+            let from = from();
             if on < from {
                 steps.push(CalendarStep::AlreadyPassed {
                     would_have_been: on,
                 });
-                return Some(Due::Date(from));
+                return Some(Due::on(from));
             }
-            Some(Due::Date(on))
+            Some(Due::on(on))
         }
+    }
+}
+
+/// The date a period counts back to from a date, without noting the steps. Hours and ages
+/// do not count back.
+pub fn back(period: Period, calendar: &Calendar, date: NaiveDate) -> Option<NaiveDate> {
+    match period {
+        Period::WorkingDays(n) => calendar.add_working_days(date, -i32::try_from(n).ok()?),
+        _ => before(period, calendar, date, &mut Vec::new()),
     }
 }
 
@@ -247,10 +256,12 @@ pub fn before(
 ) -> Option<NaiveDate> {
     match period {
         Period::WorkingDays(n) => {
-            let mut skipped = Vec::new();
-            let due = calendar.add_working_days_noting(date, -i32::try_from(n).ok()?, &mut skipped);
+            let first = steps.len();
+            let due = calendar.add_working_days_with(date, -i32::try_from(n).ok()?, |d| {
+                steps.push(CalendarStep::Skipped(d))
+            });
             // Counted backwards; listed in date order.
-            steps.extend(skipped.into_iter().rev().map(CalendarStep::Skipped));
+            steps[first..].reverse();
             due
         }
         Period::Days(n) => date.checked_sub_days(Days::new(u64::from(n))),
@@ -277,9 +288,10 @@ mod tests {
         let due = after(Period::Hours(24), &cal, start, None, &mut steps).unwrap();
         // 24 elapsed hours later is 09:00 GMT on the Sunday, not 10:00.
         assert_eq!(
-            due,
-            Due::At(Timestamp::parse("2025-10-26T09:00:00Z").unwrap())
+            due.at,
+            Some(Timestamp::parse("2025-10-26T09:00:00Z").unwrap())
         );
+        assert_eq!(due.date, d(2025, 10, 26));
         assert_eq!(
             steps,
             vec![CalendarStep::ClockChange {
@@ -297,7 +309,7 @@ mod tests {
         let start = Timestamp::parse("2025-03-30T23:30:00Z").unwrap();
         let mut steps = Vec::new();
         let due = after(Period::Days(1), &cal, start, None, &mut steps).unwrap();
-        assert_eq!(due, Due::Date(d(2025, 4, 1)));
+        assert_eq!(due, Due::on(d(2025, 4, 1)));
         assert!(steps.is_empty());
     }
 
@@ -307,7 +319,7 @@ mod tests {
         let start = Timestamp::start_of_london_day(d(2024, 1, 31));
         let mut steps = Vec::new();
         let due = after(Period::Months(1), &cal, start, None, &mut steps).unwrap();
-        assert_eq!(due, Due::Date(d(2024, 2, 29)));
+        assert_eq!(due, Due::on(d(2024, 2, 29)));
         assert_eq!(
             steps,
             vec![CalendarStep::MonthEnd {

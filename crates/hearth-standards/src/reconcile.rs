@@ -82,7 +82,11 @@ impl Reconciliation {
             row.evaluated += n;
         }
         for o in &evaluation.obligations {
-            let Some(row) = self.index.get(&o.rule).and_then(|&i| self.rows.get_mut(i)) else {
+            let Some(row) = self
+                .index
+                .get(o.rule.id.as_str())
+                .and_then(|&i| self.rows.get_mut(i))
+            else {
                 continue;
             };
             let count = match o.status.kind() {

@@ -5,10 +5,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use hearth_domain::codes::{MeetingKind, StaffRole};
 use serde::Deserialize;
 
+use crate::obligation::RuleText;
 use crate::period::{Age, Period};
 use crate::vocabulary::{FactCondition, FactKind, Filter, FilterKey, State};
 
@@ -181,7 +183,7 @@ pub struct Escalation {
     /// Who takes it on.
     pub role: StaffRole,
     /// What they do.
-    pub action: String,
+    pub action: Arc<str>,
 }
 
 /// One practice standard.
@@ -219,6 +221,8 @@ pub struct Rule {
     pub note: Option<String>,
     /// Where in the source document the timescale comes from.
     pub source: Option<String>,
+    /// Text every obligation of the rule shares, made once.
+    pub(crate) text: Arc<RuleText>,
 }
 
 /// A set of practice standards.
@@ -846,7 +850,7 @@ impl Reader<'_> {
                 Ok(Escalation {
                     after,
                     role: role(&e.role).map_err(|m| self.err(format!("{key}.role"), m))?,
-                    action: e.action.clone(),
+                    action: e.action.as_str().into(),
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -856,6 +860,15 @@ impl Reader<'_> {
                 "an interpreted rule needs a note saying how the source was read",
             ));
         }
+        let text = Arc::new(RuleText {
+            id: raw.id.clone(),
+            summary: raw.summary.clone(),
+            applies: applies.as_ref().map_or_else(
+                || "the child is known to the service".to_owned(),
+                Condition::describe,
+            ),
+            reading: raw.note.clone().filter(|_| raw.interpreted),
+        });
         Ok((
             Rule {
                 id: raw.id.clone(),
@@ -874,6 +887,7 @@ impl Reader<'_> {
                 interpreted: raw.interpreted,
                 note: raw.note.clone(),
                 source: raw.source.clone(),
+                text,
             },
             raw.chain_to.clone(),
         ))

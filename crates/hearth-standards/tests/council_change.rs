@@ -42,7 +42,7 @@ fn child_in_need_visits_every_15_working_days() {
             &eval(&c.record(), rules, "2023-01-31")
                 .obligations
                 .into_iter()
-                .filter(|o| o.rule == "cin-visit")
+                .filter(|o| o.rule.id == "cin-visit")
                 .collect::<Vec<_>>(),
         )
     };
@@ -72,7 +72,7 @@ fn a_monthly_chronology_is_one_edit() {
     let due: Vec<_> = eval(&c.record(), &local, "2023-02-01")
         .obligations
         .into_iter()
-        .filter(|o| o.rule == "chronology")
+        .filter(|o| o.rule.id == "chronology")
         .map(|o| o.due_date.to_string())
         .collect();
     // A month after 31 January is the last day of February.

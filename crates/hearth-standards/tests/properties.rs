@@ -44,7 +44,7 @@ proptest! {
         let start = hearth_domain::Timestamp::start_of_london_day(date);
         let due = period::after(Period::WorkingDays(n.unsigned_abs()), cal, start, None, &mut steps)
             .unwrap();
-        prop_assert!(cal.is_working_day(due.date()));
+        prop_assert!(cal.is_working_day(due.date));
         for step in &steps {
             if let CalendarStep::Skipped(day) = step {
                 prop_assert!(!cal.is_working_day(day.date));
@@ -53,6 +53,27 @@ proptest! {
         let before = period::before(Period::WorkingDays(n.unsigned_abs()), cal, date, &mut Vec::new())
             .unwrap();
         prop_assert!(cal.is_working_day(before));
+    }
+
+    #[test]
+    fn the_calendar_tells_the_time_in_england_as_the_time_zone_database_does(
+        micros in -631_152_000_000_000i64..8_836_000_000_000_000,
+        date in any_date(),
+    ) {
+        // Instants from 1950 to 2250, and midnight on any date.
+        let cal = &*CALENDAR;
+        let t = hearth_domain::Timestamp::from_micros(micros).unwrap();
+        prop_assert_eq!(cal.london_date(t), t.london_date());
+        let local = t.utc().with_timezone(&chrono_tz::Europe::London).naive_local();
+        prop_assert_eq!(cal.london_offset_hours(t), (local - t.utc().naive_utc()).num_hours());
+        prop_assert_eq!(cal.start_of_day(date), hearth_domain::Timestamp::start_of_london_day(date));
+        // Around the changes themselves.
+        for hour in [-1i64, 0, 1] {
+            for change in [cal.start_of_day(date), t] {
+                let near = change.plus_micros(hour * 3_600_000_000).unwrap();
+                prop_assert_eq!(cal.london_date(near), near.london_date());
+            }
+        }
     }
 
     #[test]
@@ -131,7 +152,7 @@ impl Journey {
 }
 
 fn key(o: &Obligation) -> String {
-    format!("{} {:?}", o.rule, o.explanation.clock)
+    format!("{} {:?}", o.rule.id, o.explanation.clock)
 }
 
 proptest! {
@@ -159,7 +180,7 @@ proptest! {
                         StatusKind::Overdue,
                         "{} was met and became overdue: {}",
                         key(o),
-                        a.text
+                        a.describe()
                     );
                 }
             }

@@ -307,7 +307,7 @@ pub fn obligations(ruleset: &str, rule: &str, child: &Child, as_at: &str) -> Vec
     eval(&child.record(), &rules, as_at)
         .obligations
         .into_iter()
-        .filter(|o| o.rule == rule)
+        .filter(|o| o.rule.id == rule)
         .collect()
 }
 
@@ -324,7 +324,7 @@ pub fn brief(obligations: &[Obligation]) -> Vec<String> {
         .iter()
         .map(|o| {
             let status = match &o.status {
-                Status::Varied { outcome, .. } => format!("varied/{}", outcome.kind().name()),
+                Status::Varied(v) => format!("varied/{}", v.outcome.kind().name()),
                 s => s.kind().name().to_owned(),
             };
             format!("{} {status}", o.due_date)
