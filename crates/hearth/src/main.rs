@@ -38,6 +38,11 @@ enum Command {
     /// Measure the store.
     #[command(subcommand)]
     Bench(commands::bench::Bench),
+    /// The working-day calendar of England and Wales.
+    #[command(subcommand)]
+    Calendar(commands::calendar::Calendar),
+    /// Every child's obligations under a ruleset of practice standards, as at a date.
+    Standards(commands::standards::Standards),
 }
 
 #[tokio::main]
@@ -47,7 +52,12 @@ async fn main() -> std::process::ExitCode {
         Command::Import(c) => c.run(&cli.db, &cli.council).await,
         Command::Export(c) => c.run(&cli.db, &cli.council).await,
         Command::Events(c) => c.run(&cli.db, &cli.council).await,
+        Command::Bench(c @ commands::bench::Bench::Standards { .. }) => {
+            c.run_standards(&cli.db, &cli.council).await
+        }
         Command::Bench(c) => c.run().await,
+        Command::Calendar(c) => c.run(),
+        Command::Standards(c) => c.run(&cli.db, &cli.council).await,
     };
     match result {
         Ok(code) => code,

@@ -1,11 +1,16 @@
 //! `hearth bench ...`: benchmarks, each against a baseline measured in the same run, so that
 //! figures from noisy machines can be compared as ratios (see docs/performance.md).
 
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use clap::Subcommand;
+use hearth_domain::child::fold;
+use hearth_standards::{AsAt, Calendar, evaluate, is_open};
 use hearth_store::bench::{Plan, run};
 
 /// What to measure.
@@ -27,6 +32,19 @@ pub enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Folds every open child's record and evaluates it under a ruleset as at a date,
+    /// against folding alone in the same run.
+    Standards {
+        /// The date to evaluate as at (YYYY-MM-DD).
+        #[arg(long)]
+        as_at: NaiveDate,
+        /// A shipped ruleset, or a ruleset file.
+        #[arg(long, default_value = "bromley")]
+        ruleset: String,
+        /// How many times to time each side; the fastest of each is reported.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+        rounds: u32,
+    },
 }
 
 /// Peak resident memory of this process, from /proc (Linux), in MiB.
@@ -41,6 +59,11 @@ impl Bench {
     /// Runs the benchmark and prints a table for docs/performance.md.
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self {
+            // It needs the store named on the command line; `main` sends it to
+            // `run_standards`.
+            Bench::Standards { .. } => {
+                anyhow::bail!("bench standards needs a store: use run_standards")
+            }
             Bench::Store {
                 events,
                 per_stream,
@@ -87,5 +110,84 @@ impl Bench {
                 Ok(ExitCode::SUCCESS)
             }
         }
+    }
+}
+
+impl Bench {
+    /// Times folding every open child against folding and evaluating them, in one run.
+    pub async fn run_standards(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        let Bench::Standards {
+            as_at,
+            ruleset,
+            rounds,
+        } = self
+        else {
+            return self.run().await;
+        };
+        let rules = super::standards::ruleset(&ruleset)?;
+        let as_at = AsAt::end_of(as_at);
+        let store = super::open(db, council).await?;
+        let dir = super::standards::staff(&store).await?;
+        let all = super::standards::children(&store, None).await?;
+        store.close().await;
+        let calendar = Calendar::england_and_wales();
+        let open: Vec<_> = all
+            .into_iter()
+            .filter(|(id, events)| is_open(&fold(id, events), &calendar, as_at))
+            .collect();
+        let events: usize = open.iter().map(|(_, e)| e.len()).sum();
+        eprintln!(
+            "hearth bench standards: {} open children ({events} events) as at {}, ruleset {}, {rounds} rounds",
+            open.len(),
+            as_at.date,
+            rules.id
+        );
+        let mut fold_best = Duration::MAX;
+        let mut both_best = Duration::MAX;
+        let mut obligations = 0usize;
+        for _ in 0..rounds {
+            let t = Instant::now();
+            for (id, events) in &open {
+                black_box(fold(id, events));
+            }
+            fold_best = fold_best.min(t.elapsed());
+
+            let t = Instant::now();
+            let mut made = 0usize;
+            for (id, events) in &open {
+                let record = fold(id, events);
+                let evaluation = evaluate(&record, &rules, &calendar, as_at, &dir)?;
+                made += black_box(evaluation).obligations.len();
+            }
+            both_best = both_best.min(t.elapsed());
+            obligations = made;
+        }
+        let evaluation = both_best.saturating_sub(fold_best);
+        let fold_s = fold_best.as_secs_f64().max(1e-9);
+        println!("| measurement | time (s) | ratio to folding |");
+        println!("|---|---|---|");
+        println!(
+            "| fold every open child | {:.3} | 1.00× |",
+            fold_best.as_secs_f64()
+        );
+        println!(
+            "| fold and evaluate every open child | {:.3} | {:.2}× |",
+            both_best.as_secs_f64(),
+            both_best.as_secs_f64() / fold_s
+        );
+        println!(
+            "| evaluation alone (the difference) | {:.3} | {:.2}× |",
+            evaluation.as_secs_f64(),
+            evaluation.as_secs_f64() / fold_s
+        );
+        println!();
+        println!(
+            "open children: {}; events: {events}; obligations: {obligations}; fastest of {rounds} rounds",
+            open.len()
+        );
+        if let Some(rss) = peak_rss_mib() {
+            println!("peak RSS: {rss:.0} MiB");
+        }
+        Ok(ExitCode::SUCCESS)
     }
 }

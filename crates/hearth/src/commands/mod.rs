@@ -1,9 +1,11 @@
 //! The subcommands.
 
 pub mod bench;
+pub mod calendar;
 pub mod events;
 pub mod export;
 pub mod import;
+pub mod standards;
 
 use anyhow::Context;
 use hearth_store::Store;
