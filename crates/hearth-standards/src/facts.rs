@@ -246,19 +246,18 @@ impl Span {
     }
 }
 
-/// Merges spans that overlap, or where one ends and the next begins on the same day in
-/// England (a child leaving care at 10:00 and becoming a care leaver at 10:05 has one span
-/// of "looked after or care leaver").
-pub(crate) fn union(mut spans: Vec<Span>) -> Vec<Span> {
+/// Merges spans that overlap or touch. With `same_day`, also spans where one ends and the
+/// next begins on the same day in England: for different states, a child leaving care at
+/// 10:00 and becoming a care leaver at 10:05 has one span of "looked after or care leaver".
+/// Two spans of one state stay apart (two missing episodes in a day are two).
+pub(crate) fn union(mut spans: Vec<Span>, same_day: bool) -> Vec<Span> {
     spans.sort_by_key(|s| s.from);
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for s in spans {
+        let joins =
+            |to: Timestamp| s.from <= to || (same_day && s.from.london_date() == to.london_date());
         match out.last_mut() {
-            Some(last)
-                if last
-                    .to
-                    .is_none_or(|to| s.from <= to || s.from.london_date() == to.london_date()) =>
-            {
+            Some(last) if last.to.is_none_or(joins) => {
                 if let Some(to) = last.to {
                     match s.to {
                         None => {
@@ -998,7 +997,7 @@ impl<'r> Facts<'r> {
                 })
                 .collect(),
         };
-        self.clip(union(spans))
+        self.clip(union(spans, false))
     }
 
     /// Spans from each record that turns a state on until the next that turns it off.
@@ -1125,7 +1124,10 @@ impl<'r> Facts<'r> {
         let mut spans = match condition.any.as_slice() {
             [] => self.lifetime().to_vec(),
             [one] => self.state(*one).to_vec(),
-            many => union(many.iter().flat_map(|s| self.state(*s)).copied().collect()),
+            many => union(
+                many.iter().flat_map(|s| self.state(*s)).copied().collect(),
+                true,
+            ),
         };
         for s in &condition.all {
             spans = intersect(&spans, self.state(*s));

@@ -442,7 +442,7 @@ pub enum Ending {
     MeetingCancelled,
     /// The meeting was booked again for another time.
     MeetingRebooked,
-    /// The meeting it counted back from took place.
+    /// The meeting it counted back from took place, or its booked time passed.
     MeetingHeld,
 }
 
@@ -477,7 +477,10 @@ impl Closed {
             (Ending::MeetingRebooked, _) => {
                 format!("the meeting was booked for another time on {on}")
             }
-            (Ending::MeetingHeld, _) => "the meeting took place".to_owned(),
+            (Ending::MeetingHeld, Some(_)) => "the meeting took place".to_owned(),
+            (Ending::MeetingHeld, None) => {
+                format!("the time booked for the meeting passed on {on}")
+            }
         }
     }
 }

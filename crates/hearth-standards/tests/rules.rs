@@ -968,6 +968,27 @@ fn bromley_missing_strategy() {
 }
 
 #[test]
+fn bromley_missing_strategy_counts_each_episode() {
+    // Back after two hours, then missing again that evening: two episodes, two clocks.
+    let c = child("2012-06-01")
+        .open_case("2022-10-03")
+        .enters_care("2022-10-03", "C1")
+        .at("2022-11-01T08:00", MISSING)
+        .at("2022-11-01T10:00", RETURNED)
+        .at("2022-11-01T18:00", MISSING)
+        .at("2022-11-02T09:00", &meeting_held("MISSING_STRATEGY"));
+    let o = obligations("bromley", "missing-strategy", &c, "2022-11-03");
+    assert_eq!(
+        brief(&o),
+        ["2022-11-02 not_applicable", "2022-11-02 met", "2022-11-09 upcoming"]
+    );
+    assert_eq!(
+        o.iter().map(|o| (o.run, o.occurrence)).collect::<Vec<_>>(),
+        [(1, 1), (2, 1), (2, 2)]
+    );
+}
+
+#[test]
 fn bromley_return_home_interview() {
     let c = child("2012-06-01")
         .open_case("2022-12-01")
