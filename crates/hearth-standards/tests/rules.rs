@@ -980,7 +980,11 @@ fn bromley_missing_strategy_counts_each_episode() {
     let o = obligations("bromley", "missing-strategy", &c, "2022-11-03");
     assert_eq!(
         brief(&o),
-        ["2022-11-02 not_applicable", "2022-11-02 met", "2022-11-09 upcoming"]
+        [
+            "2022-11-02 not_applicable",
+            "2022-11-02 met",
+            "2022-11-09 upcoming"
+        ]
     );
     assert_eq!(
         o.iter().map(|o| (o.run, o.occurrence)).collect::<Vec<_>>(),

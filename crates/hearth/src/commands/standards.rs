@@ -1,7 +1,9 @@
 //! `hearth standards`: every child's obligations under a ruleset, as at a date, with the
 //! figures for each rule reconciled. The JSON output is documented in docs/standards.md.
+//!
+//! Children are read, evaluated and printed a batch at a time, so a region's million
+//! children never sit in memory together.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,18 +11,24 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use hearth_domain::child::ChildEvent;
+use hearth_domain::child::{ChildEvent, fold};
 use hearth_domain::directory::{MemoryDirectory, Staff, fold_directory};
 use hearth_domain::event::Recorded;
-use hearth_domain::{ChildId, ChildStream, StaffId, StreamId, StreamKind};
-use hearth_standards::{AsAt, Calendar, Obligation, Reconciliation, Ruleset, Status, evaluate};
-use hearth_store::Store;
+use hearth_domain::{ChildId, StaffId, StreamId, StreamKind};
+use hearth_standards::{
+    AsAt, Calendar, Obligation, Reconciliation, RuleFigures, Ruleset, Status, evaluate,
+};
 use hearth_store::codec::decode_all;
+use hearth_store::{Store, StoredEvent};
 use serde::Serialize;
 
 /// The version of the JSON output's shape. It goes up only when a field changes meaning or
 /// goes away; new fields may be added without it changing.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// How many children are read from the store at a time: enough to read efficiently, few
+/// enough to keep memory small however many children the store holds.
+pub const BATCH: usize = 1000;
 
 /// Arguments of `standards`.
 #[derive(Debug, Args)]
@@ -75,7 +83,7 @@ pub async fn staff(store: &Store) -> anyhow::Result<MemoryDirectory> {
         .filter_map(|s| StreamId::parse(&s.stream).ok())
         .collect();
     let mut dir = MemoryDirectory::default();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(BATCH) {
         let events = store.read_streams(chunk).await?;
         for (stream, run) in by_stream(&events) {
             let state: Staff = fold_directory(&decode_all(run)?);
@@ -87,13 +95,9 @@ pub async fn staff(store: &Store) -> anyhow::Result<MemoryDirectory> {
     Ok(dir)
 }
 
-/// Children's events, all of them or one child's, read in batches. Reading for the
-/// standards is not a person viewing a record, so it is not written to the access log.
-pub async fn children(
-    store: &Store,
-    only: Option<&ChildId>,
-) -> anyhow::Result<Vec<(ChildId, Vec<Recorded<ChildEvent>>)>> {
-    let ids: Vec<StreamId> = match only {
+/// The children's streams: every child's, or one child's.
+pub async fn child_streams(store: &Store, only: Option<&ChildId>) -> anyhow::Result<Vec<StreamId>> {
+    Ok(match only {
         Some(id) => vec![StreamId::child(id)],
         None => store
             .list_streams(StreamKind::Child.as_str())
@@ -101,27 +105,24 @@ pub async fn children(
             .iter()
             .filter_map(|s| StreamId::parse(&s.stream).ok())
             .collect(),
-    };
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let events = store.read_streams(chunk).await?;
-        for (stream, run) in by_stream(&events) {
-            let id = ChildId::parse(stream.id())?;
-            out.push((id, decode_all(run)?));
-        }
-    }
-    if let Some(id) = only
-        && out.is_empty()
-    {
-        anyhow::bail!("child/{id} has no events");
-    }
-    Ok(out)
+    })
+}
+
+/// Some children's events. Reading for the standards is not a person viewing a record, so
+/// it is not written to the access log.
+pub async fn children(
+    store: &Store,
+    streams: &[StreamId],
+) -> anyhow::Result<Vec<(ChildId, Vec<Recorded<ChildEvent>>)>> {
+    let events = store.read_streams(streams).await?;
+    by_stream(&events)
+        .into_iter()
+        .map(|(stream, run)| Ok((ChildId::parse(stream.id())?, decode_all(run)?)))
+        .collect()
 }
 
 /// Splits events read for several streams into each stream's run.
-fn by_stream(
-    events: &[hearth_store::StoredEvent],
-) -> Vec<(StreamId, &[hearth_store::StoredEvent])> {
+fn by_stream(events: &[StoredEvent]) -> Vec<(StreamId, &[StoredEvent])> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < events.len() {
@@ -139,16 +140,6 @@ fn by_stream(
 }
 
 #[derive(Serialize)]
-struct Document<'a> {
-    schema_version: u32,
-    ruleset: RulesetHeader<'a>,
-    as_at: AsAtJson,
-    children: usize,
-    obligations: &'a [Obligation],
-    reconciliation: Vec<FiguresJson<'a>>,
-}
-
-#[derive(Serialize)]
 struct RulesetHeader<'a> {
     id: &'a str,
     name: &'a str,
@@ -163,12 +154,12 @@ struct AsAtJson {
 #[derive(Serialize)]
 struct FiguresJson<'a> {
     #[serde(flatten)]
-    figures: &'a hearth_standards::RuleFigures,
+    figures: &'a RuleFigures,
     reconciles: bool,
 }
 
 impl Standards {
-    /// Evaluates and prints.
+    /// Evaluates and prints, a batch of children at a time.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
         let rules = ruleset(&self.ruleset)?;
         let as_at = match self.as_at {
@@ -178,65 +169,41 @@ impl Standards {
         let only = self.child.as_deref().map(ChildId::parse).transpose()?;
         let store = super::open(db, council).await?;
         let dir = staff(&store).await?;
-        let children = children(&store, only.as_ref()).await?;
-        store.close().await;
-
+        let streams = child_streams(&store, only.as_ref()).await?;
+        if let Some(id) = &only
+            && store.stream_versions(&streams).await?.is_empty()
+        {
+            anyhow::bail!("child/{id} has no events");
+        }
         let calendar = Calendar::england_and_wales();
-        let mut obligations = Vec::new();
         let mut figures = Reconciliation::new(&rules);
         let mut failed = false;
-        for (id, events) in &children {
-            let stream = ChildStream::from_events(id.clone(), events.clone());
-            match evaluate(stream.record(), &rules, &calendar, as_at, &dir) {
-                Ok(e) => {
-                    figures.add(&e);
-                    obligations.extend(e.obligations);
-                }
-                Err(e) => {
-                    eprintln!("hearth: {e}");
-                    failed = true;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut printer = match self.format {
+            Format::Json => Printer::json(&mut out, &rules, as_at, streams.len())?,
+            Format::Table => Printer::table(&mut out, &rules, as_at, self.explain)?,
+        };
+        for batch in streams.chunks(BATCH) {
+            for (id, events) in children(&store, batch).await? {
+                match evaluate(&fold(&id, &events), &rules, &calendar, as_at, &dir) {
+                    Ok(e) => {
+                        figures.add(&e);
+                        for o in &e.obligations {
+                            printer.obligation(&mut out, o)?;
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("hearth: {e}");
+                        failed = true;
+                    }
                 }
             }
         }
-
-        let mut out = std::io::stdout().lock();
-        match self.format {
-            Format::Json => {
-                let doc = Document {
-                    schema_version: SCHEMA_VERSION,
-                    ruleset: RulesetHeader {
-                        id: &rules.id,
-                        name: &rules.name,
-                    },
-                    as_at: AsAtJson {
-                        date: as_at.date,
-                        instant: as_at.instant,
-                    },
-                    children: children.len(),
-                    obligations: &obligations,
-                    reconciliation: figures
-                        .rows()
-                        .iter()
-                        .map(|f| FiguresJson {
-                            figures: f,
-                            reconciles: f.reconciles(),
-                        })
-                        .collect(),
-                };
-                serde_json::to_writer(&mut out, &doc)?;
-                writeln!(out)?;
-            }
-            Format::Table => table(
-                &mut out,
-                &rules,
-                as_at,
-                &obligations,
-                &figures,
-                self.explain,
-            )?,
-        }
+        store.close().await;
+        printer.finish(&mut out, &figures)?;
+        out.flush()?;
         if !figures.reconciles() {
-            eprintln!("hearth: the figures do not reconcile for every rule; see the table");
+            eprintln!("hearth: the figures do not reconcile for every rule");
             failed = true;
         }
         Ok(if failed {
@@ -247,6 +214,140 @@ impl Standards {
     }
 }
 
+/// Writes obligations as they are evaluated: the JSON document (its opening, each
+/// obligation, then the figures), or the table (a row each, then the figures).
+enum Printer {
+    Json { first: bool },
+    Table { explain: bool },
+}
+
+impl Printer {
+    fn json(
+        out: &mut impl Write,
+        rules: &Ruleset,
+        as_at: AsAt,
+        children: usize,
+    ) -> anyhow::Result<Printer> {
+        write!(out, "{{\"schema_version\":{SCHEMA_VERSION},\"ruleset\":")?;
+        serde_json::to_writer(
+            &mut *out,
+            &RulesetHeader {
+                id: &rules.id,
+                name: &rules.name,
+            },
+        )?;
+        write!(out, ",\"as_at\":")?;
+        serde_json::to_writer(
+            &mut *out,
+            &AsAtJson {
+                date: as_at.date,
+                instant: as_at.instant,
+            },
+        )?;
+        write!(out, ",\"children\":{children},\"obligations\":[")?;
+        Ok(Printer::Json { first: true })
+    }
+
+    fn table(
+        out: &mut impl Write,
+        rules: &Ruleset,
+        as_at: AsAt,
+        explain: bool,
+    ) -> anyhow::Result<Printer> {
+        writeln!(out, "{} ({}), as at {}", rules.name, rules.id, as_at.date)?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{:<10} {:<26} {:>7}  {:<10}  {:<22} {:<18} worker",
+            "child", "rule", "run.occ", "due", "status", "owner"
+        )?;
+        Ok(Printer::Table { explain })
+    }
+
+    fn obligation(&mut self, out: &mut impl Write, o: &Obligation) -> anyhow::Result<()> {
+        match self {
+            Printer::Json { first } => {
+                if !*first {
+                    out.write_all(b",")?;
+                }
+                *first = false;
+                serde_json::to_writer(&mut *out, o)?;
+            }
+            Printer::Table { explain } => {
+                writeln!(
+                    out,
+                    "{:<10} {:<26} {:>7}  {:<10}  {:<22} {:<18} {}",
+                    o.child.as_str(),
+                    o.rule.id,
+                    format!("{}.{}", o.run, o.occurrence),
+                    o.due_date,
+                    status_text(&o.status),
+                    o.owner.role.code(),
+                    o.owner.allocated_worker().map_or("-", StaffId::as_str)
+                )?;
+                if *explain {
+                    writeln!(out, "    {}", o.describe())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, out: &mut impl Write, figures: &Reconciliation) -> anyhow::Result<()> {
+        match self {
+            Printer::Json { .. } => {
+                let rows: Vec<FiguresJson<'_>> = figures
+                    .rows()
+                    .iter()
+                    .map(|f| FiguresJson {
+                        figures: f,
+                        reconciles: f.reconciles(),
+                    })
+                    .collect();
+                write!(out, "],\"reconciliation\":")?;
+                serde_json::to_writer(&mut *out, &rows)?;
+                writeln!(out, "}}")?;
+            }
+            Printer::Table { .. } => {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  reconciles",
+                    "rule",
+                    "evaluated",
+                    "overdue",
+                    "due soon",
+                    "upcoming",
+                    "met",
+                    "met late",
+                    "n/a",
+                    "varied"
+                )?;
+                let mut evaluated = 0;
+                for f in figures.rows() {
+                    writeln!(
+                        out,
+                        "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {}",
+                        f.rule,
+                        f.evaluated,
+                        f.overdue,
+                        f.due_soon,
+                        f.upcoming,
+                        f.met,
+                        f.met_late,
+                        f.not_applicable,
+                        f.varied,
+                        if f.reconciles() { "yes" } else { "NO" }
+                    )?;
+                    evaluated += f.evaluated;
+                }
+                writeln!(out, "{evaluated} obligations evaluated")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn status_text(s: &Status) -> String {
     match s {
         Status::Overdue { days_overdue } => format!("overdue {days_overdue}d"),
@@ -254,67 +355,4 @@ fn status_text(s: &Status) -> String {
         Status::Varied(v) => format!("varied: {}", status_text(&v.outcome)),
         other => other.kind().name().replace('_', " "),
     }
-}
-
-fn table(
-    out: &mut impl Write,
-    rules: &Ruleset,
-    as_at: AsAt,
-    obligations: &[Obligation],
-    figures: &Reconciliation,
-    explain: bool,
-) -> anyhow::Result<()> {
-    writeln!(out, "{} ({}), as at {}", rules.name, rules.id, as_at.date)?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{:<10} {:<26} {:>7}  {:<10}  {:<22} {:<18} worker",
-        "child", "rule", "run.occ", "due", "status", "owner"
-    )?;
-    for o in obligations {
-        writeln!(
-            out,
-            "{:<10} {:<26} {:>7}  {:<10}  {:<22} {:<18} {}",
-            o.child.as_str(),
-            o.rule.id,
-            format!("{}.{}", o.run, o.occurrence),
-            o.due_date,
-            status_text(&o.status),
-            o.owner.role.code(),
-            o.owner.allocated_worker().map_or("-", StaffId::as_str)
-        )?;
-        if explain {
-            writeln!(out, "    {}", o.describe())?;
-        }
-    }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  reconciles",
-        "rule", "evaluated", "overdue", "due soon", "upcoming", "met", "met late", "n/a", "varied"
-    )?;
-    let mut totals: BTreeMap<&str, u64> = BTreeMap::new();
-    for f in figures.rows() {
-        writeln!(
-            out,
-            "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {}",
-            f.rule,
-            f.evaluated,
-            f.overdue,
-            f.due_soon,
-            f.upcoming,
-            f.met,
-            f.met_late,
-            f.not_applicable,
-            f.varied,
-            if f.reconciles() { "yes" } else { "NO" }
-        )?;
-        *totals.entry("evaluated").or_default() += f.evaluated;
-    }
-    writeln!(
-        out,
-        "{} obligations evaluated",
-        totals.get("evaluated").copied().unwrap_or(0)
-    )?;
-    Ok(())
 }
