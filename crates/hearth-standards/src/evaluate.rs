@@ -902,7 +902,11 @@ impl Engine<'_> {
                 booked: m.booked,
                 held: m.held,
             };
-            let limit = m.at.min(self.as_at.instant);
+            // A booking cancelled or booked again is over then, not at its old time.
+            let limit = [m.cancelled, m.rebooked]
+                .into_iter()
+                .flatten()
+                .fold(m.at.min(self.as_at.instant), |t, e| t.min(e.at));
             let satisfied = self.satisfaction(rule, &clock, from, limit);
             let occurrence = Occurrence {
                 run,

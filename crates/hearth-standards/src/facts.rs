@@ -1199,12 +1199,12 @@ impl<'r> Facts<'r> {
                 if filter.as_ref().is_some_and(|f| !f.holds(&held.data)) {
                     continue;
                 }
-                let date = held.event.at.london_date();
                 let booked = out.iter_mut().find(|m| {
                     m.kind == *kind
                         && m.held.is_none()
                         && m.cancelled.is_none()
-                        && m.at.london_date() == date
+                        && m.rebooked.is_none()
+                        && m.at.london_date() == held.date
                 });
                 match booked {
                     Some(m) => m.held = Some(held.event),

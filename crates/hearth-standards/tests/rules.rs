@@ -762,6 +762,22 @@ fn bromley_cla_review_report() {
         check("bromley", "cla-review-report", &c, "2023-04-30"),
         ["2023-04-24 met"]
     );
+    // Booked again for Tuesday 9 May: the first booking no longer applies, and five working
+    // days before the new date, passing over the coronation, is Friday 28 April.
+    let c = child("2012-06-01")
+        .open_case("2022-12-01")
+        .enters_care("2023-01-03", "C1")
+        .at("2023-03-01", &meeting_scheduled("CLA_REVIEW", "2023-05-02"))
+        .at("2023-04-20", &meeting_scheduled("CLA_REVIEW", "2023-05-09"))
+        .at(
+            "2023-05-02",
+            &shared("REVIEW_REPORT", &["REVIEWING_OFFICER"]),
+        )
+        .at("2023-05-09", CLA_REVIEW);
+    assert_eq!(
+        check("bromley", "cla-review-report", &c, "2023-05-31"),
+        ["2023-04-24 not_applicable", "2023-04-28 met_late"]
+    );
 }
 
 #[test]
