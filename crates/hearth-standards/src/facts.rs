@@ -956,29 +956,13 @@ impl<'r> Facts<'r> {
                     .map(|(m, a)| (*m, a.is_neet())),
                 K::CareLeaverActivityRecorded,
             ),
-            State::PermanencePlan => {
-                let plans = self.runs(
-                    r.permanence_plans.iter().map(|(m, _)| (*m, true)),
-                    K::PermanencePlanRecorded,
-                );
-                intersect(self.periods_of_care(), &plans)
-            }
-            State::LongTermPlacement => {
-                let plans = self.runs(
-                    r.permanence_plans.iter().map(|(m, p)| {
-                        (
-                            *m,
-                            matches!(
-                                p,
-                                PermanencePlan::LongTermFostering
-                                    | PermanencePlan::LongTermResidential
-                            ),
-                        )
-                    }),
-                    K::PermanencePlanRecorded,
-                );
-                intersect(self.periods_of_care(), &plans)
-            }
+            State::PermanencePlan => self.plans_in_care(|_| true),
+            State::LongTermPlacement => self.plans_in_care(|p| {
+                matches!(
+                    p,
+                    PermanencePlan::LongTermFostering | PermanencePlan::LongTermResidential
+                )
+            }),
             State::AdoptionPlan => r
                 .adoption
                 .iter()
@@ -998,6 +982,25 @@ impl<'r> Facts<'r> {
                 .collect(),
         };
         self.clip(union(spans, false))
+    }
+
+    /// Within each period of care, the spans from a permanence plan that `holds` until the
+    /// next plan that does not (a plan made in an earlier period of care does not carry over).
+    fn plans_in_care(&self, holds: impl Fn(PermanencePlan) -> bool) -> Vec<Span> {
+        let plans = &self.record.permanence_plans;
+        self.periods_of_care()
+            .iter()
+            .flat_map(|period| {
+                let runs = self.runs(
+                    plans
+                        .iter()
+                        .filter(|(m, _)| period.contains(m.at))
+                        .map(|(m, p)| (*m, holds(*p))),
+                    FactKind::PermanencePlanRecorded,
+                );
+                intersect(std::slice::from_ref(period), &runs)
+            })
+            .collect()
     }
 
     /// Spans from each record that turns a state on until the next that turns it off.

@@ -674,6 +674,22 @@ fn bromley_cla_visit() {
         "{:?}",
         o[1].explanation.notes
     );
+    // A plan made in an earlier period of care does not carry over to a new one.
+    let c = child("2012-06-01")
+        .open_case("2022-01-04")
+        .enters_care("2022-01-04", "C2")
+        .at("2022-02-01", &permanence("LONG_TERM_FOSTERING"))
+        .at("2022-06-01", LEAVES_CARE)
+        .enters_care("2022-09-16", "V2")
+        .at("2022-09-20", &varied("cla-visit", 8, "WEEKS", "HOS1"))
+        .at("2022-09-22", VISIT);
+    let o = obligations("bromley", "cla-visit", &c, "2022-10-10");
+    assert_eq!(brief(&o)[1..], ["2022-09-22 met", "2022-10-20 upcoming"]);
+    assert!(
+        o[2].explanation.notes[0].contains("permanence plan"),
+        "{:?}",
+        o[2].explanation.notes
+    );
 }
 
 #[test]
