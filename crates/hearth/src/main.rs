@@ -39,9 +39,14 @@ enum Command {
     Generate(commands::generate::Generate),
     /// Print a fingerprint (SHA-256) of every event in the store, and how many there are.
     Fingerprint,
-    /// Measure the store.
+    /// Benchmarks, each against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(commands::bench::Bench),
+    /// The working-day calendar of England and Wales.
+    #[command(subcommand)]
+    Calendar(commands::calendar::Calendar),
+    /// Every child's obligations under a ruleset of practice standards, as at a date.
+    Standards(commands::standards::Standards),
 }
 
 #[tokio::main]
@@ -53,7 +58,12 @@ async fn main() -> std::process::ExitCode {
         Command::Events(c) => c.run(&cli.db, &cli.council).await,
         Command::Generate(c) => c.run(&cli.db, &cli.council).await,
         Command::Fingerprint => commands::fingerprint::run(&cli.db, &cli.council).await,
+        Command::Bench(c @ commands::bench::Bench::Standards { .. }) => {
+            c.run_standards(&cli.db, &cli.council).await
+        }
         Command::Bench(c) => c.run().await,
+        Command::Calendar(c) => c.run(),
+        Command::Standards(c) => c.run(&cli.db, &cli.council).await,
     };
     match result {
         Ok(code) => code,

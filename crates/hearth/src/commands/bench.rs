@@ -1,11 +1,16 @@
 //! `hearth bench ...`: benchmarks, each against a baseline measured in the same run, so that
 //! figures from noisy machines can be compared as ratios (see docs/performance.md).
 
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use clap::Subcommand;
+use hearth_domain::child::fold;
+use hearth_standards::{AsAt, Calendar, evaluate, is_open};
 use hearth_store::bench::{Plan, run};
 
 /// What to measure.
@@ -42,6 +47,19 @@ pub enum Bench {
         /// Where to put the two databases (a temporary directory by default).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Folds every open child's record and evaluates it under a ruleset as at a date,
+    /// against folding alone in the same run.
+    Standards {
+        /// The date to evaluate as at (YYYY-MM-DD).
+        #[arg(long)]
+        as_at: NaiveDate,
+        /// A shipped ruleset, or a ruleset file.
+        #[arg(long, default_value = "bromley")]
+        ruleset: String,
+        /// How many times to time each side; the fastest of each is reported.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+        rounds: u32,
     },
 }
 
@@ -130,6 +148,11 @@ impl Bench {
                 );
                 Ok(ExitCode::SUCCESS)
             }
+            // It needs the store named on the command line; `main` sends it to
+            // `run_standards`.
+            Bench::Standards { .. } => {
+                anyhow::bail!("bench standards needs a store: use run_standards")
+            }
             Bench::Store {
                 events,
                 per_stream,
@@ -176,5 +199,95 @@ impl Bench {
                 Ok(ExitCode::SUCCESS)
             }
         }
+    }
+}
+
+impl Bench {
+    /// Times folding every open child against folding and evaluating them, in one run. The
+    /// children are read a batch at a time; each batch is timed on both sides, and the
+    /// fastest round of each side is added up over the batches.
+    pub async fn run_standards(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        let Bench::Standards {
+            as_at,
+            ruleset,
+            rounds,
+        } = self
+        else {
+            return self.run().await;
+        };
+        let rules = super::standards::ruleset(&ruleset)?;
+        let as_at = AsAt::end_of(as_at);
+        let store = super::open(db, council).await?;
+        let dir = super::standards::staff(&store).await?;
+        let streams = super::standards::child_streams(&store, None).await?;
+        eprintln!(
+            "hearth bench standards: {} children as at {}, ruleset {}, {rounds} rounds",
+            streams.len(),
+            as_at.date,
+            rules.id
+        );
+        let calendar = Calendar::england_and_wales();
+        let mut fold_time = Duration::ZERO;
+        let mut both_time = Duration::ZERO;
+        let (mut open_children, mut events, mut obligations) = (0usize, 0usize, 0usize);
+        for batch in streams.chunks(super::standards::BATCH) {
+            let open: Vec<_> = super::standards::children(&store, batch)
+                .await?
+                .into_iter()
+                .filter(|(id, events)| is_open(&fold(id, events), &calendar, as_at))
+                .collect();
+            open_children += open.len();
+            events += open.iter().map(|(_, e)| e.len()).sum::<usize>();
+            let mut fold_best = Duration::MAX;
+            let mut both_best = Duration::MAX;
+            let mut made = 0usize;
+            for _ in 0..rounds {
+                let t = Instant::now();
+                for (id, events) in &open {
+                    black_box(fold(id, events));
+                }
+                fold_best = fold_best.min(t.elapsed());
+
+                let t = Instant::now();
+                made = 0;
+                for (id, events) in &open {
+                    let record = fold(id, events);
+                    let evaluation = evaluate(&record, &rules, &calendar, as_at, &dir)?;
+                    made += black_box(evaluation).obligations.len();
+                }
+                both_best = both_best.min(t.elapsed());
+            }
+            fold_time += fold_best;
+            both_time += both_best;
+            obligations += made;
+        }
+        store.close().await;
+        let evaluation = both_time.saturating_sub(fold_time);
+        let fold_s = fold_time.as_secs_f64().max(1e-9);
+        println!("| measurement | time (s) | ratio to folding |");
+        println!("|---|---|---|");
+        println!(
+            "| fold every open child | {:.3} | 1.00× |",
+            fold_time.as_secs_f64()
+        );
+        println!(
+            "| fold and evaluate every open child | {:.3} | {:.2}× |",
+            both_time.as_secs_f64(),
+            both_time.as_secs_f64() / fold_s
+        );
+        println!(
+            "| evaluation alone (the difference) | {:.3} | {:.2}× |",
+            evaluation.as_secs_f64(),
+            evaluation.as_secs_f64() / fold_s
+        );
+        println!();
+        println!(
+            "open children: {open_children}; events: {events}; obligations: {obligations}; fastest of {rounds} rounds in each batch of {}",
+            super::standards::BATCH
+        );
+        if let Some(rss) = peak_rss_mib() {
+            println!("peak RSS: {rss:.0} MiB");
+        }
+        Ok(ExitCode::SUCCESS)
     }
 }

@@ -1,11 +1,13 @@
 //! The subcommands.
 
 pub mod bench;
+pub mod calendar;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
 pub mod generate;
 pub mod import;
+pub mod standards;
 
 use anyhow::Context;
 use hearth_store::Store;
