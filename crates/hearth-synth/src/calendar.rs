@@ -1,9 +1,11 @@
-//! Dates and times for the generator: London wall-clock times, and weekdays. The generator
-//! only needs to know that meetings are not held at weekends and roughly how many working
-//! days pass; bank holidays belong to the standards calendar, which measures the results.
+//! Dates and times for the generator: London wall-clock times, and working days from the
+//! standards calendar, so that a timescale generated as met is measured as met.
 
-use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
+use std::sync::LazyLock;
+
+use chrono::{Days, NaiveDate, NaiveTime};
 use hearth_domain::Timestamp;
+use hearth_standards::Calendar;
 
 /// An instant at a London wall-clock time on a date.
 pub fn at_time(date: NaiveDate, hour: u32, minute: u32) -> Timestamp {
@@ -16,49 +18,36 @@ pub fn start_of_day(date: NaiveDate) -> Timestamp {
     Timestamp::start_of_london_day(date)
 }
 
-/// Whether a date is a Saturday or Sunday.
-pub fn is_weekend(date: NaiveDate) -> bool {
-    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+/// The working-day calendar of England and Wales, built once: the generator books meetings
+/// and works to timescales on the same working days that the standards engine measures.
+static CALENDAR: LazyLock<Calendar> = LazyLock::new(Calendar::england_and_wales);
+
+/// Whether a date is a working day (not a weekend or bank holiday).
+pub fn is_working_day(date: NaiveDate) -> bool {
+    CALENDAR.is_working_day(date)
 }
 
-/// The date itself if a weekday, otherwise the following Monday.
-pub fn next_weekday(date: NaiveDate) -> NaiveDate {
+/// The date itself if a working day, otherwise the next working day.
+pub fn next_working_day(date: NaiveDate) -> NaiveDate {
     let mut d = date;
-    while is_weekend(d) {
+    while !is_working_day(d) {
         d = d + Days::new(1);
     }
     d
 }
 
-/// A date `n` weekdays after `date` (`n` = 0 gives the next weekday on or after it).
-pub fn add_weekdays(date: NaiveDate, n: u32) -> NaiveDate {
-    let mut d = next_weekday(date);
-    let mut left = n;
-    while left > 0 {
-        d = d + Days::new(1);
-        if !is_weekend(d) {
-            left -= 1;
-        }
-    }
-    d
+/// A date `n` working days after `date` (`n` = 0 gives the next working day on or after it).
+pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
+    let from = next_working_day(date);
+    i32::try_from(n)
+        .ok()
+        .and_then(|n| CALENDAR.add_working_days(from, n))
+        .unwrap_or(from)
 }
 
-/// Weekdays after `a` up to and including `b` (0 when b is not after a).
-pub fn weekdays_between(a: NaiveDate, b: NaiveDate) -> u32 {
-    if b <= a {
-        return 0;
-    }
-    let days = (b - a).num_days();
-    let weeks = (days / 7) as u32;
-    let mut n = weeks * 5;
-    let mut d = a + Days::new((weeks * 7) as u64);
-    while d < b {
-        d = d + Days::new(1);
-        if !is_weekend(d) {
-            n += 1;
-        }
-    }
-    n
+/// Working days after `a` up to and including `b` (0 when b is not after a).
+pub fn working_days_between(a: NaiveDate, b: NaiveDate) -> u32 {
+    u32::try_from(CALENDAR.working_days_between(a, b)).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -71,21 +60,24 @@ mod tests {
     }
 
     #[test]
-    fn weekdays() {
-        // Friday 7 November 2025 plus one weekday is Monday 10 November.
-        assert_eq!(add_weekdays(d(2025, 11, 7), 1), d(2025, 11, 10));
-        assert_eq!(next_weekday(d(2025, 11, 8)), d(2025, 11, 10));
-        assert_eq!(weekdays_between(d(2025, 11, 7), d(2025, 11, 10)), 1);
-        assert_eq!(weekdays_between(d(2025, 11, 3), d(2025, 11, 24)), 15);
+    fn working_days() {
+        // Friday 7 November 2025 plus one working day is Monday 10 November.
+        assert_eq!(add_working_days(d(2025, 11, 7), 1), d(2025, 11, 10));
+        assert_eq!(next_working_day(d(2025, 11, 8)), d(2025, 11, 10));
+        assert_eq!(working_days_between(d(2025, 11, 7), d(2025, 11, 10)), 1);
+        assert_eq!(working_days_between(d(2025, 11, 3), d(2025, 11, 24)), 15);
+        // Christmas 2025: Thursday 25th and Friday 26th are bank holidays.
+        assert_eq!(add_working_days(d(2025, 12, 24), 1), d(2025, 12, 29));
+        assert_eq!(next_working_day(d(2025, 12, 25)), d(2025, 12, 29));
     }
 
     proptest! {
         #[test]
         fn counting_back_gives_what_was_added(offset in 0u64..3000, n in 0u32..200) {
-            let start = next_weekday(d(2020, 1, 1) + Days::new(offset));
-            let end = add_weekdays(start, n);
-            prop_assert!(!is_weekend(end));
-            prop_assert_eq!(weekdays_between(start, end), n);
+            let start = next_working_day(d(2020, 1, 1) + Days::new(offset));
+            let end = add_working_days(start, n);
+            prop_assert!(is_working_day(end));
+            prop_assert_eq!(working_days_between(start, end), n);
         }
     }
 }

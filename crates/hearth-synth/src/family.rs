@@ -342,7 +342,7 @@ impl Gen<'_> {
                     }
                     let next = plus(closed, (rng.exponential(80.0) as i64 + 3) * DAY);
                     let next = at_time(
-                        crate::calendar::next_weekday(next.london_date()),
+                        crate::calendar::next_working_day(next.london_date()),
                         9 + rng.below(8) as u32,
                         rng.below(60) as u32,
                     );

@@ -12,7 +12,7 @@ use hearth_domain::ids::ChildId;
 use hearth_domain::time::birthday;
 use hearth_domain::values::{Postcode, Urn};
 
-use crate::calendar::{add_weekdays, at_time, next_weekday};
+use crate::calendar::{add_working_days, at_time, next_working_day};
 use crate::data::{Council, DataError, Names, Postcodes, Rates};
 use crate::rng::Rng;
 use crate::world::{World, plus_months};
@@ -401,7 +401,7 @@ impl Gen<'_> {
         let rdate = r.london_date();
         // Assessment: starts within two working days; most finish inside 45.
         let start = {
-            let day = add_weekdays(rdate, rng.below(3) as u32);
+            let day = add_working_days(rdate, rng.below(3) as u32);
             rng.office(day)
         };
         let start = start.max(plus(r, 60_000_000));
@@ -411,12 +411,12 @@ impl Gen<'_> {
             46 + rng.exponential(12.0) as u32
         };
         let done = rng
-            .office(add_weekdays(start.london_date(), wd))
+            .office(add_working_days(start.london_date(), wd))
             .max(plus(start, days(1)));
         let seen = if child.birth().is_some_and(|b| b <= start.london_date()) {
             Some(
                 {
-                    let day = add_weekdays(start.london_date(), rng.below(5) as u32);
+                    let day = add_working_days(start.london_date(), rng.below(5) as u32);
                     rng.office(day)
                 }
                 .max(plus(start, 60_000_000))
@@ -442,7 +442,7 @@ impl Gen<'_> {
                 let strategy = strategy.max(plus(r, 60_000_000));
                 let sdate = strategy.london_date();
                 let enquiry_done = {
-                    let day = add_weekdays(
+                    let day = add_working_days(
                         sdate,
                         if rng.chance(0.85) {
                             3 + rng.below(8) as u32
@@ -466,13 +466,13 @@ impl Gen<'_> {
                     } else {
                         16 + rng.below(10) as u32
                     };
-                    let day = add_weekdays(sdate, wd);
+                    let day = add_working_days(sdate, wd);
                     let at = at_time(day, 10, 0);
                     // An enquiry that calls a conference finishes before it.
                     protection.enquiry_done = protection
                         .enquiry_done
                         .min(at_time(
-                            add_weekdays(sdate, wd.saturating_sub(2).max(1)),
+                            add_working_days(sdate, wd.saturating_sub(2).max(1)),
                             15,
                             0,
                         ))
@@ -620,7 +620,7 @@ impl Gen<'_> {
             } else {
                 next + Days::new(1 + rng.below(15))
             };
-            let day = next_weekday(day.max(start.london_date() + Days::new(7)));
+            let day = next_working_day(day.max(start.london_date() + Days::new(7)));
             let at = at_time(day, 10, 0);
             reviews.push(at);
             if at >= target_end {

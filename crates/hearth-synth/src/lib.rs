@@ -214,7 +214,7 @@ impl Generator {
             let day = s.next.london_date();
             let at = if rng.chance(0.8) {
                 calendar::at_time(
-                    calendar::next_weekday(day),
+                    calendar::next_working_day(day),
                     9 + rng.below(8) as u32,
                     rng.below(60) as u32,
                 )

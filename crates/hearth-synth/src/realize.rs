@@ -9,7 +9,7 @@ use hearth_domain::ids::{ProfessionalId, StaffId};
 use hearth_domain::time::birthday;
 use hearth_domain::values::{Line, PartialDate, PermanenceAuthority, SdqScore, Text};
 
-use crate::calendar::{add_weekdays, at_time, next_weekday};
+use crate::calendar::{add_working_days, at_time, next_working_day};
 use crate::data::DataError;
 use crate::journey::{Adopted, Child, Episode, Gen};
 use crate::rng::Rng;
@@ -132,7 +132,7 @@ pub(crate) fn cadence(
                 ((1.0 + rng.unit() * every_days * 0.6) * DAY as f64) as i64,
             )
         };
-        let day = next_weekday(at.london_date());
+        let day = next_working_day(at.london_date());
         let at = at_time(day, 9 + rng.below(8) as u32, rng.below(60) as u32).max(plus(from, HOUR));
         if at >= until {
             break;
@@ -518,7 +518,7 @@ impl Gen<'_> {
         let lead = if initial { 2 } else { 5 };
         let on_time = rng.chance(0.82);
         let shared_day = if on_time {
-            add_weekdays(
+            add_working_days(
                 at.london_date() - Days::new(((lead + 2) * 7 / 5 + 1) as u64),
                 0,
             )
@@ -551,7 +551,7 @@ impl Gen<'_> {
         );
         if !initial && rng.chance(0.75) {
             let pre = at_time(
-                add_weekdays(at.london_date() - Days::new(9), 0)
+                add_working_days(at.london_date() - Days::new(9), 0)
                     .min(at.london_date() - Days::new(1)),
                 11,
                 0,
@@ -911,7 +911,7 @@ impl Gen<'_> {
                 );
                 b.routine(
                     {
-                        let day = add_weekdays(s.start.london_date(), 1 + rng.below(6) as u32);
+                        let day = add_working_days(s.start.london_date(), 1 + rng.below(6) as u32);
                         rng.office(day)
                     },
                     Who::Worker,
@@ -920,7 +920,7 @@ impl Gen<'_> {
                         audiences: vec![Audience::Professionals],
                     },
                 );
-                let day = add_weekdays(s.start.london_date(), 2 + rng.below(9) as u32);
+                let day = add_working_days(s.start.london_date(), 2 + rng.below(9) as u32);
                 let plan = rng.office(day);
                 if plan < care_end {
                     b.routine(plan, Who::Worker, ChildEvent::CarePlanRecorded {});
@@ -928,7 +928,7 @@ impl Gen<'_> {
             }
             if s.reason.changes_placement() || i == 0 {
                 let ppm = {
-                    let day = add_weekdays(
+                    let day = add_working_days(
                         s.start.london_date(),
                         if rng.chance(0.8) {
                             1 + rng.below(5) as u32
@@ -970,7 +970,7 @@ impl Gen<'_> {
         for w in placements.windows(2) {
             let (from, to) = (w[0], w[1]);
             let first = {
-                let day = add_weekdays(
+                let day = add_working_days(
                     from.london_date(),
                     if rng.chance(on_time) {
                         1 + rng.below(3) as u32
@@ -1011,7 +1011,7 @@ impl Gen<'_> {
             }
         }
         // Reviews: 20 working days, three months later, then every six (three under five).
-        let mut due = add_weekdays(start.london_date(), 20);
+        let mut due = add_working_days(start.london_date(), 20);
         let mut n = 0;
         let mut last_review = start;
         while Timestamp::start_of_london_day(due) < care_end && n < 60 {
@@ -1022,7 +1022,7 @@ impl Gen<'_> {
                 due + Days::new(1 + rng.below(20))
             };
             let at = at_time(
-                next_weekday(day.max(start.london_date() + Days::new(1))),
+                next_working_day(day.max(start.london_date() + Days::new(1))),
                 10,
                 30,
             );
@@ -1049,7 +1049,7 @@ impl Gen<'_> {
                         )?,
                     },
                 );
-                let later = at_time(next_weekday(at.london_date() + Days::new(2)), 10, 30);
+                let later = at_time(next_working_day(at.london_date() + Days::new(2)), 10, 30);
                 if later >= care_end {
                     break;
                 }
@@ -1101,7 +1101,7 @@ impl Gen<'_> {
         // Health, dental, immunisations, development checks, SDQs, education.
         let age_at = |t: Timestamp| hearth_domain::time::age_on(birth, t.london_date());
         let ha_first = {
-            let day = add_weekdays(
+            let day = add_working_days(
                 start.london_date(),
                 if rng.chance(0.8) {
                     10 + rng.below(10) as u32
@@ -1304,7 +1304,7 @@ impl Gen<'_> {
             at.london_date() - Days::new(1 + rng.below(3))
         };
         b.routine(
-            at_time(next_weekday(report_day).min(at.london_date()), 9, 30).min(plus(at, -HOUR)),
+            at_time(next_working_day(report_day).min(at.london_date()), 9, 30).min(plus(at, -HOUR)),
             Who::Worker,
             ChildEvent::DocumentShared {
                 document: DocumentKind::ReviewReport,
@@ -1313,7 +1313,7 @@ impl Gen<'_> {
         );
         if rng.chance(0.7) {
             let pre = at_time(
-                next_weekday(at.london_date() - Days::new(21 + rng.below(7))),
+                next_working_day(at.london_date() - Days::new(21 + rng.below(7))),
                 14,
                 0,
             );
@@ -1331,7 +1331,7 @@ impl Gen<'_> {
             ChildEvent::ClaReviewHeld { participation },
         );
         let recs = {
-            let day = add_weekdays(
+            let day = add_working_days(
                 at.london_date(),
                 if rng.chance(0.85) {
                     1 + rng.below(4) as u32
@@ -1843,7 +1843,9 @@ impl Gen<'_> {
                         .find(|(id, _, _)| *id == holder)
                         .map(|(_, f, _)| *f)
                         .unwrap_or(date);
-                    let at = at_time(next_weekday(from), 9, 15).min(item.at).max(h.from);
+                    let at = at_time(next_working_day(from), 9, 15)
+                        .min(item.at)
+                        .max(h.from);
                     // Between the old worker leaving and the new one starting, the case waits.
                     if let Some(left) = self.world.left_on(lh)
                         && at_time(left, 17, 30) > h.from

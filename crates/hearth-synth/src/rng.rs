@@ -117,10 +117,10 @@ impl Rng {
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
 
-    /// A time in office hours (09:00 to 17:00 in London) on a date, or on the next weekday.
+    /// A time in office hours (09:00 to 17:00 in London) on a date, or on the next working day.
     pub fn office(&mut self, date: chrono::NaiveDate) -> hearth_domain::Timestamp {
         let (h, m) = (9 + self.below(8) as u32, self.below(60) as u32);
-        crate::calendar::at_time(crate::calendar::next_weekday(date), h, m)
+        crate::calendar::at_time(crate::calendar::next_working_day(date), h, m)
     }
 
     /// A log-normal draw with the given median and spread (the standard deviation of the log).

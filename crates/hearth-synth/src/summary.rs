@@ -9,7 +9,7 @@ use hearth_domain::codes::{
 };
 use serde::Serialize;
 
-use crate::calendar::weekdays_between;
+use crate::calendar::working_days_between;
 use crate::data::Targets;
 
 /// The collection year (1 April to 31 March) that ended last on or before a date.
@@ -111,7 +111,7 @@ impl Tally {
                     .or(a.completion.as_ref().map(|(m, _, _)| m.date()));
                 if let Some(done) = done.filter(|d| within(*d, year)) {
                     self.assessments_year += 1;
-                    if weekdays_between(a.start.date(), done) <= 45 {
+                    if working_days_between(a.start.date(), done) <= 45 {
                         self.assessments_in_45 += 1;
                     }
                 }
@@ -132,7 +132,7 @@ impl Tally {
                     .iter()
                     .find(|s| s.conference == Some(c.mark))
                     .and_then(|s| s.strategy);
-                if strategy.is_some_and(|s| weekdays_between(s.date(), c.mark.date()) <= 15) {
+                if strategy.is_some_and(|s| working_days_between(s.date(), c.mark.date()) <= 15) {
                     self.icpc_in_15 += 1;
                 }
             }
