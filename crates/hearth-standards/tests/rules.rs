@@ -728,6 +728,15 @@ fn bromley_pep() {
         check("bromley", "pep", &c, "2025-09-08"),
         ["2025-05-06 met", "2025-09-06 overdue"]
     );
+    // A toddler in care: the first plan is due ten working days after the third birthday
+    // (Thursday 1 June 2023).
+    let young = child("2020-06-01")
+        .open_case("2023-01-03")
+        .enters_care("2023-01-09", "C1");
+    assert_eq!(
+        check("bromley", "pep", &young, "2023-06-30"),
+        ["2023-06-15 overdue"]
+    );
 }
 
 #[test]
@@ -798,7 +807,7 @@ fn bromley_cla_review_report() {
 
 #[test]
 fn bromley_cla_review_discussion() {
-    // Review on Tuesday 3 January 2023: twenty working days before is Thursday 1 December.
+    // Review on Tuesday 3 January 2023: twenty days before is Wednesday 14 December.
     let booked = child("2012-06-01")
         .open_case("2022-09-01")
         .enters_care("2022-09-05", "C1")
@@ -809,12 +818,21 @@ fn bromley_cla_review_discussion() {
         .at("2022-12-01T11:00", &withheld("CARE_PLAN", "CARER"));
     assert_eq!(
         check("bromley", "cla-review-discussion", &c, "2022-12-31"),
-        ["2022-12-01 met"]
+        ["2022-12-14 met"]
+    );
+    // Shared after the deadline, over the Christmas holidays: late.
+    let late = booked.clone().at(
+        "2022-12-28",
+        &shared("CARE_PLAN", &["CHILD", "FAMILY", "CARER"]),
+    );
+    assert_eq!(
+        check("bromley", "cla-review-discussion", &late, "2022-12-31"),
+        ["2022-12-14 met_late"]
     );
     // The review is called off: the discussion no longer applies.
     let c = booked.at("2022-11-20", &meeting_cancelled("CLA_REVIEW", "2023-01-03"));
     let o = obligations("bromley", "cla-review-discussion", &c, "2022-12-31");
-    assert_eq!(brief(&o), ["2022-12-01 not_applicable"]);
+    assert_eq!(brief(&o), ["2022-12-14 not_applicable"]);
 }
 
 #[test]
@@ -1112,16 +1130,33 @@ fn bromley_neet_panel() {
 
 #[test]
 fn bromley_life_letter() {
+    // A change of worker on the Friday before Christmas, while in care: the letter the same
+    // afternoon meets it. A change after the child has left care is not a looked-after
+    // child's transition.
     let c = child("2012-06-01")
         .open_case("2022-09-01")
         .enters_care("2022-09-02", "C1")
         .at("2022-12-23", &allocated("SW2", "TSPROC"))
         .at("2022-12-23T15:00", &shared("LIFE_LETTER", &["CHILD"]))
         .at("2023-03-03", LEAVES_CARE)
-        .at("2023-03-06", &shared("LIFE_LETTER", &["CHILD"]));
+        .at("2023-03-10", &allocated("SW1", "TSPROC"));
     assert_eq!(
         check("bromley", "life-letter", &c, "2023-03-31"),
-        ["2022-12-23 met", "2023-03-03 met_late"]
+        ["2022-12-23 met"]
+    );
+}
+
+#[test]
+fn bromley_life_letter_leaving_care() {
+    // Leaving care on a Friday: a letter on the Monday after is late.
+    let c = child("2012-06-01")
+        .open_case("2022-09-01")
+        .enters_care("2022-09-02", "C1")
+        .at("2023-03-03", LEAVES_CARE)
+        .at("2023-03-06", &shared("LIFE_LETTER", &["CHILD"]));
+    assert_eq!(
+        check("bromley", "life-letter-leaving-care", &c, "2023-03-31"),
+        ["2023-03-03 met_late"]
     );
 }
 

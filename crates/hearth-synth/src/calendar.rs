@@ -45,6 +45,32 @@ pub fn add_working_days(date: NaiveDate, n: u32) -> NaiveDate {
         .unwrap_or(from)
 }
 
+/// The date itself if a working day, otherwise the working day before it.
+pub fn previous_working_day(date: NaiveDate) -> NaiveDate {
+    let mut d = date;
+    while !is_working_day(d) {
+        d = d - Days::new(1);
+    }
+    d
+}
+
+/// The date `n` working days after `date`, counted as the standards engine counts them:
+/// the next working day after `date` is the first, whatever day `date` is.
+pub fn working_days_after(date: NaiveDate, n: u32) -> NaiveDate {
+    i32::try_from(n)
+        .ok()
+        .and_then(|n| CALENDAR.add_working_days(date, n))
+        .unwrap_or(date)
+}
+
+/// The date `n` working days before `date`.
+pub fn working_days_before(date: NaiveDate, n: u32) -> NaiveDate {
+    i32::try_from(n)
+        .ok()
+        .and_then(|n| CALENDAR.add_working_days(date, -n))
+        .unwrap_or(date)
+}
+
 /// Working days after `a` up to and including `b` (0 when b is not after a).
 pub fn working_days_between(a: NaiveDate, b: NaiveDate) -> u32 {
     u32::try_from(CALENDAR.working_days_between(a, b)).unwrap_or(0)

@@ -214,6 +214,10 @@ pub struct Practice {
     pub recording_within_48_hours: f64,
     pub oversight_on_time: f64,
     pub waiting_for_allocation: f64,
+    /// For each lever above, the practice standards (rules of the `bromley` ruleset) that
+    /// measure it, so that evaluating a generated borough can be checked against the levers.
+    #[serde(default)]
+    pub measured_by: BTreeMap<String, Vec<String>>,
 }
 
 /// Staffing.

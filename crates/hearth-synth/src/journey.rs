@@ -12,7 +12,9 @@ use hearth_domain::ids::ChildId;
 use hearth_domain::time::birthday;
 use hearth_domain::values::{Postcode, Urn};
 
-use crate::calendar::{add_working_days, at_time, next_working_day};
+use crate::calendar::{
+    add_working_days, at_time, next_working_day, working_days_after, working_days_between,
+};
 use crate::data::{Council, DataError, Names, Postcodes, Rates};
 use crate::rng::Rng;
 use crate::world::{World, plus_months};
@@ -54,7 +56,7 @@ pub struct Gen<'a> {
     /// Plans given each category so far (neglect, emotional, physical, sexual, multiple).
     pub categories: &'a std::cell::Cell<[u64; 5]>,
     /// Running tallies for decisions that must come out at their rate exactly.
-    pub quotas: &'a std::cell::RefCell<std::collections::BTreeMap<&'static str, f64>>,
+    pub quotas: &'a std::cell::RefCell<std::collections::BTreeMap<(&'static str, i32), f64>>,
 }
 
 fn err(m: impl std::fmt::Display) -> DataError {
@@ -268,9 +270,15 @@ impl Gen<'_> {
     /// Used for decisions about small groups, such as which care leavers are in education,
     /// where independent chances would swing the borough's figure from seed to seed.
     pub(crate) fn quota(&self, rng: &mut Rng, name: &'static str, p: f64) -> bool {
+        self.quota_in(rng, name, 0, p)
+    }
+
+    /// As [`Gen::quota`], with a tally of its own for each year, so that a rate measured
+    /// year by year holds in each year.
+    pub(crate) fn quota_in(&self, rng: &mut Rng, name: &'static str, year: i32, p: f64) -> bool {
         let mut quotas = self.quotas.borrow_mut();
         // Each tally starts at a random point, so that different seeds differ.
-        let tally = quotas.entry(name).or_insert_with(|| rng.unit());
+        let tally = quotas.entry((name, year)).or_insert_with(|| rng.unit());
         *tally += p.clamp(0.0, 1.0);
         if *tally >= 1.0 {
             *tally -= 1.0;
@@ -405,13 +413,16 @@ impl Gen<'_> {
             rng.office(day)
         };
         let start = start.max(plus(r, 60_000_000));
+        // Counted from the referral, as the statutory timescale is; an assessment on time is
+        // signed off (within two days of completion) inside the 45 working days.
+        let begun = working_days_between(rdate, start.london_date());
         let wd = if rng.chance(self.rates.targets.assessments_within_45_wd) {
-            (rng.lognormal(f.assessment_median_wd, 0.35) as u32).clamp(3, 45)
+            (rng.lognormal(f.assessment_median_wd, 0.35) as u32).clamp(begun + 3, 42)
         } else {
             46 + rng.exponential(12.0) as u32
         };
         let done = rng
-            .office(add_working_days(start.london_date(), wd))
+            .office(working_days_after(rdate, wd))
             .max(plus(start, days(1)));
         let seen = if child.birth().is_some_and(|b| b <= start.london_date()) {
             Some(

@@ -94,7 +94,7 @@ pub struct Generator {
     families: u64,
     window_start: NaiveDate,
     categories: std::cell::Cell<[u64; 5]>,
-    quotas: std::cell::RefCell<std::collections::BTreeMap<&'static str, f64>>,
+    quotas: std::cell::RefCell<std::collections::BTreeMap<(&'static str, i32), f64>>,
 }
 
 impl Generator {

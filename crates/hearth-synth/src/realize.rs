@@ -9,7 +9,10 @@ use hearth_domain::ids::{ProfessionalId, StaffId};
 use hearth_domain::time::birthday;
 use hearth_domain::values::{Line, PartialDate, PermanenceAuthority, SdqScore, Text};
 
-use crate::calendar::{add_working_days, at_time, next_working_day};
+use crate::calendar::{
+    add_working_days, at_time, next_working_day, previous_working_day, working_days_after,
+    working_days_before,
+};
 use crate::data::DataError;
 use crate::journey::{Adopted, Child, Episode, Gen};
 use crate::rng::Rng;
@@ -108,37 +111,117 @@ impl Builder {
     }
 }
 
-/// Regular times in an interval: the first `first` after `from`, then every `every` days,
-/// each on time with probability `on_time` (otherwise late by up to half the period again).
+/// A timescale, counted as the standards engine counts it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Every {
+    Days(u32),
+    WorkingDays(u32),
+    Months(u32),
+}
+
+impl Every {
+    /// The due date this long after `date`.
+    pub(crate) fn after(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            Every::Days(n) => date + Days::new(u64::from(n)),
+            Every::WorkingDays(n) => working_days_after(date, n),
+            Every::Months(n) => plus_months(date, n),
+        }
+    }
+
+    /// The date this long before `date`.
+    pub(crate) fn before(self, date: NaiveDate) -> NaiveDate {
+        match self {
+            Every::Days(n) => date - Days::new(u64::from(n)),
+            Every::WorkingDays(n) => working_days_before(date, n),
+            Every::Months(n) => date
+                .checked_sub_months(chrono::Months::new(n))
+                .unwrap_or(date),
+        }
+    }
+
+    /// Roughly how many calendar days it lasts.
+    fn length(self) -> u64 {
+        u64::from(match self {
+            Every::Days(n) => n,
+            Every::WorkingDays(n) => n * 7 / 5,
+            Every::Months(n) => n * 30,
+        })
+        .max(1)
+    }
+}
+
+/// A working day on which something due on `due` is done: on time (on the due date or a
+/// little before it, but after `after`) with probability `on_time`, otherwise late by up to
+/// about half the period again.
+pub(crate) fn day_for(
+    rng: &mut Rng,
+    due: NaiveDate,
+    after: NaiveDate,
+    period: Every,
+    on_time: f64,
+) -> NaiveDate {
+    let len = period.length();
+    if rng.chance(on_time) {
+        let early = rng.below(len * 3 / 10 + 1);
+        let day = previous_working_day(due - Days::new(early));
+        if day > after {
+            return day;
+        }
+        // No working day in the window: the first one after the start.
+        return next_working_day(after + Days::new(1));
+    }
+    next_working_day(due + Days::new(1 + rng.below(len * 6 / 10 + 1)))
+}
+
+/// A working day to do something due `lead` before a meeting on `meeting`, and after
+/// `since` (the last meeting, or the start of the plan): on time with probability
+/// `on_time`, otherwise between the deadline and the meeting (on its day at the latest).
+pub(crate) fn day_before(
+    rng: &mut Rng,
+    meeting: NaiveDate,
+    since: NaiveDate,
+    lead: Every,
+    on_time: f64,
+) -> NaiveDate {
+    let due = lead.before(meeting);
+    if rng.chance(on_time) {
+        let early = rng.below(lead.length() / 3 + 3);
+        for day in [due - Days::new(early), due] {
+            let day = previous_working_day(day);
+            if day > since {
+                return day;
+            }
+        }
+    }
+    let gap = (meeting - due).num_days().max(1) as u64;
+    let day = next_working_day(due + Days::new(1 + rng.below(gap)));
+    day.min(meeting).max(since)
+}
+
+/// Regular times in an interval, as a practitioner keeps to a recurring timescale: the
+/// first due `first` after `from`, each later one `every` after the one before, each on
+/// time with probability `on_time` (see [`day_for`]).
 pub(crate) fn cadence(
     rng: &mut Rng,
     from: Timestamp,
     until: Timestamp,
-    first_days: f64,
-    every_days: f64,
+    first: Every,
+    every: Every,
     on_time: f64,
 ) -> Vec<Timestamp> {
     let mut out = Vec::new();
-    let mut due = plus(from, (first_days * DAY as f64) as i64);
-    let mut guard = 0;
-    while due < until && guard < 2000 {
-        guard += 1;
-        let early = rng.unit() * 0.35 * every_days.min(first_days.max(1.0));
-        let at = if rng.chance(on_time) {
-            plus(due, -((early * DAY as f64) as i64))
-        } else {
-            plus(
-                due,
-                ((1.0 + rng.unit() * every_days * 0.6) * DAY as f64) as i64,
-            )
-        };
-        let day = next_working_day(at.london_date());
+    let mut last = from.london_date();
+    let mut period = first;
+    for _ in 0..2000 {
+        let day = day_for(rng, period.after(last), last, period, on_time);
         let at = at_time(day, 9 + rng.below(8) as u32, rng.below(60) as u32).max(plus(from, HOUR));
         if at >= until {
             break;
         }
         out.push(at);
-        due = plus(at, (every_days * DAY as f64) as i64);
+        last = at.london_date();
+        period = every;
     }
     out
 }
@@ -414,7 +497,7 @@ impl Gen<'_> {
                         at,
                     },
                 );
-                self.conference_papers(rng, b, at, true)?;
+                self.conference_papers(rng, child, b, at, p.strategy, true)?;
                 if reviewer.is_none() {
                     *reviewer =
                         self.world
@@ -447,36 +530,137 @@ impl Gen<'_> {
             }
             self.realize_care(rng, child, e, care, b, held, end)?;
         }
+        self.realize_reassessments(rng, e, b, end)?;
         // Recording while the case is open.
         self.realize_recording(rng, r, end, b)?;
         if let Some((t, reason)) = e.closure {
             b.push(t, Who::Worker, ChildEvent::CaseClosed { reason });
-            if reason == ReasonForClosure::Rc9 && rng.chance(0.6) {
-                let start = {
-                    let day = t.london_date() + Days::new(2 + rng.below(10));
-                    rng.office(day)
-                };
-                let done = {
-                    let day = start.london_date() + Days::new(20 + rng.below(40));
-                    rng.office(day)
-                };
-                if b.early_help_until.is_none_or(|u| u < start) {
-                    b.early_help_until = Some(done);
-                    b.push(
-                        start,
-                        Who::Worker,
-                        ChildEvent::EarlyHelpAssessmentStarted {
-                            organisation: Line::parse("Early Intervention and Family Support")
-                                .map_err(err)?,
-                        },
-                    );
-                    b.push(
-                        done,
-                        Who::Worker,
-                        ChildEvent::EarlyHelpAssessmentCompleted {},
-                    );
-                }
+        }
+        // Early help picks the family up after an assessment or a plan steps down to it, or
+        // sometimes after a case closed with a referral to early help.
+        let mut step_downs: Vec<Timestamp> = e
+            .assessment
+            .iter()
+            .filter(|a| a.outcome == AssessmentOutcome::EarlyHelp)
+            .map(|a| a.done)
+            .chain(e.cin.iter().filter_map(|(_, stop)| {
+                stop.filter(|(_, r)| *r == CinPlanEndReason::StepDown)
+                    .map(|(t, _)| t)
+            }))
+            .collect();
+        if step_downs.is_empty()
+            && let Some((t, ReasonForClosure::Rc9)) = e.closure
+            && rng.chance(0.6)
+        {
+            step_downs.push(plus(t, 2 * DAY));
+        }
+        for from in step_downs {
+            let ten = Every::WorkingDays(10);
+            let picked_up = 1.0 - self.rates.front_door.allocation_late;
+            let day = day_for(
+                rng,
+                ten.after(from.london_date()),
+                from.london_date(),
+                ten,
+                picked_up,
+            );
+            let start = rng.office(day).max(plus(from, HOUR));
+            let done = {
+                let day = start.london_date() + Days::new(20 + rng.below(40));
+                rng.office(day)
+            };
+            if b.early_help_until.is_none_or(|u| u < start) {
+                b.early_help_until = Some(done);
+                b.push(
+                    start,
+                    Who::Worker,
+                    ChildEvent::EarlyHelpAssessmentStarted {
+                        organisation: Line::parse("Early Intervention and Family Support")
+                            .map_err(err)?,
+                    },
+                );
+                b.push(
+                    done,
+                    Who::Worker,
+                    ChildEvent::EarlyHelpAssessmentCompleted {},
+                );
             }
+        }
+        Ok(())
+    }
+
+    /// Updated assessments while the case stays open: every six months, and within fifteen
+    /// working days of an emergency admission to care. Each starts after the one before is
+    /// signed off, and is signed off before the case closes.
+    fn realize_reassessments(
+        &mut self,
+        rng: &mut Rng,
+        e: &Episode,
+        b: &mut Builder,
+        end: Timestamp,
+    ) -> Result<(), DataError> {
+        let Some(a) = &e.assessment else {
+            return Ok(());
+        };
+        let reviews = self.rates.practice.reviews_on_time;
+        let mut emergency = e
+            .care
+            .as_ref()
+            .filter(|c| {
+                c.segments.first().is_some_and(|s| {
+                    matches!(s.legal, LegalStatus::L1 | LegalStatus::L2 | LegalStatus::L3)
+                })
+            })
+            .map(|c| c.start())
+            .filter(|t| *t > a.authorised);
+        let (six_months, fifteen) = (Every::Months(6), Every::WorkingDays(15));
+        let mut signed = a.authorised;
+        let mut due = six_months.after(a.done.london_date());
+        for _ in 0..100 {
+            let (due_on, after, window) = match emergency.take() {
+                Some(t) if t.london_date() < due => {
+                    (fifteen.after(t.london_date()), t.london_date(), fifteen)
+                }
+                other => {
+                    emergency = other;
+                    (due, signed.london_date(), Every::Days(40))
+                }
+            };
+            let day = day_for(rng, due_on, after, window, reviews);
+            let done = rng.office(day);
+            let begun = working_days_before(day, 3 + rng.below(15) as u32);
+            let begun = rng
+                .office(begun)
+                .max(plus(signed, HOUR))
+                .min(plus(done, -HOUR));
+            let authorised = {
+                let day = working_days_after(day, rng.below(3) as u32);
+                rng.office(day).max(plus(done, HOUR))
+            };
+            // A case closes only once its assessment is signed off; an open case may have
+            // one in progress today.
+            let closes = e.closure.is_some();
+            if begun <= signed || begun >= end || (closes && authorised >= end) {
+                break;
+            }
+            b.push(begun, Who::Worker, ChildEvent::AssessmentStarted {});
+            b.push(
+                done,
+                Who::Worker,
+                ChildEvent::AssessmentCompleted {
+                    factors: a.factors.clone(),
+                    outcome: AssessmentOutcome::ContinuePlan,
+                },
+            );
+            b.push(
+                authorised,
+                Who::Manager,
+                ChildEvent::AssessmentAuthorised {
+                    manager: StaffId::parse("S00001").map_err(err)?,
+                },
+            );
+            signed = authorised;
+            due = six_months.after(done.london_date());
         }
         Ok(())
     }
@@ -507,55 +691,60 @@ impl Gen<'_> {
         })
     }
 
-    /// Reports before a conference, and the record afterwards.
+    /// Reports before a conference, the chair's pre-meeting before a review conference, and
+    /// the record afterwards. `since` is when the last conference was (or the enquiry began).
+    #[allow(clippy::too_many_arguments)]
     fn conference_papers(
         &mut self,
         rng: &mut Rng,
+        child: &Child,
         b: &mut Builder,
         at: Timestamp,
+        since: Timestamp,
         initial: bool,
     ) -> Result<(), DataError> {
-        let lead = if initial { 2 } else { 5 };
-        let on_time = rng.chance(0.82);
-        let shared_day = if on_time {
-            add_working_days(
-                at.london_date() - Days::new(((lead + 2) * 7 / 5 + 1) as u64),
-                0,
-            )
-        } else {
-            at.london_date() - Days::new(1)
-        };
-        let shared = at_time(shared_day.min(at.london_date()), 9 + rng.below(6) as u32, 0)
-            .min(plus(at, -HOUR));
-        if rng.chance(0.04) {
+        let p = &self.rates.practice;
+        let (reviews, paperwork) = (p.reviews_on_time, p.recording_within_48_hours);
+        let (on, after) = (at.london_date(), since.london_date());
+        let lead = Every::WorkingDays(if initial { 2 } else { 5 });
+        let day = day_before(rng, on, after, lead, paperwork);
+        let shared = at_time(day, 9 + rng.below(6) as u32, 0)
+            .min(plus(at, -HOUR))
+            .max(plus(since, HOUR));
+        // The report goes to the parents and the chair, and to the child when old enough to
+        // read it; a manager records why a younger child does not get it.
+        let readable = child.age_on(on).is_some_and(|a| a >= 10);
+        if !readable {
             b.push(
-                plus(shared, -HOUR),
+                plus(shared, -60_000_000),
                 Who::Manager,
                 ChildEvent::DocumentWithheld {
                     document: DocumentKind::ConferenceReport,
                     audience: Audience::Child,
                     manager: StaffId::parse("S00001").map_err(err)?,
                     reason: text(
-                        "The child will hear the report from their social worker in person first.",
+                        "Too young to read the report; the social worker explains it to the child in person.",
                     )?,
                 },
             );
+        }
+        let mut audiences = vec![Audience::Family, Audience::ReviewingOfficer];
+        if readable {
+            audiences.push(Audience::Child);
         }
         b.routine(
             shared,
             Who::Worker,
             ChildEvent::DocumentShared {
                 document: DocumentKind::ConferenceReport,
-                audiences: vec![Audience::Family, Audience::ReviewingOfficer],
+                audiences,
             },
         );
-        if !initial && rng.chance(0.75) {
-            let pre = at_time(
-                add_working_days(at.london_date() - Days::new(9), 0)
-                    .min(at.london_date() - Days::new(1)),
-                11,
-                0,
-            );
+        if !initial {
+            let day = day_before(rng, on, after, Every::WorkingDays(5), reviews);
+            let pre = at_time(day, 11, 0)
+                .min(plus(at, -2 * HOUR))
+                .max(plus(since, HOUR));
             b.routine(
                 pre,
                 Who::Reviewer,
@@ -564,14 +753,11 @@ impl Gen<'_> {
                 },
             );
         }
-        let record = plus(
-            at,
-            if rng.chance(0.85) {
-                5 * HOUR
-            } else {
-                (30 + rng.below(50)) as i64 * HOUR
-            },
-        );
+        let record = if rng.chance(paperwork) {
+            plus(at, (3 + rng.below(20)) as i64 * HOUR)
+        } else {
+            plus(at, (25 + rng.below(70)) as i64 * HOUR)
+        };
         b.routine(
             record,
             Who::Reviewer,
@@ -702,12 +888,14 @@ impl Gen<'_> {
         let when = plus(cp.start, (2 + rng.below(8)) as i64 * DAY);
         self.transfer(rng, area, when, end, b, held)?;
         let plan_end = cp.end.map_or(end, |(t, _, _)| t).min(end);
-        let on_time = self.rates.practice.visits_on_time;
-        for at in cadence(rng, cp.start, plan_end, 10.0 * 1.4, 10.0 * 1.4, on_time) {
+        let p = &self.rates.practice;
+        let (visits, reviews) = (p.visits_on_time, p.reviews_on_time);
+        let ten = Every::WorkingDays(10);
+        for at in cadence(rng, cp.start, plan_end, ten, ten, visits) {
             let v = self.visit(rng, child, at, VisitKind::Statutory)?;
             b.routine(at, Who::Worker, v);
         }
-        for at in cadence(rng, cp.start, plan_end, 14.0, 42.0, 0.85) {
+        for at in cadence(rng, cp.start, plan_end, ten, Every::Days(42), reviews) {
             b.push(at, Who::Worker, ChildEvent::CoreGroupHeld {});
         }
         let mut previous = cp.start;
@@ -723,7 +911,7 @@ impl Gen<'_> {
                     at,
                 },
             );
-            self.conference_papers(rng, b, at, false)?;
+            self.conference_papers(rng, child, b, at, previous, false)?;
             let last = i + 1 == cp.reviews.len();
             let outcome = if last {
                 cp.end
@@ -739,6 +927,24 @@ impl Gen<'_> {
                 ])
                 .unwrap_or(&CategoryOfAbuse::Neg)
             });
+            // A plan still needed at its third review has been to the legal gateway, to
+            // consider proceedings, in the months before.
+            if i == 2
+                && outcome == ReviewConferenceOutcome::Continue
+                && rng.chance(self.rates.practice.reviews_on_time)
+            {
+                let gap = (at.london_date() - previous.london_date())
+                    .num_days()
+                    .max(2) as u64;
+                let day = previous.london_date() + Days::new(1 + rng.below(gap - 1));
+                b.routine(
+                    rng.office(day).min(plus(at, -DAY)),
+                    Who::Manager,
+                    ChildEvent::MeetingHeld {
+                        meeting: MeetingKind::LegalGateway,
+                    },
+                );
+            }
             b.push(
                 at,
                 Who::Reviewer,
@@ -786,34 +992,41 @@ impl Gen<'_> {
         let when = plus(start, (3 + rng.below(15)) as i64 * DAY);
         self.transfer(rng, area, when, end, b, held)?;
         let plan_end = stop.map_or(end, |(t, _)| t).min(end);
-        let on_time = self.rates.practice.visits_on_time;
-        for at in cadence(rng, start, plan_end, 20.0 * 1.4, 20.0 * 1.4, on_time) {
+        let p = &self.rates.practice;
+        let (visits, reviews, paperwork) = (
+            p.visits_on_time,
+            p.reviews_on_time,
+            p.recording_within_48_hours,
+        );
+        let twenty = Every::WorkingDays(20);
+        for at in cadence(rng, start, plan_end, twenty, twenty, visits) {
             let v = self.visit(rng, child, at, VisitKind::Statutory)?;
             b.routine(at, Who::Worker, v);
         }
-        let mut first = true;
-        for at in cadence(
-            rng,
-            start,
-            plan_end,
-            10.0,
-            42.0,
-            self.rates.practice.reviews_on_time,
-        ) {
-            let kind = if std::mem::take(&mut first) {
-                CinMeetingKind::Meeting
-            } else {
-                CinMeetingKind::Review
-            };
+        // The plan is made at a first meeting within a couple of weeks; reviews follow every
+        // six weeks from the plan's start.
+        let first = working_days_after(start.london_date(), 1 + rng.below(9) as u32);
+        let first = rng.office(first);
+        let six_weeks = Every::Days(42);
+        let meetings = std::iter::once((first, CinMeetingKind::Meeting)).chain(
+            cadence(rng, start, plan_end, six_weeks, six_weeks, reviews)
+                .into_iter()
+                .map(|at| (at, CinMeetingKind::Review)),
+        );
+        for (at, kind) in meetings {
+            if at >= plan_end {
+                continue;
+            }
             b.push(at, Who::Worker, ChildEvent::CinMeetingHeld { kind });
-            let copy = plus(
-                at,
-                if rng.chance(0.85) {
-                    (1 + rng.below(9)) as i64 * DAY
-                } else {
-                    (15 + rng.below(15)) as i64 * DAY
-                },
+            let ten = Every::WorkingDays(10);
+            let copy = day_for(
+                rng,
+                ten.after(at.london_date()),
+                at.london_date(),
+                ten,
+                paperwork,
             );
+            let copy = rng.office(copy);
             b.routine(
                 copy,
                 Who::Worker,
@@ -920,24 +1133,21 @@ impl Gen<'_> {
                         audiences: vec![Audience::Professionals],
                     },
                 );
-                let day = add_working_days(s.start.london_date(), 2 + rng.below(9) as u32);
+            }
+            if s.reason.changes_placement() || i == 0 {
+                // A care plan for the placement within ten working days.
+                let ten = Every::WorkingDays(10);
+                let from = s.start.london_date();
+                let paperwork = self.rates.practice.recording_within_48_hours;
+                let day = day_for(rng, ten.after(from), from, ten, paperwork);
                 let plan = rng.office(day);
                 if plan < care_end {
                     b.routine(plan, Who::Worker, ChildEvent::CarePlanRecorded {});
                 }
-            }
-            if s.reason.changes_placement() || i == 0 {
-                let ppm = {
-                    let day = add_working_days(
-                        s.start.london_date(),
-                        if rng.chance(0.8) {
-                            1 + rng.below(5) as u32
-                        } else {
-                            6 + rng.below(6) as u32
-                        },
-                    );
-                    rng.office(day)
-                };
+                let five = Every::WorkingDays(5);
+                let reviews = self.rates.practice.reviews_on_time;
+                let day = day_for(rng, five.after(from), from, five, reviews);
+                let ppm = rng.office(day);
                 b.routine(
                     ppm,
                     Who::Worker,
@@ -969,22 +1179,20 @@ impl Gen<'_> {
         });
         for w in placements.windows(2) {
             let (from, to) = (w[0], w[1]);
-            let first = {
-                let day = add_working_days(
-                    from.london_date(),
-                    if rng.chance(on_time) {
-                        1 + rng.below(3) as u32
-                    } else {
-                        4 + rng.below(5) as u32
-                    },
-                );
-                rng.office(day)
-            }
-            .max(plus(from, HOUR));
+            let three = Every::WorkingDays(3);
+            let day = day_for(
+                rng,
+                three.after(from.london_date()),
+                from.london_date(),
+                three,
+                on_time,
+            );
+            let first = rng.office(day).max(plus(from, HOUR));
             if first < to {
                 let v = self.visit(rng, child, first, VisitKind::Statutory)?;
                 b.routine(first, Who::Worker, v);
-                for at in cadence(rng, first, to, 28.0, 28.0, on_time) {
+                let four_weeks = Every::Days(28);
+                for at in cadence(rng, first, to, four_weeks, four_weeks, on_time) {
                     if variation_from.is_some_and(|v| at > v) && rng.chance(0.5) {
                         continue;
                     }
@@ -1011,21 +1219,19 @@ impl Gen<'_> {
             }
         }
         // Reviews: 20 working days, three months later, then every six (three under five).
-        let mut due = add_working_days(start.london_date(), 20);
+        let mut due = working_days_after(start.london_date(), 20);
         let mut n = 0;
         let mut last_review = start;
         while Timestamp::start_of_london_day(due) < care_end && n < 60 {
-            let on = rng.chance(self.rates.practice.reviews_on_time);
-            let day = if on {
-                due - Days::new(rng.below(8))
-            } else {
-                due + Days::new(1 + rng.below(20))
-            };
-            let at = at_time(
-                next_working_day(day.max(start.london_date() + Days::new(1))),
-                10,
-                30,
+            let reviews = self.rates.practice.reviews_on_time;
+            let day = day_for(
+                rng,
+                due,
+                last_review.london_date(),
+                Every::Days(25),
+                reviews,
             );
+            let at = at_time(day, 10, 30);
             if at >= care_end {
                 break;
             }
@@ -1061,10 +1267,10 @@ impl Gen<'_> {
                         at: later,
                     },
                 );
-                self.review(rng, child, birth, later, b, n, care_end)?;
+                self.review(rng, child, birth, later, b, last_review, care_end)?;
                 last_review = later;
             } else {
-                self.review(rng, child, birth, at, b, n, care_end)?;
+                self.review(rng, child, birth, at, b, last_review, care_end)?;
                 last_review = at;
             }
             n += 1;
@@ -1100,27 +1306,39 @@ impl Gen<'_> {
         }
         // Health, dental, immunisations, development checks, SDQs, education.
         let age_at = |t: Timestamp| hearth_domain::time::age_on(birth, t.london_date());
-        let ha_first = {
-            let day = add_working_days(
-                start.london_date(),
-                if rng.chance(0.8) {
-                    10 + rng.below(10) as u32
-                } else {
-                    21 + rng.below(20) as u32
+        // Health assessments: within 20 working days, then every year (six months under five).
+        let reviews = self.rates.practice.reviews_on_time;
+        let mut last = start.london_date();
+        let mut period = Every::WorkingDays(20);
+        loop {
+            let day = day_for(rng, period.after(last), last, period, reviews);
+            let at = rng.office(day);
+            if at >= care_end {
+                break;
+            }
+            b.routine(at, Who::Worker, ChildEvent::HealthAssessmentCompleted {});
+            last = at.london_date();
+            period = Every::Months(if age_at(at) < 5 { 6 } else { 12 });
+        }
+        // Permanence planning meetings every six months.
+        let six_months = Every::Months(6);
+        for at in cadence(rng, start, care_end, six_months, six_months, reviews) {
+            b.routine(
+                at,
+                Who::Manager,
+                ChildEvent::MeetingHeld {
+                    meeting: MeetingKind::Permanence,
                 },
             );
-            rng.office(day)
-        };
-        let mut next = ha_first;
-        while next < care_end {
-            b.routine(next, Who::Worker, ChildEvent::HealthAssessmentCompleted {});
-            let months = if age_at(next) < 5 { 6 } else { 12 };
-            next = {
-                let day = plus_months(next.london_date(), months) + Days::new(rng.below(30));
-                rng.office(day)
-            };
         }
-        for at in cadence(rng, start, care_end, 120.0, 365.0, 0.85) {
+        for at in cadence(
+            rng,
+            start,
+            care_end,
+            Every::Days(120),
+            Every::Days(365),
+            0.85,
+        ) {
             let age = age_at(at);
             if age >= 1 {
                 b.routine(at, Who::Worker, ChildEvent::DentalCheckCompleted {});
@@ -1164,10 +1382,18 @@ impl Gen<'_> {
                 );
             }
         }
-        for at in cadence(rng, start, care_end, 14.0, 122.0, 0.85) {
-            if (3..18).contains(&age_at(at)) {
-                b.routine(at, Who::Worker, ChildEvent::PepHeld {});
-            }
+        // Personal education plans from age three: within ten working days, then each term.
+        let three = Timestamp::start_of_london_day(birthday(birth, 3).unwrap_or(birth));
+        let eighteen = Timestamp::start_of_london_day(birthday(birth, 18).unwrap_or(birth));
+        for at in cadence(
+            rng,
+            start.max(three),
+            care_end.min(eighteen),
+            Every::WorkingDays(10),
+            Every::Months(4),
+            reviews,
+        ) {
+            b.routine(at, Who::Worker, ChildEvent::PepHeld {});
         }
         // Teenagers: offending, substance misuse, missing episodes, liberty orders.
         let teen_from = start.max(Timestamp::start_of_london_day(
@@ -1217,6 +1443,36 @@ impl Gen<'_> {
                     if f < care_end {
                         b.push(f, Who::Worker, ChildEvent::DeprivationOfLibertyEnded {});
                     }
+                }
+            }
+        }
+        // Pathway planning from fifteen; a care leaver's is made with their leaving care plans.
+        let last_care = child
+            .episodes
+            .iter()
+            .filter_map(|e| e.care.as_ref())
+            .next_back();
+        let leaving_here = child.care_leaver && last_care.is_some_and(|c| std::ptr::eq(c, care));
+        let fifteen = Timestamp::start_of_london_day(birthday(birth, 15).unwrap_or(birth));
+        if !leaving_here && fifteen < care_end {
+            let started = self.pathway_started(rng, birth, start);
+            if started < care_end {
+                b.push(
+                    started,
+                    Who::Worker,
+                    ChildEvent::PathwayPlanRecorded {
+                        stage: PathwayPlanStage::Started,
+                    },
+                );
+                let six_months = Every::Months(6);
+                for at in cadence(rng, started, care_end, six_months, six_months, reviews) {
+                    b.routine(
+                        at,
+                        Who::Worker,
+                        ChildEvent::PathwayPlanRecorded {
+                            stage: PathwayPlanStage::Reviewed,
+                        },
+                    );
                 }
             }
         }
@@ -1279,10 +1535,10 @@ impl Gen<'_> {
         birth: NaiveDate,
         at: Timestamp,
         b: &mut Builder,
-        n: u32,
+        since: Timestamp,
         care_end: Timestamp,
     ) -> Result<(), DataError> {
-        let _ = (child, n);
+        let _ = child;
         let age = hearth_domain::time::age_on(birth, at.london_date());
         let participation = if age < 4 {
             ReviewParticipation::Pn0
@@ -1298,33 +1554,55 @@ impl Gen<'_> {
             ])
             .unwrap_or(&ReviewParticipation::Pn1)
         };
-        let report_day = if rng.chance(0.82) {
-            at.london_date() - Days::new(7 + rng.below(5))
+        let p = &self.rates.practice;
+        let (reviews, paperwork) = (p.reviews_on_time, p.recording_within_48_hours);
+        let (on, after) = (at.london_date(), since.london_date());
+        // Before the review: the care plan talked through with the child, the family and
+        // the carer; the reviewing officer's pre-meeting; the social worker's report.
+        let day = day_before(rng, on, after, Every::Days(20), reviews);
+        let discussed = at_time(day, 15, 0).min(plus(at, -3 * HOUR));
+        if age < 4 {
+            b.push(
+                plus(discussed, -60_000_000),
+                Who::Manager,
+                ChildEvent::DocumentWithheld {
+                    document: DocumentKind::CarePlan,
+                    audience: Audience::Child,
+                    manager: StaffId::parse("S00001").map_err(err)?,
+                    reason: text("Too young to read the plan; it is explained in play and in words the child knows.")?,
+                },
+            );
+        }
+        let audiences = if age < 4 {
+            vec![Audience::Family, Audience::Carer]
         } else {
-            at.london_date() - Days::new(1 + rng.below(3))
+            vec![Audience::Child, Audience::Family, Audience::Carer]
         };
         b.routine(
-            at_time(next_working_day(report_day).min(at.london_date()), 9, 30).min(plus(at, -HOUR)),
+            discussed,
+            Who::Worker,
+            ChildEvent::DocumentShared {
+                document: DocumentKind::CarePlan,
+                audiences,
+            },
+        );
+        let day = day_before(rng, on, after, Every::WorkingDays(15), reviews);
+        b.routine(
+            at_time(day, 14, 0).min(plus(at, -2 * HOUR)),
+            Who::Reviewer,
+            ChildEvent::MeetingHeld {
+                meeting: MeetingKind::ReviewingOfficerPreMeeting,
+            },
+        );
+        let day = day_before(rng, on, after, Every::WorkingDays(5), paperwork);
+        b.routine(
+            at_time(day, 9, 30).min(plus(at, -HOUR)),
             Who::Worker,
             ChildEvent::DocumentShared {
                 document: DocumentKind::ReviewReport,
                 audiences: vec![Audience::ReviewingOfficer],
             },
         );
-        if rng.chance(0.7) {
-            let pre = at_time(
-                next_working_day(at.london_date() - Days::new(21 + rng.below(7))),
-                14,
-                0,
-            );
-            b.routine(
-                pre,
-                Who::Reviewer,
-                ChildEvent::MeetingHeld {
-                    meeting: MeetingKind::ReviewingOfficerPreMeeting,
-                },
-            );
-        }
         b.push(
             at,
             Who::Reviewer,
@@ -1388,25 +1666,47 @@ impl Gen<'_> {
         b: &mut Builder,
     ) -> Result<(), DataError> {
         let la = &self.rates.looked_after;
-        let years = ((until.london_date() - from.london_date()).num_days() as f64 / 365.0).max(0.0);
-        let mut t = from;
-        let mut year_start = from;
-        while t < until {
-            if !self.quota(rng, "missing", la.missing_per_year * years.min(1.0)) {
-                year_start = plus(year_start, 365 * DAY);
-                t = year_start;
-                if (until.london_date() - t.london_date()).num_days() < 30 {
-                    break;
-                }
+        let on_time = self.rates.practice.recording_within_48_hours;
+        let reviews = self.rates.practice.reviews_on_time;
+        // Whether a child goes missing is decided a collection year (April to March) at a
+        // time, so the share of looked-after children missing in a year follows the rate.
+        let first = from.london_date();
+        let april = |y: i32| NaiveDate::from_ymd_opt(y, 4, 1).unwrap_or(first);
+        let mut year = if first >= april(first.year()) {
+            first.year()
+        } else {
+            first.year() - 1
+        };
+        while Timestamp::start_of_london_day(april(year)) < until {
+            let (a, z) = (
+                from.max(Timestamp::start_of_london_day(april(year))),
+                until.min(Timestamp::start_of_london_day(april(year + 1))),
+            );
+            year += 1;
+            let days = (z.london_date() - a.london_date()).num_days();
+            if days < 2
+                || !self.quota_in(
+                    rng,
+                    "missing",
+                    year,
+                    la.missing_per_year * (days as f64 / 365.0).min(1.0),
+                )
+            {
                 continue;
             }
             let episodes = 1 + rng.exponential(1.5) as u64;
+            let mut t = a;
             for _ in 0..episodes.min(8) {
-                let start_day = t.london_date() + Days::new(rng.below(120));
+                let room = (z.london_date() - t.london_date()).num_days();
+                if room < 2 {
+                    break;
+                }
+                let start_day =
+                    t.london_date() + Days::new(1 + rng.below(room.min(120) as u64 - 1));
                 let start = at_time(start_day, 18 + rng.below(5) as u32, rng.below(60) as u32);
                 let hours = rng.lognormal(14.0, 1.0).clamp(2.0, 24.0 * 21.0);
                 let back = plus(start, (hours * HOUR as f64) as i64);
-                if back >= until || start <= t {
+                if back >= until || start <= t || start >= z {
                     break;
                 }
                 let kind = if rng.chance(0.8) {
@@ -1419,22 +1719,39 @@ impl Gen<'_> {
                     Who::Worker,
                     ChildEvent::MissingEpisodeStarted { kind },
                 );
+                // The police are told at once (within the hour, mostly); a strategy meeting
+                // follows within a day and then weekly while the child is still missing.
+                let minutes = if rng.chance(on_time) {
+                    5 + rng.below(55)
+                } else {
+                    61 + rng.below(150)
+                };
                 b.routine(
-                    plus(start, (20 + rng.below(90)) as i64 * 60_000_000)
+                    plus(start, minutes as i64 * 60_000_000)
                         .min(plus(back, -60_000_000))
                         .max(plus(start, 60_000_000)),
                     Who::Worker,
                     ChildEvent::PoliceInformed {},
                 );
-                if hours > 24.0 {
+                let mut due = plus(start, 24 * HOUR);
+                while due < back {
+                    let at = if rng.chance(reviews) {
+                        plus(due, -((2 + rng.below(18)) as i64 * HOUR))
+                    } else {
+                        plus(due, (2 + rng.below(30)) as i64 * HOUR)
+                    }
+                    .max(plus(start, HOUR));
+                    if at >= back {
+                        break;
+                    }
                     b.routine(
-                        plus(start, (20 + rng.below(10)) as i64 * HOUR)
-                            .min(plus(back, -60_000_000)),
-                        Who::Worker,
+                        at,
+                        Who::Manager,
                         ChildEvent::MeetingHeld {
                             meeting: MeetingKind::MissingStrategy,
                         },
                     );
+                    due = plus(at, 7 * DAY);
                 }
                 b.push(back, Who::Worker, ChildEvent::MissingEpisodeEnded {});
                 if rng.chance(la.return_interview_offered) {
@@ -1452,8 +1769,6 @@ impl Gen<'_> {
                 }
                 t = plus(back, (7 + rng.below(40)) as i64 * DAY);
             }
-            year_start = plus(year_start, 365 * DAY);
-            t = t.max(year_start);
         }
         Ok(())
     }
@@ -1481,7 +1796,7 @@ impl Gen<'_> {
             "Called the health visitor to share the plan.",
             "Letter sent confirming the date of the next meeting.",
         ];
-        for at in cadence(rng, from, until, 6.0, 12.0, 0.9) {
+        for at in cadence(rng, from, until, Every::Days(6), Every::Days(12), 0.9) {
             let kind = *rng.weighted(&kinds).unwrap_or(&CaseNoteKind::Telephone);
             let significant = rng.chance(0.04);
             b.routine(
@@ -1494,23 +1809,22 @@ impl Gen<'_> {
                 },
             );
         }
-        for at in cadence(
-            rng,
-            from,
-            until,
-            20.0,
-            28.0,
-            self.rates.practice.oversight_on_time,
-        ) {
+        let p = &self.rates.practice;
+        let (oversight, paperwork) = (p.oversight_on_time, p.recording_within_48_hours);
+        // A manager's oversight on the record every few months, besides the decisions that
+        // carry it; the case discussed in the worker's supervision every four weeks.
+        for at in cadence(rng, from, until, Every::Days(60), Every::Days(91), 0.9) {
             b.routine(at, Who::Manager, ChildEvent::ManagementOversightRecorded { manager: StaffId::parse("S00001").map_err(err)?, text: text("Reviewed progress against the plan; actions and timescales agreed with the worker.")? });
         }
-        for at in cadence(rng, from, until, 25.0, 30.0, 0.85) {
+        let four_weeks = Every::Days(28);
+        for at in cadence(rng, from, until, four_weeks, four_weeks, oversight) {
             b.routine(at, Who::Manager, ChildEvent::SupervisionRecorded { supervisor: StaffId::parse("S00001").map_err(err)?, worker: StaffId::parse("S00001").map_err(err)?, text: text("Supervision: reflected on the child's experience, risks and the next steps.")? });
         }
-        for at in cadence(rng, from, until, 60.0, 91.0, 0.8) {
+        let quarter = Every::Months(3);
+        for at in cadence(rng, from, until, quarter, quarter, paperwork) {
             b.routine(at, Who::Worker, ChildEvent::CaseSummaryRecorded { text: text("Summary brought up to date: the child's circumstances, the plan and progress since the last summary.")? });
         }
-        for at in cadence(rng, from, until, 30.0, 120.0, 0.8) {
+        for at in cadence(rng, from, until, quarter, quarter, paperwork) {
             b.routine(
                 at,
                 Who::Worker,
@@ -1522,6 +1836,18 @@ impl Gen<'_> {
             );
         }
         Ok(())
+    }
+
+    /// When a looked-after child's pathway plan is started: by fifteen and a half, or at
+    /// once for a child who comes into care older than that (the clock starts at fifteen, or
+    /// on coming into care).
+    fn pathway_started(&self, rng: &mut Rng, birth: NaiveDate, care_start: Timestamp) -> Timestamp {
+        let fifteen = birthday(birth, 15).unwrap_or(birth);
+        let from = care_start.london_date().max(fifteen);
+        let due = plus_months(fifteen, 6).max(from);
+        let reviews = self.rates.practice.reviews_on_time;
+        let day = day_for(rng, due, from - Days::new(1), Every::Days(120), reviews);
+        rng.office(day).max(plus(care_start, HOUR))
     }
 
     fn realize_care_leaver(
@@ -1561,16 +1887,7 @@ impl Gen<'_> {
                 },
             );
         }
-        let pathway = {
-            let day = if rng.chance(0.85) {
-                sixteen - Days::new(rng.below(150))
-            } else {
-                sixteen + Days::new(20 + rng.below(60))
-            };
-            rng.office(day)
-        }
-        .max(plus(care.start(), DAY));
-        let pathway = pathway.max(Timestamp::start_of_london_day(sixteen - Days::new(180)));
+        let pathway = self.pathway_started(rng, birth, care.start());
         if pathway < limit {
             b.push(
                 pathway,
@@ -1579,7 +1896,9 @@ impl Gen<'_> {
                     stage: PathwayPlanStage::Started,
                 },
             );
-            for at in cadence(rng, pathway, limit, 182.0, 182.0, 0.85) {
+            let six_months = Every::Months(6);
+            let reviews = self.rates.practice.reviews_on_time;
+            for at in cadence(rng, pathway, limit, six_months, six_months, reviews) {
                 b.routine(
                     at,
                     Who::Worker,
@@ -1613,10 +1932,10 @@ impl Gen<'_> {
         }
         let left = care_end.unwrap_or(eighteen);
         if left < limit.london_date() && left >= sixteen {
-            let after = {
-                let day = left + Days::new(1 + rng.below(10));
-                rng.office(day)
-            };
+            // The status holds from the moment care ends (it may be written up later).
+            let after = care
+                .end
+                .map_or_else(|| at_time(left, 9, 0), |(t, _)| plus(t, 5 * 60_000_000));
             if after < limit {
                 let category = if left >= eighteen - Days::new(1) {
                     CareLeaverCategory::FormerRelevant
@@ -1628,16 +1947,10 @@ impl Gen<'_> {
                     Who::Adviser,
                     ChildEvent::CareLeaverStatusRecorded { category },
                 );
-                b.routine(
-                    plus(after, HOUR),
-                    Who::Adviser,
-                    ChildEvent::DocumentShared {
-                        document: DocumentKind::LifeLetter,
-                        audiences: vec![Audience::Child],
-                    },
-                );
                 // Contact every eight weeks after leaving care.
-                for at in cadence(rng, after, limit, 56.0, 56.0, 0.85) {
+                let eight_weeks = Every::Days(56);
+                let visits = self.rates.practice.visits_on_time;
+                for at in cadence(rng, after, limit, eight_weeks, eight_weeks, visits) {
                     b.routine(
                         at,
                         Who::Adviser,
@@ -1654,7 +1967,7 @@ impl Gen<'_> {
         }
         // Around each birthday from 17 to 21: in touch, activity and accommodation.
         let ta = &self.rates.targets;
-        let mut neet = false;
+        let mut activities: Vec<(Timestamp, bool)> = Vec::new();
         for age in 17..=21 {
             let Some(day) = birthday(birth, age) else {
                 continue;
@@ -1666,7 +1979,15 @@ impl Gen<'_> {
             if at > self.as_at || at < plus(care.start(), DAY) {
                 continue;
             }
-            let in_touch = if self.quota(rng, "in touch", ta.care_leavers_in_touch) {
+            // The figures are measured by collection year and age, so each has its own tally.
+            let d = at.london_date();
+            let cohort = (if d.month() >= 4 {
+                d.year()
+            } else {
+                d.year() - 1
+            }) * 100
+                + age;
+            let in_touch = if self.quota_in(rng, "in touch", cohort, ta.care_leavers_in_touch) {
                 CareLeaverInTouch::Yes
             } else {
                 *rng.pick(&[
@@ -1683,9 +2004,10 @@ impl Gen<'_> {
             );
             let activity = if in_touch != CareLeaverInTouch::Yes {
                 CareLeaverActivity::Unknown
-            } else if self.quota(
+            } else if self.quota_in(
                 rng,
                 "not in education, employment or training",
+                cohort,
                 ta.care_leavers_neet,
             ) {
                 let c = &self.rates.care_leavers;
@@ -1715,24 +2037,14 @@ impl Gen<'_> {
                 Who::Adviser,
                 ChildEvent::CareLeaverActivityRecorded { activity },
             );
-            if activity.is_neet() && !neet {
-                let limit = if rng.chance(0.8) { 9 } else { 25 };
-                let day = at.london_date() + Days::new(3 + rng.below(limit));
-                b.routine(
-                    rng.office(day),
-                    Who::Adviser,
-                    ChildEvent::MeetingHeld {
-                        meeting: MeetingKind::NeetPanel,
-                    },
-                );
-            }
-            neet = activity.is_neet();
+            activities.push((plus(at, 10 * 60_000_000), activity.is_neet()));
             let accommodation = if in_touch != CareLeaverInTouch::Yes {
                 CareLeaverAccommodation::Unknown
             } else {
-                let suitable = self.quota(
+                let suitable = self.quota_in(
                     rng,
                     "suitable accommodation",
+                    cohort,
                     self.rates.care_leavers.accommodation_suitable,
                 );
                 let still_in_care = care_end.is_none_or(|e| e > at.london_date());
@@ -1762,6 +2074,24 @@ impl Gen<'_> {
                 Who::Adviser,
                 ChildEvent::CareLeaverAccommodationRecorded { accommodation },
             );
+        }
+        // While not in education, employment or training: the panel within two weeks, then
+        // every three months until that changes.
+        let reviews = self.rates.practice.reviews_on_time;
+        for (i, &(at, neet)) in activities.iter().enumerate() {
+            let until = activities.get(i + 1).map_or(limit, |n| n.0).min(limit);
+            if neet {
+                let (first, every) = (Every::Days(14), Every::Months(3));
+                for at in cadence(rng, at, until, first, every, reviews) {
+                    b.routine(
+                        at,
+                        Who::Adviser,
+                        ChildEvent::MeetingHeld {
+                            meeting: MeetingKind::NeetPanel,
+                        },
+                    );
+                }
+            }
         }
         if child.female && rng.chance(0.06) {
             let born = eighteen + Days::new(rng.below(900));
@@ -1879,6 +2209,44 @@ impl Gen<'_> {
         }
         let mut items = b.items;
         items.extend(reallocations);
+        items.sort_by_key(|i| (i.at, i.seq));
+        // A looked-after child is written a life letter at each change of worker or team, and
+        // on leaving care: on the day, or a few days later.
+        let paperwork = self.rates.practice.recording_within_48_hours;
+        let mut in_care = false;
+        let mut letters = Vec::new();
+        for item in &items {
+            let transition = match &item.event {
+                ChildEvent::EpisodeStarted { .. } => {
+                    in_care = true;
+                    false
+                }
+                ChildEvent::EpisodeEnded { reason } if *reason != ReasonEpisodeCeased::X1 => {
+                    std::mem::replace(&mut in_care, false)
+                }
+                ChildEvent::WorkerAllocated { .. } => in_care,
+                _ => false,
+            };
+            if transition {
+                let at = if rng.chance(paperwork) {
+                    plus(item.at, 60_000_000)
+                } else {
+                    let day = item.at.london_date() + Days::new(1 + rng.below(10));
+                    rng.office(day)
+                };
+                letters.push(Item {
+                    at,
+                    seq: 0,
+                    who: Who::Worker,
+                    event: ChildEvent::DocumentShared {
+                        document: DocumentKind::LifeLetter,
+                        audiences: vec![Audience::Child],
+                    },
+                    routine: true,
+                });
+            }
+        }
+        items.extend(letters);
         items.sort_by_key(|i| (i.at, i.seq));
         for item in items {
             let date = item.at.london_date();
