@@ -78,6 +78,31 @@ pub struct ChildEvaluation {
     pub evaluated: Vec<u64>,
 }
 
+impl ChildEvaluation {
+    /// Only the obligations due on or after `from`, as for a year's figures. Those left out
+    /// are counted out of `evaluated` too, so the figures still reconcile.
+    pub fn due_from(mut self, ruleset: &Ruleset, from: NaiveDate) -> ChildEvaluation {
+        let mut left_out = vec![0u64; self.evaluated.len()];
+        self.obligations.retain(|o| {
+            let keep = o.due_date >= from;
+            if !keep
+                && let Some(n) = ruleset
+                    .rules
+                    .iter()
+                    .position(|r| r.id == o.rule.id)
+                    .and_then(|i| left_out.get_mut(i))
+            {
+                *n += 1;
+            }
+            keep
+        });
+        for (n, out) in self.evaluated.iter_mut().zip(left_out) {
+            *n = n.saturating_sub(out);
+        }
+        self
+    }
+}
+
 /// Evaluates one child's record. `staff` is used to check who authorised a variation.
 pub fn evaluate(
     record: &ChildRecord,

@@ -48,6 +48,13 @@ impl RuleFigures {
     pub fn reconciles(&self) -> bool {
         self.by_status() == self.evaluated
     }
+
+    /// The share of obligations that have fallen due which were met on time: met, out of
+    /// met, met late and overdue. `None` when none has fallen due.
+    pub fn on_time(&self) -> Option<f64> {
+        let fell_due = self.met + self.met_late + self.overdue;
+        (fell_due > 0).then(|| self.met as f64 / fell_due as f64)
+    }
 }
 
 /// Figures for every rule of a ruleset, over any number of children.
@@ -110,5 +117,30 @@ impl Reconciliation {
     /// Whether every rule's figures reconcile.
     pub fn reconciles(&self) -> bool {
         self.rows.iter().all(RuleFigures::reconciles)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RuleFigures;
+
+    #[test]
+    fn on_time_counts_only_what_has_fallen_due() {
+        let f = RuleFigures {
+            rule: "cp-visit".into(),
+            evaluated: 10,
+            overdue: 1,
+            due_soon: 2,
+            upcoming: 3,
+            met: 3,
+            met_late: 1,
+            ..RuleFigures::default()
+        };
+        assert_eq!(f.on_time(), Some(0.6));
+        let none_due = RuleFigures {
+            upcoming: 4,
+            ..RuleFigures::default()
+        };
+        assert_eq!(none_due.on_time(), None);
     }
 }

@@ -162,3 +162,31 @@ fn open_cases_are_those_with_work_open() {
     // Before the child was known.
     assert!(!open("C1", "2022-12-31"));
 }
+
+#[test]
+fn a_period_s_figures_keep_only_what_fell_due_in_it_and_still_reconcile() {
+    let (dir, children) = fixture();
+    let calendar = Calendar::england_and_wales();
+    let rules = ruleset("bromley");
+    let as_at = AsAt::end_of(date("2024-03-21"));
+    let from = date("2023-04-01");
+    let (mut all, mut period) = (0, 0);
+    let mut figures = Reconciliation::new(&rules);
+    for (id, events) in &children {
+        let stream = ChildStream::from_events(id.clone(), events.clone());
+        let e = evaluate(stream.record(), &rules, &calendar, as_at, &dir).unwrap();
+        let before = e.obligations.iter().filter(|o| o.due_date < from).count();
+        all += e.obligations.len();
+        let e = e.due_from(&rules, from);
+        assert!(e.obligations.iter().all(|o| o.due_date >= from));
+        period += e.obligations.len();
+        assert_eq!(
+            e.evaluated.iter().sum::<u64>() as usize,
+            e.obligations.len(),
+            "{id}: {before} left out"
+        );
+        figures.add(&e);
+    }
+    assert!(period > 0 && period < all, "{period} of {all}");
+    assert!(figures.reconciles(), "{:?}", figures.rows());
+}

@@ -1344,6 +1344,40 @@ fn statutory_pathway_review() {
 }
 
 #[test]
+fn statutory_pathway_reviews_stop_at_21() {
+    // Born 2006-06-01: 21 on 2027-06-01. The review that would fall due in September 2027 is
+    // not asked for.
+    let c = child("2006-06-01")
+        .open_case("2022-01-04")
+        .enters_care("2022-01-04", "C2")
+        .at("2022-09-16", &pathway("STARTED"))
+        .at("2023-03-16", &pathway("REVIEWED"))
+        .at("2023-09-15", &pathway("REVIEWED"))
+        .at("2024-03-15", &pathway("REVIEWED"))
+        .at("2024-09-13", &pathway("REVIEWED"))
+        .at("2025-03-12", &pathway("REVIEWED"))
+        .at("2025-09-12", &pathway("REVIEWED"))
+        .at("2026-03-11", &pathway("REVIEWED"))
+        .at("2026-09-11", &pathway("REVIEWED"))
+        .at("2027-03-10", &pathway("REVIEWED"));
+    assert_eq!(
+        check("england-statutory", "pathway-review", &c, "2028-01-31"),
+        [
+            "2023-03-16 met",
+            "2023-09-16 met",
+            "2024-03-15 met",
+            "2024-09-15 met",
+            "2025-03-13 met",
+            "2025-09-12 met",
+            "2026-03-12 met",
+            "2026-09-11 met",
+            "2027-03-11 met",
+            "2027-09-10 not_applicable"
+        ]
+    );
+}
+
+#[test]
 fn statutory_return_home_interview() {
     let c = child("2012-06-01")
         .open_case("2022-09-01")

@@ -259,3 +259,62 @@ fn the_standards_benchmark_runs_against_the_store() {
     );
     assert!(text.contains("open children: 2;"), "{text}");
 }
+
+#[test]
+fn a_period_s_figures_alone() {
+    let (_dir, db) = store();
+    let args = |extra: &[&str]| {
+        let mut a = vec!["--db", &db, "standards", "--as-at", "2024-03-21"];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&["--format", "json"]);
+        let out = hearth(&a.iter().map(|s| &**s).collect::<Vec<_>>());
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    let all = args(&[]);
+    let year = args(&["--due-from", "2023-04-01"]);
+    let year_obligations = year["obligations"].as_array().unwrap();
+    assert!(!year_obligations.is_empty());
+    assert!(year_obligations.len() < all["obligations"].as_array().unwrap().len());
+    assert!(
+        year_obligations
+            .iter()
+            .all(|o| o["due_date"].as_str().unwrap() >= "2023-04-01")
+    );
+    for row in year["reconciliation"].as_array().unwrap() {
+        assert_eq!(row["reconciles"], true, "{row}");
+        let (met, late, overdue) = (
+            row["met"].as_u64().unwrap(),
+            row["met_late"].as_u64().unwrap(),
+            row["overdue"].as_u64().unwrap(),
+        );
+        match row["on_time"].as_f64() {
+            Some(share) => {
+                assert!((share - met as f64 / (met + late + overdue) as f64).abs() < 1e-9)
+            }
+            None => assert_eq!(met + late + overdue, 0, "{row}"),
+        }
+    }
+
+    // The summary prints the figures and no obligations.
+    let out = hearth(&[
+        "--db",
+        &db,
+        "standards",
+        "--as-at",
+        "2024-03-21",
+        "--due-from",
+        "2023-04-01",
+        "--summary",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(
+        table.contains("on time") && table.contains("reconciles"),
+        "{table}"
+    );
+    assert!(
+        !table.contains("run.occ") && !table.contains("C1 "),
+        "{table}"
+    );
+}

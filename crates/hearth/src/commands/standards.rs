@@ -48,6 +48,12 @@ pub struct Standards {
     /// In a table, print the reasons under each obligation.
     #[arg(long)]
     explain: bool,
+    /// Only obligations due on or after this day (YYYY-MM-DD), as for a year's figures.
+    #[arg(long)]
+    due_from: Option<NaiveDate>,
+    /// Print only the figures for each rule, not the obligations.
+    #[arg(long)]
+    summary: bool,
 }
 
 /// Output formats.
@@ -156,6 +162,7 @@ struct FiguresJson<'a> {
     #[serde(flatten)]
     figures: &'a RuleFigures,
     reconciles: bool,
+    on_time: Option<f64>,
 }
 
 impl Standards {
@@ -181,15 +188,21 @@ impl Standards {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let mut printer = match self.format {
             Format::Json => Printer::json(&mut out, &rules, as_at, streams.len())?,
-            Format::Table => Printer::table(&mut out, &rules, as_at, self.explain)?,
+            Format::Table => Printer::table(&mut out, &rules, as_at, self.explain, !self.summary)?,
         };
         for batch in streams.chunks(BATCH) {
             for (id, events) in children(&store, batch).await? {
                 match evaluate(&fold(&id, &events), &rules, &calendar, as_at, &dir) {
                     Ok(e) => {
+                        let e = match self.due_from {
+                            Some(from) => e.due_from(&rules, from),
+                            None => e,
+                        };
                         figures.add(&e);
-                        for o in &e.obligations {
-                            printer.obligation(&mut out, o)?;
+                        if !self.summary {
+                            for o in &e.obligations {
+                                printer.obligation(&mut out, o)?;
+                            }
                         }
                     }
                     Err(e) => {
@@ -253,14 +266,17 @@ impl Printer {
         rules: &Ruleset,
         as_at: AsAt,
         explain: bool,
+        obligations: bool,
     ) -> anyhow::Result<Printer> {
         writeln!(out, "{} ({}), as at {}", rules.name, rules.id, as_at.date)?;
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{:<10} {:<26} {:>7}  {:<10}  {:<22} {:<18} worker",
-            "child", "rule", "run.occ", "due", "status", "owner"
-        )?;
+        if obligations {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:<10} {:<26} {:>7}  {:<10}  {:<22} {:<18} worker",
+                "child", "rule", "run.occ", "due", "status", "owner"
+            )?;
+        }
         Ok(Printer::Table { explain })
     }
 
@@ -302,6 +318,7 @@ impl Printer {
                     .map(|f| FiguresJson {
                         figures: f,
                         reconciles: f.reconciles(),
+                        on_time: f.on_time(),
                     })
                     .collect();
                 write!(out, "],\"reconciliation\":")?;
@@ -312,7 +329,7 @@ impl Printer {
                 writeln!(out)?;
                 writeln!(
                     out,
-                    "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  reconciles",
+                    "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  reconciles",
                     "rule",
                     "evaluated",
                     "overdue",
@@ -321,13 +338,14 @@ impl Printer {
                     "met",
                     "met late",
                     "n/a",
-                    "varied"
+                    "varied",
+                    "on time"
                 )?;
                 let mut evaluated = 0;
                 for f in figures.rows() {
                     writeln!(
                         out,
-                        "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {}",
+                        "{:<26} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {}",
                         f.rule,
                         f.evaluated,
                         f.overdue,
@@ -337,6 +355,8 @@ impl Printer {
                         f.met_late,
                         f.not_applicable,
                         f.varied,
+                        f.on_time()
+                            .map_or_else(|| "-".to_string(), |s| format!("{:.1}%", s * 100.0)),
                         if f.reconciles() { "yes" } else { "NO" }
                     )?;
                     evaluated += f.evaluated;
