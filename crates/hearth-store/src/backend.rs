@@ -15,8 +15,8 @@ use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
 
 use crate::search::Query;
 use crate::{
-    AccessEntry, AccessRow, CaseloadRow, PersonRow, Projections, StoreError, StoredEvent,
-    StreamAppend, StreamVersion,
+    AccessEntry, AccessRow, AccountRow, CaseloadRow, PersonRow, Projections, StoreError,
+    StoredEvent, StreamAppend, StreamVersion,
 };
 
 /// Rows per multi-row INSERT: 9 parameters each keeps well under SQLite's 32,766 limit.
@@ -371,6 +371,50 @@ macro_rules! store_impl {
                             opened_on: r.try_get("opened_on")?,
                             last_activity_at: last.map($ts_read).transpose().map_err(|m| corrupt(&child_id, 0, m))?,
                             child_id,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(crate) async fn put_account(&self, account: &AccountRow) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO accounts (council, username, staff_id, password_hash, changed_at, disabled) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (council, username) DO UPDATE SET staff_id = excluded.staff_id, password_hash = excluded.password_hash, \
+                     changed_at = excluded.changed_at, disabled = excluded.disabled",
+                )
+                .bind(&self.council)
+                .bind(&account.username)
+                .bind(&account.staff_id)
+                .bind(&account.password_hash)
+                .bind($ts(account.changed_at))
+                .bind(account.disabled)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn accounts(&self, username: Option<&str>) -> Result<Vec<AccountRow>, StoreError> {
+                let mut q = QueryBuilder::<$db>::new(
+                    "SELECT username, staff_id, password_hash, changed_at, disabled FROM accounts WHERE council = ",
+                );
+                q.push_bind(self.council.clone());
+                if let Some(u) = username {
+                    q.push(" AND username = ").push_bind(u.to_owned());
+                }
+                q.push(" ORDER BY username");
+                let rows = q.build().fetch_all(&self.reader).await?;
+                rows.iter()
+                    .map(|r| {
+                        let username: String = r.try_get("username")?;
+                        let changed: $ts_ty = r.try_get("changed_at")?;
+                        Ok(AccountRow {
+                            staff_id: r.try_get("staff_id")?,
+                            password_hash: r.try_get("password_hash")?,
+                            changed_at: $ts_read(changed).map_err(|m| corrupt(&username, 0, m))?,
+                            disabled: r.try_get("disabled")?,
+                            username,
                         })
                     })
                     .collect()

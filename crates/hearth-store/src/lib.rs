@@ -10,6 +10,7 @@ mod backend;
 pub mod bench;
 pub mod codec;
 pub mod projection;
+pub mod reading;
 pub mod records;
 pub mod search;
 
@@ -213,6 +214,33 @@ pub struct AccessRow {
     pub detail: Option<String>,
 }
 
+/// A local sign-in account.
+#[derive(Clone, PartialEq)]
+pub struct AccountRow {
+    /// What the person types to sign in.
+    pub username: String,
+    /// The member of staff it belongs to (`S0001`, without the stream prefix).
+    pub staff_id: String,
+    /// The password's hash, in PHC string format.
+    pub password_hash: String,
+    /// When it was set or last changed.
+    pub changed_at: Timestamp,
+    /// Whether sign-in is refused.
+    pub disabled: bool,
+}
+
+impl std::fmt::Debug for AccountRow {
+    // The hash stays out of logs and error messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountRow")
+            .field("username", &self.username)
+            .field("staff_id", &self.staff_id)
+            .field("changed_at", &self.changed_at)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A stream and its version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamVersion {
@@ -329,6 +357,21 @@ impl Store {
     /// The access log for one record, oldest first.
     pub async fn access_log(&self, stream: &StreamId) -> Result<Vec<AccessRow>, StoreError> {
         dispatch!(self.access_log(stream))
+    }
+
+    /// Creates an account, or replaces the one with the same username.
+    pub async fn put_account(&self, account: &AccountRow) -> Result<(), StoreError> {
+        dispatch!(self.put_account(account))
+    }
+
+    /// The account with this username, if any.
+    pub async fn account(&self, username: &str) -> Result<Option<AccountRow>, StoreError> {
+        Ok(dispatch!(self.accounts(Some(username)))?.into_iter().next())
+    }
+
+    /// Every account, by username.
+    pub async fn accounts(&self) -> Result<Vec<AccountRow>, StoreError> {
+        dispatch!(self.accounts(None))
     }
 
     /// Caseload rows, optionally only one worker's.

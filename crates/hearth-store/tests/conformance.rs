@@ -14,8 +14,8 @@ use hearth_domain::{ChildId, StreamId, Timestamp};
 use hearth_store::records::{ImportOutcome, Records};
 use hearth_store::search::{Query, rank};
 use hearth_store::{
-    AccessEntry, Backend, CaseloadRow, NewEvent, PersonRow, Projections, Store, StoreError,
-    StreamAppend,
+    AccessEntry, AccountRow, Backend, CaseloadRow, NewEvent, PersonRow, Projections, Store,
+    StoreError, StreamAppend,
 };
 
 const FIXTURE: &str = include_str!("../../../fixtures/journeys/every-event-kind.jsonl");
@@ -108,6 +108,7 @@ conformance!(
     search_tolerates_misspellings,
     a_child_command_checks_rules_and_versions,
     continuation_lines_append_in_order,
+    accounts_are_kept_per_council_and_replaced_whole,
 );
 
 fn ts(s: &str) -> Timestamp {
@@ -742,4 +743,35 @@ async fn continuation_lines_append_in_order(store: Store) {
         .unwrap()
         .unwrap();
     assert_eq!(c1.record().recording.case_notes.len(), 4);
+}
+
+async fn accounts_are_kept_per_council_and_replaced_whole(store: Store) {
+    let account = AccountRow {
+        username: "asha.patel".into(),
+        staff_id: "S0001".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        changed_at: ts("2026-11-01T09:00:00Z"),
+        disabled: false,
+    };
+    store.put_account(&account).await.unwrap();
+    assert_eq!(
+        store.account("asha.patel").await.unwrap(),
+        Some(account.clone())
+    );
+    assert_eq!(store.account("nobody").await.unwrap(), None);
+
+    let changed = AccountRow {
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdDI$aGFzaDI".into(),
+        changed_at: ts("2026-11-02T09:00:00Z"),
+        disabled: true,
+        ..account.clone()
+    };
+    store.put_account(&changed).await.unwrap();
+    assert_eq!(store.accounts().await.unwrap(), vec![changed]);
+    // The hash never appears in debug output.
+    assert!(!format!("{account:?}").contains("argon2"));
+
+    let other = reopen_as(&store, "C2").await;
+    assert!(other.accounts().await.unwrap().is_empty());
+    other.close().await;
 }

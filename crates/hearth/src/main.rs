@@ -15,7 +15,7 @@ struct Cli {
         long,
         global = true,
         env = "HEARTH_DATABASE_URL",
-        default_value = "sqlite://hearth.db"
+        default_value = DEFAULT_DB
     )]
     db: String,
     /// The council (tenant) within the store.
@@ -47,7 +47,25 @@ enum Command {
     Calendar(commands::calendar::Calendar),
     /// Every child's obligations under a ruleset of practice standards, as at a date.
     Standards(commands::standards::Standards),
+    /// Serve the web application.
+    Serve(commands::serve::Serve),
+    /// Build the default synthetic borough (once) and serve it, with a sign-in for every role.
+    Demo(commands::serve::Demo),
+    /// Create or replace a local sign-in account; the password is read from standard input.
+    Account(commands::serve::Account),
 }
+
+/// The demo keeps its borough in its own file unless a store is named, so that it never
+/// writes synthetic children into a council's real store.
+fn demo_db(db: &str) -> String {
+    if db == DEFAULT_DB {
+        "sqlite://hearth-demo.db".to_owned()
+    } else {
+        db.to_owned()
+    }
+}
+
+const DEFAULT_DB: &str = "sqlite://hearth.db";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -64,6 +82,9 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(c) => c.run().await,
         Command::Calendar(c) => c.run(),
         Command::Standards(c) => c.run(&cli.db, &cli.council).await,
+        Command::Serve(c) => c.run(&cli.db, &cli.council).await,
+        Command::Demo(c) => c.run(&demo_db(&cli.db), &cli.council).await,
+        Command::Account(c) => c.run(&cli.db, &cli.council).await,
     };
     match result {
         Ok(code) => code,

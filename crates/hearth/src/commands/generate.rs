@@ -46,6 +46,19 @@ pub fn end_of_day(date: NaiveDate) -> Timestamp {
 }
 
 impl Generate {
+    /// The default borough, to the present day: what the demo builds.
+    pub fn default_borough() -> Generate {
+        Generate {
+            population: None,
+            years: 6,
+            seed: 1,
+            as_at: None,
+            profile: None,
+            rates: None,
+            summary_json: false,
+        }
+    }
+
     /// Generates the borough.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
         let mut inputs = Inputs::builtin()?;

@@ -12,14 +12,13 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use hearth_domain::child::{ChildEvent, fold};
-use hearth_domain::directory::{MemoryDirectory, Staff, fold_directory};
+use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::event::Recorded;
 use hearth_domain::{ChildId, StaffId, StreamId, StreamKind};
 use hearth_standards::{
     AsAt, Calendar, Obligation, Reconciliation, RuleFigures, Ruleset, Status, evaluate,
 };
-use hearth_store::codec::decode_all;
-use hearth_store::{Store, StoredEvent};
+use hearth_store::{Store, reading};
 use serde::Serialize;
 
 /// The version of the JSON output's shape. It goes up only when a field changes meaning or
@@ -28,7 +27,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// How many children are read from the store at a time: enough to read efficiently, few
 /// enough to keep memory small however many children the store holds.
-pub const BATCH: usize = 1000;
+pub const BATCH: usize = reading::BATCH;
 
 /// Arguments of `standards`.
 #[derive(Debug, Args)]
@@ -80,37 +79,16 @@ pub fn ruleset(name_or_path: &str) -> anyhow::Result<Ruleset> {
     Ok(Ruleset::parse(&text, &path.display().to_string())?)
 }
 
-/// Every member of staff, for checking who authorised a variation.
+/// Every member of staff (and team), for checking who authorised a variation.
 pub async fn staff(store: &Store) -> anyhow::Result<MemoryDirectory> {
-    let ids: Vec<StreamId> = store
-        .list_streams(StreamKind::Staff.as_str())
-        .await?
-        .iter()
-        .filter_map(|s| StreamId::parse(&s.stream).ok())
-        .collect();
-    let mut dir = MemoryDirectory::default();
-    for chunk in ids.chunks(BATCH) {
-        let events = store.read_streams(chunk).await?;
-        for (stream, run) in by_stream(&events) {
-            let state: Staff = fold_directory(&decode_all(run)?);
-            if let (Ok(id), Some(member)) = (StaffId::parse(stream.id()), state.0) {
-                dir.staff.insert(id, member);
-            }
-        }
-    }
-    Ok(dir)
+    Ok(reading::workforce(store).await?)
 }
 
 /// The children's streams: every child's, or one child's.
 pub async fn child_streams(store: &Store, only: Option<&ChildId>) -> anyhow::Result<Vec<StreamId>> {
     Ok(match only {
         Some(id) => vec![StreamId::child(id)],
-        None => store
-            .list_streams(StreamKind::Child.as_str())
-            .await?
-            .iter()
-            .filter_map(|s| StreamId::parse(&s.stream).ok())
-            .collect(),
+        None => reading::streams_of(store, StreamKind::Child).await?,
     })
 }
 
@@ -120,29 +98,7 @@ pub async fn children(
     store: &Store,
     streams: &[StreamId],
 ) -> anyhow::Result<Vec<(ChildId, Vec<Recorded<ChildEvent>>)>> {
-    let events = store.read_streams(streams).await?;
-    by_stream(&events)
-        .into_iter()
-        .map(|(stream, run)| Ok((ChildId::parse(stream.id())?, decode_all(run)?)))
-        .collect()
-}
-
-/// Splits events read for several streams into each stream's run.
-fn by_stream(events: &[StoredEvent]) -> Vec<(StreamId, &[StoredEvent])> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < events.len() {
-        let stream = &events[start].stream;
-        let end = events[start..]
-            .iter()
-            .position(|e| &e.stream != stream)
-            .map_or(events.len(), |n| start + n);
-        if let Ok(id) = StreamId::parse(stream) {
-            out.push((id, &events[start..end]));
-        }
-        start = end;
-    }
-    out
+    Ok(reading::children_events(store, streams).await?)
 }
 
 #[derive(Serialize)]

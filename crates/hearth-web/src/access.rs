@@ -1,0 +1,185 @@
+//! Who may see a child's record: decided here and nowhere else, and denied unless a
+//! relationship allows it. A handler gets a child's record only by asking [`view_child`],
+//! which decides, writes the access-log row in the same transaction as the read, and hands
+//! back a [`Permit`] that nothing else can make.
+//!
+//! The relationships, in the order they are tried:
+//! - the child's worker (the current allocation, or the last one for a closed case), or a
+//!   care leaver's personal adviser;
+//! - a member of that worker's team;
+//! - a manager above the worker, following line managers upwards;
+//! - a reviewing officer who has recorded on the child's record (chaired a conference or
+//!   review, or written a report);
+//! - a role that oversees the whole service: quality assurance lead, performance analyst,
+//!   head of service, assistant director.
+//!
+//! An administrator manages accounts and has no sight of children's records.
+
+use hearth_domain::codes::StaffRole;
+use hearth_domain::directory::MemoryDirectory;
+use hearth_domain::{ChildId, ChildRecord, ChildStream, StaffId, StreamId};
+use hearth_store::AccessEntry;
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// How the user is connected to the child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relationship {
+    /// The child's allocated worker, or a care leaver's personal adviser.
+    Allocated,
+    /// In the allocated worker's team.
+    SameTeam,
+    /// A manager above the allocated worker.
+    ManagerChain,
+    /// A reviewing officer who has recorded on the child's record.
+    ReviewingOfficer,
+    /// A role with sight of the whole service.
+    ServiceWide,
+}
+
+impl Relationship {
+    /// Shown on the record, so people can see why they have access.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Relationship::Allocated => "you are the allocated worker or personal adviser",
+            Relationship::SameTeam => "you are in the allocated worker's team",
+            Relationship::ManagerChain => "you manage the allocated worker",
+            Relationship::ReviewingOfficer => "you are a reviewing officer for this child",
+            Relationship::ServiceWide => "your role oversees the whole service",
+        }
+    }
+}
+
+/// Proof that access to one child was decided and logged. Only [`view_child`] makes one.
+#[derive(Debug, Clone)]
+pub struct Permit {
+    child: ChildId,
+    relationship: Relationship,
+}
+
+impl Permit {
+    /// The child it is for.
+    pub fn child(&self) -> &ChildId {
+        &self.child
+    }
+
+    /// Why access was allowed.
+    pub fn relationship(&self) -> Relationship {
+        self.relationship
+    }
+}
+
+/// Roles that see every child.
+fn service_wide(role: StaffRole) -> bool {
+    matches!(
+        role,
+        StaffRole::QualityAssuranceLead
+            | StaffRole::PerformanceAnalyst
+            | StaffRole::HeadOfService
+            | StaffRole::AssistantDirector
+    )
+}
+
+/// The pure decision: how `user` is connected to the child, if at all.
+pub fn relationship(
+    user: &User,
+    record: &ChildRecord,
+    workforce: &MemoryDirectory,
+) -> Option<Relationship> {
+    if user.role == StaffRole::Administrator {
+        return None;
+    }
+    // The social worker (current, or last for a closed case) and a care leaver's personal
+    // adviser, with the team each was in.
+    let workers: Vec<(&StaffId, Option<&hearth_domain::TeamId>)> = record
+        .allocations
+        .last()
+        .map(|a| (&a.worker, Some(&a.team)))
+        .into_iter()
+        .chain(record.care_leaver.advisers.last().map(|(_, pa)| (pa, None)))
+        .collect();
+    if workers.iter().any(|(w, _)| **w == user.staff) {
+        return Some(Relationship::Allocated);
+    }
+    for (worker, allocated_team) in &workers {
+        let team = workforce.staff.get(worker).map(|w| &w.team);
+        if team == Some(&user.team) || *allocated_team == Some(&user.team) {
+            return Some(Relationship::SameTeam);
+        }
+    }
+    if workers
+        .iter()
+        .any(|(w, _)| manages(&user.staff, w, workforce))
+    {
+        return Some(Relationship::ManagerChain);
+    }
+    if user.role == StaffRole::ReviewingOfficer
+        && record
+            .log
+            .iter()
+            .any(|e| e.recorded_by.staff() == Some(&user.staff))
+    {
+        return Some(Relationship::ReviewingOfficer);
+    }
+    service_wide(user.role).then_some(Relationship::ServiceWide)
+}
+
+/// Whether `manager` is above `worker` in the line-management chain.
+fn manages(manager: &StaffId, worker: &StaffId, workforce: &MemoryDirectory) -> bool {
+    let mut current = workforce
+        .staff
+        .get(worker)
+        .and_then(|w| w.line_manager.as_ref());
+    // A chain longer than any real service has, so a loop in the data cannot hang a request.
+    for _ in 0..16 {
+        match current {
+            Some(m) if m == manager => return true,
+            Some(m) => current = workforce.staff.get(m).and_then(|s| s.line_manager.as_ref()),
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Reads a child's record for `user` on `page`. A child who does not exist and a child the
+/// user may not see give the same [`WebError::NotFound`]. An allowed view is logged in the
+/// same transaction as the read that is shown.
+pub async fn view_child(
+    state: &AppState,
+    user: &User,
+    id: &ChildId,
+    page: &str,
+) -> Result<(Permit, ChildStream), WebError> {
+    // The decision needs the record; this read is the system's and is not shown.
+    let decision = match state.records.child(id).await? {
+        None => None,
+        Some(stream) => {
+            let workforce = state.workforce.read().await;
+            relationship(user, stream.record(), &workforce)
+        }
+    };
+    let Some(relationship) = decision else {
+        return Err(WebError::NotFound);
+    };
+    let entry = AccessEntry {
+        at: state.clock.now(),
+        actor: format!("staff/{}", user.staff),
+        stream: StreamId::child(id),
+        action: "view".into(),
+        detail: Some(page.to_owned()),
+    };
+    let stream = state
+        .records
+        .view_child(id, &entry)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        Permit {
+            child: id.clone(),
+            relationship,
+        },
+        stream,
+    ))
+}

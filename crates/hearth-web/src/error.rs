@@ -1,0 +1,101 @@
+//! The one mapping from failures to HTTP. Internals are logged to standard error with a
+//! reference, and the page shows only the reference.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No such page or record, or one the user may not see: the two look the same.
+    #[error("not found")]
+    NotFound,
+    /// The request cannot be acted on, with a reason to show.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A form without a valid anti-forgery token.
+    #[error("the form has expired")]
+    Forgery,
+    /// Anything else: logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<hearth_store::StoreError> for WebError {
+    fn from(e: hearth_store::StoreError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<hearth_store::records::RecordError> for WebError {
+    fn from(e: hearth_store::records::RecordError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    reference: Option<String>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, message, reference) = match &self {
+            WebError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "If you typed the web address, check it is correct. If you followed a link to a child's record, you may not have access to it: ask your manager.",
+                None,
+            ),
+            WebError::BadRequest(m) => (
+                StatusCode::BAD_REQUEST,
+                "There is a problem",
+                m.as_str(),
+                None,
+            ),
+            WebError::Forgery => (
+                StatusCode::FORBIDDEN,
+                "The form has expired",
+                "Go back, reload the page and try again. Nothing was saved.",
+                None,
+            ),
+            WebError::Internal(detail) => {
+                let reference = reference();
+                eprintln!("hearth-web: error {reference}: {detail}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Nothing was changed. Try again later, and if it happens again tell the service desk the reference below.",
+                    Some(reference),
+                )
+            }
+        };
+        let page = ErrorPage {
+            title,
+            message,
+            reference,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title.to_owned()).into_response(),
+        }
+    }
+}
+
+/// A short random reference that ties the page a user saw to the log line.
+fn reference() -> String {
+    let mut bytes = [0u8; 5];
+    // Without randomness the reference is all zeros, which still shows an error happened.
+    let _ = getrandom::fill(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}

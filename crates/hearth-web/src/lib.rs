@@ -1,0 +1,41 @@
+//! The casework web application. Server-rendered pages (askama, GOV.UK Frontend) over the
+//! record, working without JavaScript.
+//!
+//! Every request that touches a child's record goes through [`access`], the one place where
+//! access is decided, and every view of a record is written to the access log in the same
+//! transaction as the read.
+
+pub mod access;
+mod assets;
+pub mod auth;
+mod error;
+mod pages;
+mod security;
+mod state;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use auth::{hash_password, verify_password};
+pub use error::WebError;
+pub use state::{AppState, Clock, Settings};
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::my_work::page))
+        .route("/health", get(pages::health))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/children/{id}", get(pages::child::page))
+        .route("/search", get(pages::search::page))
+        .route("/assets/{file}", get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}
+
+/// Serves the application on a listener until the process is stopped.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).await
+}

@@ -1,0 +1,365 @@
+//! The child's record: the front sheet, what is due, and what has happened.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use hearth_domain::directory::{Person, Professional, fold_directory};
+use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
+use hearth_standards::Status;
+use hearth_store::codec::decode_all;
+use hearth_store::reading;
+
+use super::{Layout, ObligationRow, as_at, is_missed, urgency};
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// One line of the front sheet's summary list.
+pub struct Fact {
+    pub key: &'static str,
+    pub value: String,
+}
+
+/// An alert shown at the top of the record.
+pub struct Alert {
+    pub text: String,
+}
+
+/// Someone in the child's network or a professional.
+pub struct Contact {
+    pub name: String,
+    pub relationship: String,
+    pub detail: String,
+}
+
+/// An event on the record.
+pub struct Happened {
+    pub date: String,
+    pub what: String,
+    pub by: String,
+    pub significant: bool,
+}
+
+#[derive(Template)]
+#[template(path = "child.html")]
+struct ChildPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    access: &'static str,
+    alerts: Vec<Alert>,
+    facts: Vec<Fact>,
+    network: Vec<Contact>,
+    professionals: Vec<Contact>,
+    open_items: Vec<ObligationRow>,
+    met: usize,
+    met_late: usize,
+    missed: usize,
+    events: Vec<Happened>,
+    event_count: usize,
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+fn words(kind: &str) -> String {
+    let mut s = kind.replace('_', " ");
+    if let Some(first) = s.get(0..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(0..1, &upper);
+    }
+    s
+}
+
+fn alerts(record: &ChildRecord) -> Vec<Alert> {
+    let mut out = Vec::new();
+    if let Some(plan) = record.open_cp_plan() {
+        out.push(Alert {
+            text: format!(
+                "Child protection plan since {} ({})",
+                date(plan.start.date()),
+                plan.latest_category.label()
+            ),
+        });
+    }
+    if let Some(episode) = record.current_care_episode() {
+        out.push(Alert {
+            text: format!("Looked after: {}", episode.legal_status.label()),
+        });
+    }
+    if let Some(m) = record.open_missing() {
+        out.push(Alert {
+            text: format!("Missing since {}", m.start.at.london_date()),
+        });
+    }
+    if record.date_of_death.is_some() {
+        out.push(Alert {
+            text: "This child has died".into(),
+        });
+    }
+    out
+}
+
+fn facts(record: &ChildRecord, today: chrono::NaiveDate) -> Vec<Fact> {
+    let mut out = Vec::new();
+    if let Some(d) = &record.details {
+        if let Some(dob) = d.date_of_birth {
+            let age = record
+                .age_on(today)
+                .map_or(String::new(), |a| format!(" (age {a})"));
+            out.push(Fact {
+                key: "Date of birth",
+                value: format!("{}{age}", date(dob)),
+            });
+        } else if let Some(due) = d.expected_date_of_birth {
+            out.push(Fact {
+                key: "Expected date of birth",
+                value: date(due),
+            });
+        }
+        out.push(Fact {
+            key: "Sex",
+            value: d.sex.label().to_owned(),
+        });
+        out.push(Fact {
+            key: "Ethnicity",
+            value: d.ethnicity.label().to_owned(),
+        });
+        if let Some(n) = &d.nhs_number {
+            out.push(Fact {
+                key: "NHS number",
+                value: n.as_str().to_owned(),
+            });
+        }
+        if let Some(u) = &d.upn {
+            out.push(Fact {
+                key: "UPN",
+                value: u.as_str().to_owned(),
+            });
+        }
+    }
+    if let Some(a) = record.addresses.last() {
+        let mut lines: Vec<String> = a
+            .address
+            .lines
+            .iter()
+            .map(|l| l.as_str().to_owned())
+            .collect();
+        lines.extend(a.address.town.iter().map(|t| t.as_str().to_owned()));
+        lines.extend(a.address.postcode.iter().map(|p| p.as_str().to_owned()));
+        out.push(Fact {
+            key: "Address",
+            value: lines.join(", "),
+        });
+    }
+    if let Some(e) = record.current_care_episode() {
+        out.push(Fact {
+            key: "Legal status",
+            value: e.legal_status.label().to_owned(),
+        });
+        out.push(Fact {
+            key: "Placement",
+            value: e.placement.label().to_owned(),
+        });
+    }
+    out
+}
+
+/// The page.
+pub async fn page(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let (permit, stream) = crate::access::view_child(&state, &user, &id, "child record").await?;
+    let record = stream.record();
+    let store = state.records.store();
+    let now = state.clock.now();
+
+    // Names of the family network and professionals, from their own records.
+    let people: Vec<StreamId> = record
+        .network
+        .iter()
+        .filter(|l| l.removed.is_none())
+        .map(|l| StreamId::person(&l.person))
+        .chain(
+            record
+                .professionals
+                .iter()
+                .filter(|p| p.until.is_none())
+                .map(|p| StreamId::professional(&p.professional)),
+        )
+        .collect();
+    let mut names = std::collections::HashMap::new();
+    let events = store.read_streams(&people).await?;
+    for (stream, run) in reading::by_stream(&events) {
+        let line = match stream.kind() {
+            StreamKind::Person => decode_all(run)
+                .ok()
+                .and_then(|e| fold_directory::<Person>(&e).0)
+                .map(|p| {
+                    let phone = p.phone.map(|x| x.as_str().to_owned()).unwrap_or_default();
+                    (p.name.display(), phone)
+                }),
+            StreamKind::Professional => decode_all(run)
+                .ok()
+                .and_then(|e| fold_directory::<Professional>(&e).0)
+                .map(|p| {
+                    let contact: Vec<String> = [
+                        Some(format!("{}, {}", p.role.as_str(), p.organisation.as_str())),
+                        p.phone.map(|x| x.as_str().to_owned()),
+                        p.email.map(|x| x.as_str().to_owned()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                    (p.name.display(), contact.join(" · "))
+                }),
+            _ => None,
+        };
+        if let Some(l) = line {
+            names.insert(stream.to_string(), l);
+        }
+    }
+    let unknown = || ("Name not recorded".to_owned(), String::new());
+    let network = record
+        .network
+        .iter()
+        .filter(|l| l.removed.is_none())
+        .map(|l| {
+            let (name, phone) = names
+                .get(&StreamId::person(&l.person).to_string())
+                .cloned()
+                .unwrap_or_else(unknown);
+            let mut relationship = l.relationship.label().to_owned();
+            if l.parental_responsibility {
+                relationship.push_str(", parental responsibility");
+            }
+            if l.lives_in_household {
+                relationship.push_str(", lives in the household");
+            }
+            Contact {
+                name,
+                relationship,
+                detail: phone,
+            }
+        })
+        .collect();
+    let professionals = record
+        .professionals
+        .iter()
+        .filter(|p| p.until.is_none())
+        .map(|p| {
+            let (name, detail) = names
+                .get(&StreamId::professional(&p.professional).to_string())
+                .cloned()
+                .unwrap_or_else(unknown);
+            Contact {
+                name,
+                relationship: p.involvement.as_str().to_owned(),
+                detail,
+            }
+        })
+        .collect();
+
+    let workforce = state.workforce.read().await;
+    let evaluation = hearth_standards::evaluate(
+        record,
+        &state.ruleset,
+        &state.calendar,
+        as_at(&state),
+        &*workforce,
+    )
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    let name = record
+        .details
+        .as_ref()
+        .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+    let mut open: Vec<_> = evaluation
+        .obligations
+        .iter()
+        .filter(|o| {
+            !is_missed(o)
+                && matches!(
+                    o.status.outcome(),
+                    Status::Overdue { .. } | Status::DueSoon | Status::Upcoming
+                )
+        })
+        .collect();
+    open.sort_by_key(|o| (urgency(o).unwrap_or((2, 0)), o.due_date));
+    let met = evaluation
+        .obligations
+        .iter()
+        .filter(|o| matches!(o.status.outcome(), Status::Met))
+        .count();
+    let missed = evaluation
+        .obligations
+        .iter()
+        .filter(|o| is_missed(o))
+        .count();
+    let met_late = evaluation
+        .obligations
+        .iter()
+        .filter(|o| matches!(o.status.outcome(), Status::MetLate { .. }))
+        .count();
+
+    let mut facts = facts(record, now.london_date());
+    if let Some(a) = record.current_allocation() {
+        let worker = workforce
+            .staff
+            .get(&a.worker)
+            .map_or_else(|| a.worker.as_str().to_owned(), |w| w.name.display());
+        let team = workforce
+            .teams
+            .get(&a.team)
+            .map_or_else(|| a.team.as_str().to_owned(), |t| t.name().to_owned());
+        facts.push(Fact {
+            key: "Allocated worker",
+            value: format!("{worker} ({team})"),
+        });
+    } else {
+        facts.push(Fact {
+            key: "Allocated worker",
+            value: "Not allocated".into(),
+        });
+    }
+    let by = |actor: &hearth_domain::Actor| match actor.staff() {
+        Some(s) => workforce
+            .staff
+            .get(s)
+            .map_or_else(|| s.as_str().to_owned(), |w| w.name.display()),
+        None => "The system".to_owned(),
+    };
+    let events: Vec<Happened> = record
+        .log
+        .iter()
+        .rev()
+        .take(100)
+        .map(|e| Happened {
+            date: date(e.mark.date()),
+            what: words(e.kind),
+            by: by(&e.recorded_by),
+            significant: e.significant,
+        })
+        .collect();
+    let page = ChildPage {
+        layout: Layout::new(&state, &user),
+        id: id.as_str().to_owned(),
+        access: permit.relationship().describe(),
+        alerts: alerts(record),
+        facts,
+        network,
+        professionals,
+        open_items: open.iter().map(|o| ObligationRow::new(o)).collect(),
+        met,
+        met_late,
+        missed,
+        event_count: record.log.len(),
+        events,
+        name,
+    };
+    drop(workforce);
+    Ok(Html(page.render()?))
+}

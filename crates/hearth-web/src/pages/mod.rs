@@ -1,0 +1,118 @@
+//! The pages. Each handler gathers what it shows into a template's fields; templates escape
+//! everything they print.
+
+pub mod child;
+pub mod my_work;
+pub mod search;
+
+use hearth_standards::{AsAt, Obligation, Status};
+
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// What the page header needs.
+pub struct Layout {
+    pub council: String,
+    pub user_name: String,
+    pub role: &'static str,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn new(state: &AppState, user: &User) -> Layout {
+        Layout {
+            council: state.settings.council_name.clone(),
+            user_name: user.name.clone(),
+            role: user.role.label(),
+            csrf: user.csrf.clone(),
+        }
+    }
+}
+
+/// The static health endpoint: answers without touching the store, so a load test can
+/// measure the server itself.
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+/// Any address the app does not know.
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+/// An obligation as a row of a to-do list.
+pub struct ObligationRow {
+    pub summary: String,
+    pub due: String,
+    pub status: String,
+    pub tag: &'static str,
+    pub explanation: String,
+}
+
+impl ObligationRow {
+    pub fn new(o: &Obligation) -> ObligationRow {
+        let (status, tag) = status_label(o.status.outcome());
+        ObligationRow {
+            summary: o.rule.summary.clone(),
+            due: o.due_date.format("%-d %b %Y").to_string(),
+            status,
+            tag,
+            explanation: o.describe(),
+        }
+    }
+}
+
+/// How urgent an obligation is: overdue first (longest overdue first), then due soon. An
+/// overdue obligation whose chance has gone (the plan ended, the child left care) cannot be
+/// acted on, so it is counted as missed rather than listed as work to do.
+pub fn urgency(o: &Obligation) -> Option<(u8, i64)> {
+    match o.status.outcome() {
+        Status::Overdue { .. } if is_missed(o) => None,
+        Status::Overdue { days_overdue } => Some((0, -days_overdue)),
+        Status::DueSoon => Some((1, o.due_date.num_days_from_ce_i64())),
+        _ => None,
+    }
+}
+
+/// Overdue, and can no longer be met.
+pub fn is_missed(o: &Obligation) -> bool {
+    matches!(o.status.outcome(), Status::Overdue { .. }) && o.explanation.closed.is_some()
+}
+
+trait DaysFromCe {
+    fn num_days_from_ce_i64(&self) -> i64;
+}
+
+impl DaysFromCe for chrono::NaiveDate {
+    fn num_days_from_ce_i64(&self) -> i64 {
+        use chrono::Datelike;
+        i64::from(self.num_days_from_ce())
+    }
+}
+
+/// A status in words, with the GOV.UK tag colour that goes with it.
+pub fn status_label(s: &Status) -> (String, &'static str) {
+    match s {
+        Status::Overdue { days_overdue } => (
+            format!(
+                "Overdue by {days_overdue} day{}",
+                if *days_overdue == 1 { "" } else { "s" }
+            ),
+            "govuk-tag--red",
+        ),
+        Status::DueSoon => ("Due soon".into(), "govuk-tag--yellow"),
+        Status::Upcoming => ("Upcoming".into(), "govuk-tag--grey"),
+        Status::Met => ("Met".into(), "govuk-tag--green"),
+        Status::MetLate { days_late, .. } => {
+            (format!("Met {days_late} days late"), "govuk-tag--orange")
+        }
+        Status::NotApplicable => ("Not applicable".into(), "govuk-tag--grey"),
+        Status::Varied(v) => status_label(&v.outcome),
+    }
+}
+
+/// The as-at instant pages measure against: now.
+pub fn as_at(state: &AppState) -> AsAt {
+    AsAt::instant(state.clock.now())
+}

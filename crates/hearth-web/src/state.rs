@@ -1,0 +1,84 @@
+//! What every request can reach: the record, the workforce, the standards and the sessions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth_domain::Timestamp;
+use hearth_domain::directory::MemoryDirectory;
+use hearth_standards::{Calendar, Ruleset};
+use hearth_store::records::Records;
+use tokio::sync::RwLock;
+
+use crate::auth::Sessions;
+
+/// Where the application reads the time. The binary passes the system clock; tests pass a
+/// fixed instant.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    /// A clock that calls `now` each time it is read.
+    pub fn new(now: impl Fn() -> Timestamp + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    /// The time now.
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+/// How the application is run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (true whenever the app is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// The council's shown name.
+    pub council_name: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            secure_cookies: true,
+            idle_timeout: Duration::from_secs(30 * 60),
+            council_name: "Hearth".into(),
+        }
+    }
+}
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) records: Arc<Records>,
+    pub(crate) workforce: Arc<RwLock<MemoryDirectory>>,
+    pub(crate) ruleset: Arc<Ruleset>,
+    pub(crate) calendar: Arc<Calendar>,
+    pub(crate) sessions: Arc<Sessions>,
+    pub(crate) clock: Clock,
+    pub(crate) settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Opens the application over a store: reads the workforce once (it is small and changes
+    /// rarely) and keeps the ruleset the pages measure against.
+    pub async fn new(
+        records: Records,
+        ruleset: Ruleset,
+        clock: Clock,
+        settings: Settings,
+    ) -> Result<AppState, hearth_store::StoreError> {
+        let workforce = hearth_store::reading::workforce(records.store()).await?;
+        Ok(AppState {
+            records: Arc::new(records),
+            workforce: Arc::new(RwLock::new(workforce)),
+            ruleset: Arc::new(ruleset),
+            calendar: Arc::new(Calendar::england_and_wales()),
+            sessions: Arc::new(Sessions::new(settings.idle_timeout)),
+            clock,
+            settings: Arc::new(settings),
+        })
+    }
+}

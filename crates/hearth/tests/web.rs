@@ -1,0 +1,322 @@
+//! The web application, started as the real binary on a free port against a fresh store
+//! holding the fixture, and used over HTTP the way a browser does.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use hearth_domain::{ChildId, StreamId};
+
+const HEARTH: &str = env!("CARGO_BIN_EXE_hearth");
+const PASSWORD: &str = "a long test password";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/journeys/every-event-kind.jsonl")
+}
+
+fn hearth(db: &str, args: &[&str], stdin: Option<&str>) {
+    let mut child = Command::new(HEARTH)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("HEARTH_COUNCIL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "hearth {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The app serving a fresh store; stopped when dropped.
+struct App {
+    process: Child,
+    url: String,
+    db: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+async fn start() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    hearth(
+        &db,
+        &["import", "journeys", fixture().to_str().unwrap()],
+        None,
+    );
+    // The fixture's first child is a care leaver with no social worker now; allocate one so
+    // that she is on a caseload.
+    let c1_events: usize = std::fs::read_to_string(fixture())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["stream"] == "child/C1")
+        .map(|v| v["events"].as_array().unwrap().len())
+        .sum();
+    let line = serde_json::json!({
+        "stream": "child/C1",
+        "from_version": c1_events + 1,
+        "events": [{
+            "occurred_at": "2026-07-02T09:00:00Z",
+            "recorded_at": "2026-07-02T09:00:00Z",
+            "recorded_by": "staff/TM2",
+            "event": {
+                "type": "worker_allocated",
+                "worker": "SW2",
+                "team": "TLA1",
+                "decided_by": "TM2",
+                "oversight": "Back to her social worker while she settles.",
+                "reason": "TSPROC"
+            }
+        }]
+    });
+    let allocation = dir.path().join("allocation.jsonl");
+    std::fs::write(&allocation, format!("{line}\n")).unwrap();
+    hearth(
+        &db,
+        &["import", "journeys", allocation.to_str().unwrap()],
+        None,
+    );
+    for (username, staff) in [
+        ("sw1", "SW1"),
+        ("sw2", "SW2"),
+        ("sw3", "SW3"),
+        ("tm2", "TM2"),
+        ("ro1", "RO1"),
+        ("hos1", "HOS1"),
+    ] {
+        hearth(
+            &db,
+            &["account", username, "--staff", staff],
+            Some(&format!("{PASSWORD}\n")),
+        );
+    }
+    let mut process = Command::new(HEARTH)
+        .args([
+            "--db",
+            &db,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--insecure-cookies",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(process.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    // Wait for the health endpoint rather than sleeping a fixed time.
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client.get(format!("{url}/health")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    App {
+        process,
+        url,
+        db,
+        _dir: dir,
+    }
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .unwrap()
+}
+
+fn hidden_csrf(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn sign_in(
+    app: &App,
+    username: &str,
+    password: &str,
+) -> (reqwest::Client, reqwest::Response) {
+    let client = browser();
+    let form = client
+        .get(format!("{}/sign-in", app.url))
+        .send()
+        .await
+        .unwrap();
+    let csrf = hidden_csrf(&form.text().await.unwrap());
+    let response = client
+        .post(format!("{}/sign-in", app.url))
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (client, response)
+}
+
+async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
+    let r = client.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn access_log(app: &App, child: &str) -> Vec<String> {
+    let store = hearth_store::Store::open(&app.db, "default").await.unwrap();
+    let rows = store
+        .access_log(&StreamId::child(&ChildId::parse(child).unwrap()))
+        .await
+        .unwrap();
+    store.close().await;
+    rows.into_iter()
+        .map(|r| format!("{} {}", r.actor, r.action))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_my_work_and_the_child_s_record() {
+    let app = start().await;
+
+    // Without a session every page sends the browser to sign in.
+    let (status, body) = page(&browser(), format!("{}/children/C1", app.url)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Sign in to Hearth"), "{body}");
+
+    // A wrong password is refused with the error summary, and keeps the username typed.
+    let (_, refused) = sign_in(&app, "sw2", "not the password").await;
+    assert_eq!(refused.status().as_u16(), 401);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("govuk-error-summary") && body.contains("value=\"sw2\""),
+        "{body}"
+    );
+
+    // The allocated worker sees the child on My work and opens the record.
+    let (sw2, response) = sign_in(&app, "sw2", PASSWORD).await;
+    let headers = response.headers().clone();
+    let my_work = response.text().await.unwrap();
+    assert!(my_work.contains("My caseload"), "{my_work}");
+    assert!(my_work.contains("/children/C1"), "{my_work}");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-store");
+
+    assert!(access_log(&app, "C1").await.is_empty());
+    let (status, record) = page(&sw2, format!("{}/children/C1", app.url)).await;
+    assert_eq!(status, 200, "{record}");
+    assert!(record.contains("you are the allocated worker"), "{record}");
+    assert!(record.contains("What is due") && record.contains("What has happened"));
+    assert_eq!(access_log(&app, "C1").await, ["staff/SW2 view"]);
+
+    // Someone who has left cannot sign in, whatever their password.
+    let (_, left) = sign_in(&app, "sw3", PASSWORD).await;
+    assert_eq!(left.status().as_u16(), 401);
+
+    // Someone in another team with no other connection (she was the child's worker before
+    // the last allocation) gets the same page for this child as for a child who does not
+    // exist, and nothing is logged for her.
+    let (other, _) = sign_in(&app, "sw1", PASSWORD).await;
+    let (status, denied) = page(&other, format!("{}/children/C1", app.url)).await;
+    let (missing_status, missing) = page(&other, format!("{}/children/C999", app.url)).await;
+    assert_eq!((status, missing_status), (404, 404));
+    assert_eq!(denied, missing);
+    assert_eq!(access_log(&app, "C1").await, ["staff/SW2 view"]);
+
+    // The worker's manager and the head of service see it, each view logged.
+    for (who, staff) in [("tm2", "TM2"), ("hos1", "HOS1")] {
+        let (client, _) = sign_in(&app, who, PASSWORD).await;
+        let (status, _) = page(&client, format!("{}/children/C1", app.url)).await;
+        assert_eq!(status, 200, "{who}");
+        assert!(
+            access_log(&app, "C1")
+                .await
+                .contains(&format!("staff/{staff} view"))
+        );
+    }
+
+    // Search lists only children the user may see.
+    let (_, found) = page(&sw2, format!("{}/search?q=C1", app.url)).await;
+    assert!(found.contains("/children/C1"), "{found}");
+    let (_, found) = page(&other, format!("{}/search?q=C1", app.url)).await;
+    assert!(!found.contains("/children/C1"), "{found}");
+
+    // Signing out needs the session's form token; without it nothing happens.
+    let refused = sw2
+        .post(format!("{}/sign-out", app.url))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    let (_, still_in) = page(&sw2, format!("{}/", app.url)).await;
+    let csrf = hidden_csrf(&still_in);
+    let out = sw2
+        .post(format!("{}/sign-out", app.url))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(out.text().await.unwrap().contains("Sign in to Hearth"));
+    let (_, after) = page(&sw2, format!("{}/children/C1", app.url)).await;
+    assert!(after.contains("Sign in to Hearth"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assets_are_served_from_the_build() {
+    let app = start().await;
+    let client = browser();
+    let css = client
+        .get(format!("{}/assets/hearth.css", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status().as_u16(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let css = css.text().await.unwrap();
+    assert!(css.contains(".govuk-button"));
+    // Built with the fallback fonts: the GOV.UK typeface is not ours to use.
+    assert!(!css.contains("GDS Transport") && !css.contains("@font-face"));
+    let (status, _) = page(&client, format!("{}/assets/nothing.js", app.url)).await;
+    assert_eq!(status, 404);
+}
