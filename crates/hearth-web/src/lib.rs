@@ -28,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/children/{id}", get(pages::child::page))
+        .route(
+            "/children/{id}/record/{kind}",
+            get(pages::record::form).post(pages::record::submit),
+        )
         .route("/search", get(pages::search::page))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)

@@ -320,3 +320,143 @@ async fn assets_are_served_from_the_build() {
     let (status, _) = page(&client, format!("{}/assets/nothing.js", app.url)).await;
     assert_eq!(status, 404);
 }
+
+fn entries(record: &str) -> usize {
+    let at = record.find(" entries, newest first").expect("the history");
+    record[..at].rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recording_a_visit_a_note_and_oversight() {
+    let app = start().await;
+    let (sw2, _) = sign_in(&app, "sw2", PASSWORD).await;
+    let (_, record) = page(&sw2, format!("{}/children/C1", app.url)).await;
+    let before = entries(&record);
+    assert!(record.contains("/children/C1/record/visit"), "{record}");
+    // A social worker does not record management oversight.
+    assert!(
+        !record.contains("/children/C1/record/oversight"),
+        "{record}"
+    );
+
+    let (status, form) = page(&sw2, format!("{}/children/C1/record/visit", app.url)).await;
+    assert_eq!(status, 200);
+    let csrf = hidden_csrf(&form);
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut fields: Vec<(String, String)> = fields
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        fields.push(("csrf".into(), csrf.clone()));
+        let version = form.split("name=\"version\" value=\"").nth(1).unwrap();
+        fields.push((
+            "version".into(),
+            version.split('"').next().unwrap().to_owned(),
+        ));
+        sw2.post(format!("{}/children/C1/record/visit", app.url))
+            .form(&fields)
+            .send()
+    };
+
+    // Missing answers come back with the errors and what was typed; nothing is written.
+    let refused = post(vec![
+        ("day", "31"),
+        ("month", "2"),
+        ("year", "2026"),
+        ("visit_kind", "STATUTORY"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("govuk-error-summary"), "{body}");
+    assert!(body.contains("must be a real date"), "{body}");
+    assert!(body.contains("Select whether the child was seen"), "{body}");
+    assert!(body.contains("value=\"STATUTORY\" checked"), "{body}");
+    assert!(body.contains("value=\"31\""), "{body}");
+    let (_, record) = page(&sw2, format!("{}/children/C1", app.url)).await;
+    assert_eq!(entries(&record), before);
+
+    // A complete visit is recorded, and the record shows it at once.
+    let saved = post(vec![
+        ("day", "2"),
+        ("month", "11"),
+        ("year", "2026"),
+        ("time", "10:30"),
+        ("visit_kind", "STATUTORY"),
+        ("child_seen", "yes"),
+        ("seen_alone", "yes"),
+        ("bedroom_seen", "yes"),
+    ])
+    .await
+    .unwrap();
+    let record = saved.text().await.unwrap();
+    assert!(record.contains("Visit recorded"), "{record}");
+    assert_eq!(entries(&record), before + 1);
+    assert!(
+        record.contains("2 November 2026</td>\n        <td class=\"govuk-table__cell\">Visit made"),
+        "{record}"
+    );
+
+    // The same form again, against the record as it was, is refused as out of date.
+    let stale = post(vec![
+        ("day", "3"),
+        ("month", "11"),
+        ("year", "2026"),
+        ("visit_kind", "STATUTORY"),
+        ("child_seen", "no"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(stale.status().as_u16(), 422);
+    assert!(
+        stale
+            .text()
+            .await
+            .unwrap()
+            .contains("Someone else recorded")
+    );
+
+    // A forged form changes nothing.
+    let forged = sw2
+        .post(format!("{}/children/C1/record/case-note", app.url))
+        .form(&[
+            ("csrf", "forged"),
+            ("note_kind", "TELEPHONE"),
+            ("text", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+
+    // The worker's manager records oversight in a few clicks from the record.
+    let (tm2, _) = sign_in(&app, "tm2", PASSWORD).await;
+    let (_, record) = page(&tm2, format!("{}/children/C1", app.url)).await;
+    assert!(record.contains("/children/C1/record/oversight"), "{record}");
+    let (_, form) = page(&tm2, format!("{}/children/C1/record/oversight", app.url)).await;
+    let version = form
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let saved = tm2
+        .post(format!("{}/children/C1/record/oversight", app.url))
+        .form(&[
+            ("csrf", hidden_csrf(&form).as_str()),
+            ("version", version.as_str()),
+            ("day", "4"),
+            ("month", "11"),
+            ("year", "2026"),
+            ("text", "Pathway plan to be reviewed with her this month."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let record = saved.text().await.unwrap();
+    assert!(record.contains("Management oversight recorded"), "{record}");
+    assert_eq!(entries(&record), before + 2);
+}

@@ -1,7 +1,7 @@
 //! The child's record: the front sheet, what is due, and what has happened.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use hearth_domain::directory::{Person, Professional, fold_directory};
 use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
@@ -9,6 +9,7 @@ use hearth_standards::Status;
 use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
+use super::record::{Kind, done_message};
 use super::{Layout, ObligationRow, as_at, is_missed, urgency};
 use crate::auth::User;
 use crate::error::WebError;
@@ -40,10 +41,24 @@ pub struct Happened {
     pub significant: bool,
 }
 
+/// The page's query: after recording, what was recorded.
+#[derive(serde::Deserialize)]
+pub struct Params {
+    recorded: Option<String>,
+}
+
+/// A form the user may open from the record.
+pub struct Action {
+    pub href: String,
+    pub label: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "child.html")]
 struct ChildPage {
     layout: Layout,
+    done: Option<&'static str>,
+    actions: Vec<Action>,
     id: String,
     name: String,
     access: &'static str,
@@ -171,6 +186,7 @@ pub async fn page(
     State(state): State<AppState>,
     user: User,
     Path(id): Path<String>,
+    Query(params): Query<Params>,
 ) -> Result<Html<String>, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     let (permit, stream) = crate::access::view_child(&state, &user, &id, "child record").await?;
@@ -344,8 +360,22 @@ pub async fn page(
             significant: e.significant,
         })
         .collect();
+    let actions = [
+        (Kind::Visit, "visit", "Record a visit"),
+        (Kind::CaseNote, "case-note", "Add a case note"),
+        (Kind::Oversight, "oversight", "Record management oversight"),
+    ]
+    .into_iter()
+    .filter(|(k, _, _)| k.allowed(&user, permit.relationship()))
+    .map(|(_, slug, label)| Action {
+        href: format!("/children/{}/record/{slug}", id.as_str()),
+        label,
+    })
+    .collect();
     let page = ChildPage {
         layout: Layout::new(&state, &user),
+        done: params.recorded.as_deref().and_then(done_message),
+        actions,
         id: id.as_str().to_owned(),
         access: permit.relationship().describe(),
         alerts: alerts(record),

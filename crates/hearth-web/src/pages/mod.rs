@@ -3,6 +3,7 @@
 
 pub mod child;
 pub mod my_work;
+pub mod record;
 pub mod search;
 
 use hearth_standards::{AsAt, Obligation, Status};
