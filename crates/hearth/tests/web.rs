@@ -61,6 +61,15 @@ impl Drop for App {
     }
 }
 
+/// Staff added to the fixture: (id, role, team, line manager).
+const EXTRA_STAFF: [(&str, &str, &str, Option<&str>); 5] = [
+    ("SW4", "SOCIAL_WORKER", "TLA1", Some("TM2")),
+    ("RO2", "REVIEWING_OFFICER", "TIRO", Some("HOS1")),
+    ("QA1", "QA_LEAD", "TLDR", Some("HOS1")),
+    ("PERF1", "PERFORMANCE_ANALYST", "TLDR", Some("HOS1")),
+    ("ADMIN1", "ADMINISTRATOR", "TLDR", None),
+];
+
 async fn start() -> App {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
@@ -95,21 +104,54 @@ async fn start() -> App {
             }
         }]
     });
+    // Staff in the roles the fixture lacks, for the access matrix.
+    let mut lines = format!("{line}\n");
+    for (id, role, team, manager) in EXTRA_STAFF {
+        let mut joined = serde_json::json!({
+            "type": "staff_joined",
+            "name": {"given": "Test", "family": id},
+            "role": role,
+            "team": team,
+        });
+        if let Some(m) = manager {
+            joined["line_manager"] = serde_json::json!(m);
+        }
+        if ["SOCIAL_WORKER", "REVIEWING_OFFICER"].contains(&role) {
+            joined["registration"] = serde_json::json!(format!("SW9{:05}", id.bytes().map(u32::from).sum::<u32>()));
+        }
+        let staff = serde_json::json!({
+            "stream": format!("staff/{id}"),
+            "events": [{
+                "occurred_at": "2021-01-04T09:00:00Z",
+                "recorded_at": "2021-01-04T09:00:00Z",
+                "recorded_by": "system/import",
+                "event": joined,
+            }]
+        });
+        lines.push_str(&format!("{staff}\n"));
+    }
     let allocation = dir.path().join("allocation.jsonl");
-    std::fs::write(&allocation, format!("{line}\n")).unwrap();
+    std::fs::write(&allocation, lines).unwrap();
     hearth(
         &db,
         &["import", "journeys", allocation.to_str().unwrap()],
         None,
     );
-    for (username, staff) in [
+    let accounts = [
         ("sw1", "SW1"),
         ("sw2", "SW2"),
         ("sw3", "SW3"),
+        ("tm1", "TM1"),
         ("tm2", "TM2"),
+        ("pa1", "PA1"),
         ("ro1", "RO1"),
         ("hos1", "HOS1"),
-    ] {
+    ]
+    .into_iter()
+    .chain(EXTRA_STAFF.iter().map(|(id, ..)| (*id, *id)));
+    for (username, staff) in accounts {
+        let username = username.to_lowercase();
+        let username = username.as_str();
         hearth(
             &db,
             &["account", username, "--staff", staff],
@@ -459,4 +501,121 @@ async fn recording_a_visit_a_note_and_oversight() {
     let record = saved.text().await.unwrap();
     assert!(record.contains("Management oversight recorded"), "{record}");
     assert_eq!(entries(&record), before + 2);
+}
+
+/// Every role, in every relationship the fixture gives it with the first child, against every
+/// page that shows her record: allowed exactly where the relationship allows, denied with the
+/// same page as a child who does not exist, and every allowed view in the access log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_matrix() {
+    let app = start().await;
+    // (user, role, relationship with C1, may see, may record visits and notes, may record
+    // oversight)
+    let matrix = [
+        ("sw2", "social worker", "allocated", true, true, false),
+        (
+            "pa1",
+            "personal adviser",
+            "allocated (adviser)",
+            true,
+            true,
+            false,
+        ),
+        ("sw4", "social worker", "same team", true, true, false),
+        (
+            "tm2",
+            "team manager",
+            "same team and manager",
+            true,
+            true,
+            true,
+        ),
+        ("hos1", "head of service", "manager chain", true, true, true),
+        (
+            "ro1",
+            "reviewing officer",
+            "reviewing officer",
+            true,
+            true,
+            false,
+        ),
+        (
+            "qa1",
+            "quality assurance lead",
+            "service-wide",
+            true,
+            false,
+            false,
+        ),
+        (
+            "perf1",
+            "performance analyst",
+            "service-wide",
+            true,
+            false,
+            false,
+        ),
+        (
+            "sw1",
+            "social worker",
+            "other team (former worker)",
+            false,
+            false,
+            false,
+        ),
+        ("tm1", "team manager", "other team", false, false, false),
+        ("ro2", "reviewing officer", "none", false, false, false),
+        ("admin1", "administrator", "none", false, false, false),
+    ];
+    let pages = [
+        ("", "child record"),
+        ("/record/visit", "Record a visit"),
+        ("/record/case-note", "Add a case note"),
+        ("/record/oversight", "Record management oversight"),
+    ];
+    for (user, role, relationship, sees, records, oversees) in matrix {
+        let (client, signed_in) = sign_in(&app, user, PASSWORD).await;
+        assert_eq!(signed_in.status().as_u16(), 200, "{user} signs in");
+        for (i, (path, detail)) in pages.iter().enumerate() {
+            let allowed = match i {
+                0 => sees,
+                3 => oversees,
+                _ => records,
+            };
+            let logged_before = access_log(&app, "C1").await.len();
+            let (status, body) = page(&client, format!("{}/children/C1{path}", app.url)).await;
+            let case = format!("{role} ({user}), {relationship}, {detail}");
+            if allowed {
+                assert_eq!(status, 200, "{case} should be allowed");
+                let log = access_log(&app, "C1").await;
+                assert_eq!(log.len(), logged_before + 1, "{case}: one row logged");
+                let staff = user.to_uppercase();
+                assert_eq!(
+                    log.last().unwrap(),
+                    &format!("staff/{staff} view"),
+                    "{case}"
+                );
+            } else {
+                let (missing_status, missing) =
+                    page(&client, format!("{}/children/C999{path}", app.url)).await;
+                assert_eq!(
+                    (status, missing_status),
+                    (404, 404),
+                    "{case} should be denied"
+                );
+                assert_eq!(body, missing, "{case}: denied must look like not found");
+                // A denied attempt at a page that records is refused the same way on submit.
+                if !path.is_empty() {
+                    let (_, any_page) = page(&client, format!("{}/", app.url)).await;
+                    let post = client
+                        .post(format!("{}/children/C1{path}", app.url))
+                        .form(&[("csrf", hidden_csrf(&any_page).as_str()), ("version", "1")])
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(post.status().as_u16(), 404, "{case}: submit");
+                }
+            }
+        }
+    }
 }
