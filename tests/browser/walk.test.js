@@ -166,6 +166,10 @@ test("a team manager records oversight with the keyboard alone", async () => {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, "tm2");
   await accessible(page, "my team's work");
+  await tabTo(page, 'a[href="/team"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/team`);
+  await accessible(page, "team");
   await page.goto(`${base}/children/C1`);
   await tabTo(page, 'a[href="/children/C1/record/oversight"]');
   await page.keyboard.press("Enter");

@@ -51,6 +51,11 @@ impl Timestamp {
         self.0.with_timezone(&London).date_naive()
     }
 
+    /// The wall-clock date and time of this instant in England.
+    pub fn london_date_time(self) -> chrono::NaiveDateTime {
+        self.0.with_timezone(&London).naive_local()
+    }
+
     /// The instant at which a date starts in England. Midnight always exists in London
     /// (clocks change at 01:00 and 02:00), so this is never ambiguous.
     pub fn start_of_london_day(date: NaiveDate) -> Self {

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::record::form).post(pages::record::submit),
         )
         .route("/search", get(pages::search::page))
+        .route("/team", get(pages::team::page))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))

@@ -37,6 +37,8 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// The council's shown name.
     pub council_name: String,
+    /// The most open cases a worker should hold (Bromley's promise is 15).
+    pub caseload_promise: usize,
 }
 
 impl Default for Settings {
@@ -45,6 +47,7 @@ impl Default for Settings {
             secure_cookies: true,
             idle_timeout: Duration::from_secs(30 * 60),
             council_name: "Hearth".into(),
+            caseload_promise: 15,
         }
     }
 }

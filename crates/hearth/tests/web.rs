@@ -117,7 +117,8 @@ async fn start() -> App {
             joined["line_manager"] = serde_json::json!(m);
         }
         if ["SOCIAL_WORKER", "REVIEWING_OFFICER"].contains(&role) {
-            joined["registration"] = serde_json::json!(format!("SW9{:05}", id.bytes().map(u32::from).sum::<u32>()));
+            joined["registration"] =
+                serde_json::json!(format!("SW9{:05}", id.bytes().map(u32::from).sum::<u32>()));
         }
         let staff = serde_json::json!({
             "stream": format!("staff/{id}"),
@@ -618,4 +619,28 @@ async fn the_access_matrix() {
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_manager_s_view() {
+    let app = start().await;
+    let (tm2, _) = sign_in(&app, "tm2", PASSWORD).await;
+    let (status, team) = page(&tm2, format!("{}/team", app.url)).await;
+    assert_eq!(status, 200, "{team}");
+    assert!(team.contains("Children Looked After 1"), "{team}");
+    assert!(team.contains("Waiting for allocation"), "{team}");
+    assert!(team.contains("The caseload promise is 15"), "{team}");
+    // Her two social workers, one holding the first child.
+    let row = |name: &str| {
+        let at = team
+            .find(name)
+            .unwrap_or_else(|| panic!("{name} in {team}"));
+        team[at..].split("</tr>").next().unwrap().to_owned()
+    };
+    assert!(row("Test SW4").contains(">0<"), "{}", row("Test SW4"));
+    assert!(row("Tomasz Wren").contains(">1<"), "{}", row("Tomasz Wren"));
+    // Not a page for a social worker.
+    let (sw2, _) = sign_in(&app, "sw2", PASSWORD).await;
+    let (status, _) = page(&sw2, format!("{}/team", app.url)).await;
+    assert_eq!(status, 404);
 }

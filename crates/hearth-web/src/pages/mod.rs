@@ -5,6 +5,7 @@ pub mod child;
 pub mod my_work;
 pub mod record;
 pub mod search;
+pub mod team;
 
 use hearth_standards::{AsAt, Obligation, Status};
 
@@ -15,6 +16,7 @@ use crate::state::AppState;
 /// What the page header needs.
 pub struct Layout {
     pub council: String,
+    pub manager: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -24,6 +26,7 @@ impl Layout {
     pub fn new(state: &AppState, user: &User) -> Layout {
         Layout {
             council: state.settings.council_name.clone(),
+            manager: user.role.is_manager(),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),

@@ -1,0 +1,206 @@
+//! The team manager's view: the allocation queue on its 24-hour clock, each worker's caseload
+//! against the caseload promise, and what is overdue by standard and by worker. Every figure
+//! links to the children behind it.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use hearth_domain::child::fold;
+use hearth_domain::{ChildId, StaffId, StreamId};
+use hearth_standards::Status;
+use hearth_store::reading;
+
+use super::{Layout, is_missed};
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// A child waiting for a worker.
+pub struct Waiting {
+    pub child: String,
+    pub name: String,
+    pub since: String,
+    pub due: String,
+    pub status: String,
+    pub tag: &'static str,
+}
+
+/// A worker's caseload.
+pub struct Worker {
+    pub name: String,
+    pub open: usize,
+    pub over_promise: bool,
+    pub overdue: usize,
+}
+
+/// Overdue obligations under one standard.
+pub struct ByStandard {
+    pub summary: String,
+    pub overdue: usize,
+    pub children: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "team.html")]
+struct TeamPage {
+    layout: Layout,
+    team: String,
+    promise: usize,
+    waiting: Vec<Waiting>,
+    workers: Vec<Worker>,
+    standards: Vec<ByStandard>,
+}
+
+/// The page, for managers only: anyone else is told there is no such page.
+pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+    if !user.role.is_manager() {
+        return Err(WebError::NotFound);
+    }
+    let store = state.records.store();
+    let as_at = super::as_at(&state);
+    let workforce = state.workforce.read().await;
+    let team_name = workforce
+        .teams
+        .get(&user.team)
+        .map_or_else(|| user.team.as_str().to_owned(), |t| t.name().to_owned());
+    let caseload = store.caseload(None).await?;
+    let open: Vec<_> = caseload.iter().filter(|r| r.status != "closed").collect();
+
+    // Waiting for allocation: open, with no worker. These are the front door's, not one
+    // team's, so every manager sees the whole queue.
+    let unallocated: Vec<StreamId> = open
+        .iter()
+        .filter(|r| r.worker_id.is_none() && r.is_open)
+        .filter_map(|r| ChildId::parse(&r.child_id).ok())
+        .map(|id| StreamId::child(&id))
+        .collect();
+    let mut waiting = Vec::new();
+    for chunk in unallocated.chunks(reading::BATCH) {
+        for (id, events) in reading::children_events(store, chunk).await? {
+            let record = fold(&id, &events);
+            let e = hearth_standards::evaluate(
+                &record,
+                &state.ruleset,
+                &state.calendar,
+                as_at,
+                &*workforce,
+            )
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+            let Some(o) = e
+                .obligations
+                .iter()
+                .rev()
+                .find(|o| o.rule.id == "allocation")
+            else {
+                continue;
+            };
+            let (status, tag) = super::status_label(o.status.outcome());
+            waiting.push(Waiting {
+                child: id.as_str().to_owned(),
+                name: record
+                    .details
+                    .as_ref()
+                    .map_or_else(|| id.as_str().to_owned(), |d| d.name.display()),
+                since: record.open_episode().map_or_else(String::new, |e| {
+                    e.referral.date().format("%-d %b %Y").to_string()
+                }),
+                due: o.due_at.map_or_else(
+                    || o.due_date.format("%-d %b %Y").to_string(),
+                    |t| t.london_date_time().format("%-d %b %Y %H:%M").to_string(),
+                ),
+                status,
+                tag,
+            });
+        }
+    }
+
+    // The team's workers and their open cases.
+    let mut team_workers: Vec<(&StaffId, String)> = workforce
+        .staff
+        .iter()
+        .filter(|(_, m)| m.team == user.team && m.role.holds_cases() && m.in_post_on(as_at.date))
+        .map(|(id, m)| (id, m.name.display()))
+        .collect();
+    team_workers.sort_by(|a, b| a.1.cmp(&b.1));
+    let team_children: Vec<StreamId> = open
+        .iter()
+        .filter(|r| r.team_id.as_deref() == Some(user.team.as_str()))
+        .filter_map(|r| ChildId::parse(&r.child_id).ok())
+        .map(|id| StreamId::child(&id))
+        .collect();
+    let mut overdue_by_worker: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_standard: BTreeMap<String, ByStandard> = BTreeMap::new();
+    for chunk in team_children.chunks(reading::BATCH) {
+        for (id, events) in reading::children_events(store, chunk).await? {
+            let record = fold(&id, &events);
+            let e = hearth_standards::evaluate(
+                &record,
+                &state.ruleset,
+                &state.calendar,
+                as_at,
+                &*workforce,
+            )
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+            let name = record
+                .details
+                .as_ref()
+                .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+            for o in e
+                .obligations
+                .iter()
+                .filter(|o| matches!(o.status.outcome(), Status::Overdue { .. }) && !is_missed(o))
+            {
+                if let Some(w) = record.current_allocation() {
+                    *overdue_by_worker
+                        .entry(w.worker.as_str().to_owned())
+                        .or_default() += 1;
+                }
+                let entry = by_standard
+                    .entry(o.rule.id.clone())
+                    .or_insert_with(|| ByStandard {
+                        summary: o.rule.summary.clone(),
+                        overdue: 0,
+                        children: Vec::new(),
+                    });
+                entry.overdue += 1;
+                if !entry.children.iter().any(|(c, _)| c == id.as_str()) {
+                    entry.children.push((id.as_str().to_owned(), name.clone()));
+                }
+            }
+        }
+    }
+    let promise = state.settings.caseload_promise;
+    let workers = team_workers
+        .into_iter()
+        .map(|(id, name)| {
+            let n = open
+                .iter()
+                .filter(|r| r.worker_id.as_deref() == Some(id.as_str()))
+                .count();
+            Worker {
+                name,
+                open: n,
+                over_promise: n > promise,
+                overdue: overdue_by_worker.get(id.as_str()).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    let mut standards: Vec<ByStandard> = by_standard.into_values().collect();
+    standards.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| a.summary.cmp(&b.summary))
+    });
+    drop(workforce);
+    let page = TeamPage {
+        layout: Layout::new(&state, &user),
+        team: team_name,
+        promise,
+        waiting,
+        workers,
+        standards,
+    };
+    Ok(Html(page.render()?))
+}
