@@ -48,6 +48,9 @@ pub enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// The web application's My work and child's record pages under concurrent load, against
+    /// its static health endpoint, from this second process.
+    Web(super::bench_web::BenchWeb),
     /// Folds every open child's record and evaluates it under a ruleset as at a date,
     /// against folding alone in the same run.
     Standards {
@@ -153,6 +156,7 @@ impl Bench {
             Bench::Standards { .. } => {
                 anyhow::bail!("bench standards needs a store: use run_standards")
             }
+            Bench::Web(web) => web.run().await,
             Bench::Store {
                 events,
                 per_stream,

@@ -1,0 +1,174 @@
+//! `hearth bench web`: the web application's response times under concurrent load, from a
+//! second process on loopback. My work and the child's record are timed against the static
+//! health endpoint, measured in the same run by the same client.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Args;
+
+/// Arguments of `bench web`.
+#[derive(Debug, Args)]
+pub struct BenchWeb {
+    /// The running app, such as http://127.0.0.1:8080 (from `hearth demo` or `hearth serve`).
+    #[arg(long)]
+    url: String,
+    /// Who to sign in as: someone with a caseload.
+    #[arg(long, default_value = "social.worker")]
+    username: String,
+    /// Their password.
+    #[arg(long, default_value = super::serve::DEMO_PASSWORD)]
+    password: String,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Requests to each page.
+    #[arg(long, default_value_t = 400)]
+    requests: usize,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+async fn time(
+    client: &reqwest::Client,
+    urls: &[String],
+    requests: usize,
+    concurrency: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    let per_task = requests.div_ceil(concurrency.max(1));
+    let mut tasks = Vec::new();
+    for t in 0..concurrency.max(1) {
+        let client = client.clone();
+        let urls = urls.to_vec();
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::with_capacity(per_task);
+            for i in 0..per_task {
+                let url = &urls[(t * per_task + i) % urls.len()];
+                let started = Instant::now();
+                let response = client.get(url).send().await?;
+                let status = response.status();
+                response.bytes().await?;
+                if !status.is_success() {
+                    anyhow::bail!("{url} answered {status}");
+                }
+                out.push(started.elapsed());
+            }
+            Ok::<_, anyhow::Error>(out)
+        }));
+    }
+    let mut all = Vec::with_capacity(requests);
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    all.sort();
+    Ok(all)
+}
+
+impl BenchWeb {
+    /// Signs in, finds the user's children, and times the three pages.
+    pub async fn run(self) -> anyhow::Result<ExitCode> {
+        let base = self.url.trim_end_matches('/').to_owned();
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .pool_max_idle_per_host(self.concurrency)
+            .build()?;
+        let form = client
+            .get(format!("{base}/sign-in"))
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {base}"))?
+            .text()
+            .await?;
+        let csrf = form
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .context("the sign-in page has no form token")?;
+        let my_work = client
+            .post(format!("{base}/sign-in"))
+            .form(&[
+                ("username", self.username.as_str()),
+                ("password", self.password.as_str()),
+                ("csrf", csrf),
+            ])
+            .send()
+            .await?
+            .text()
+            .await?;
+        let children: Vec<String> = my_work
+            .split("href=\"/children/")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(|id| format!("{base}/children/{id}"))
+            .collect();
+        if children.is_empty() {
+            anyhow::bail!(
+                "{} has no children on My work to time the record with",
+                self.username
+            );
+        }
+        let health = vec![format!("{base}/health")];
+        let home = vec![format!("{base}/")];
+        // Warm up each page once, so no side pays for first use.
+        for url in [&health[0], &home[0], &children[0]] {
+            client.get(url).send().await?.bytes().await?;
+        }
+        let rows = [
+            (
+                "static health endpoint",
+                time(&client, &health, self.requests, self.concurrency).await?,
+            ),
+            (
+                "My work",
+                time(&client, &home, self.requests, self.concurrency).await?,
+            ),
+            (
+                "the child's record",
+                time(&client, &children, self.requests, self.concurrency).await?,
+            ),
+        ];
+        let base_p50 = percentile(&rows[0].1, 0.50).as_secs_f64();
+        let base_p95 = percentile(&rows[0].1, 0.95).as_secs_f64();
+        println!(
+            "hearth bench web: {} requests to each page, {} at a time, as {} ({} children)",
+            self.requests,
+            self.concurrency,
+            self.username,
+            children.len()
+        );
+        println!("| page | p50 (ms) | p95 (ms) | p50 ÷ health p50 | p95 ÷ health p95 |");
+        println!("|---|---|---|---|---|");
+        for (name, times) in &rows {
+            let p50 = percentile(times, 0.50).as_secs_f64();
+            let p95 = percentile(times, 0.95).as_secs_f64();
+            println!(
+                "| {name} | {:.2} | {:.2} | {:.1}× | {:.1}× |",
+                p50 * 1000.0,
+                p95 * 1000.0,
+                p50 / base_p50.max(f64::MIN_POSITIVE),
+                p95 / base_p95.max(f64::MIN_POSITIVE)
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let d: Vec<Duration> = (1..=20).map(Duration::from_millis).collect();
+        assert_eq!(percentile(&d, 0.50), Duration::from_millis(10));
+        assert_eq!(percentile(&d, 0.95), Duration::from_millis(19));
+        assert_eq!(percentile(&[], 0.5), Duration::ZERO);
+    }
+}
