@@ -7,6 +7,7 @@ pub mod export;
 pub mod fingerprint;
 pub mod generate;
 pub mod import;
+pub mod ssda903;
 pub mod standards;
 
 use anyhow::Context;
