@@ -361,7 +361,7 @@ fn child(r: &ChildRecord, staff: &dyn Directory, year: CollectionYear) -> ChildR
             vec![
                 id.clone(),
                 dob_s.clone(),
-                d(plan.decision.date()),
+                d(plan.decided_on),
                 d(m.mark.date()),
                 flag(m.foster_carers_adopting),
                 m.adopter_sex.number().to_string(),
@@ -379,7 +379,7 @@ fn child(r: &ChildRecord, staff: &dyn Directory, year: CollectionYear) -> ChildR
             vec![
                 id.clone(),
                 dob_s.clone(),
-                d(plan.decision.date()),
+                d(plan.decided_on),
                 opt(ended.map(|(m, _)| m.date())),
                 ended
                     .map(|(_, why)| why.code().to_owned())
@@ -489,7 +489,7 @@ fn plan_in_year(a: &AdoptionPlan, start: NaiveDate, end: NaiveDate) -> bool {
         .map(|m| m.date())
         .or(a.ended.map(|(m, _)| m.date()))
         .filter(|f| *f <= end);
-    a.decision.date() <= end && finished.is_none_or(|f| f >= start)
+    a.decided_on <= end && finished.is_none_or(|f| f >= start)
 }
 
 /// DfE's test: in care during the year, and no period of care starting after 1 April, none

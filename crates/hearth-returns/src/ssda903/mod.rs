@@ -6,11 +6,11 @@
 
 mod build;
 mod csv;
-// mod import;
+mod import;
 
 pub use build::{Builder, Figures, build};
 pub use csv::CsvError;
-// pub use import::{ImportError, Imported, Located, import};
+pub use import::{AUTHOR, ImportError, Imported, ImportedChild, Located, MANAGER, TEAM, import};
 
 use crate::CollectionYear;
 

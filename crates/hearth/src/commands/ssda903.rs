@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use hearth_domain::child::fold;
+use hearth_domain::interchange::JourneyLine;
 use hearth_returns::CollectionYear;
 use hearth_returns::ssda903::{Builder, Ssda903};
+use hearth_store::records::{ImportOutcome, Records};
 
 use super::standards::{BATCH, child_streams, children, staff};
 
@@ -84,4 +86,73 @@ pub async fn export(args: ExportArgs, db: &str, council: &str) -> anyhow::Result
         println!("{}", summary(&prev, &dir));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Arguments of `import ssda903`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The directory holding the tables, one CSV file per table (recognised by its columns).
+    dir: PathBuf,
+    /// The collection year; by default the year of the latest date in the tables.
+    #[arg(long, value_parser = CollectionYear::parse)]
+    year: Option<CollectionYear>,
+}
+
+/// Reads the tables, then imports the staff they name and each child that passed every
+/// check, reporting every refused child with the file, line and column at fault.
+pub async fn import(args: ImportArgs, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&args.dir)
+        .with_context(|| format!("cannot read {}", args.dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")))
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for path in names {
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        files.push((path.display().to_string(), bytes));
+    }
+    let imported = hearth_returns::ssda903::import(&files, args.year, crate::clock::now())?;
+    let records = Records::open(super::open(db, council).await?).await?;
+    let mut refused = imported.refused.len();
+    let mut children = 0usize;
+    for r in &imported.refused {
+        eprintln!("refused: {r}");
+    }
+    let directory: Vec<(usize, JourneyLine)> = imported.directory.into_iter().enumerate().collect();
+    for (_, outcome) in records.import_batch(directory).await? {
+        if let ImportOutcome::Refused { reason, .. } = outcome {
+            anyhow::bail!("the staff named in the return could not be imported: {reason}");
+        }
+    }
+    for batch in imported.children.chunks(BATCH) {
+        let lines: Vec<(usize, JourneyLine)> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.line.clone()))
+            .collect();
+        for (i, outcome) in records.import_batch(lines).await? {
+            match outcome {
+                ImportOutcome::Imported(_) => children += 1,
+                ImportOutcome::AlreadyPresent => {}
+                ImportOutcome::Refused { reason, .. } => {
+                    refused += 1;
+                    if let Some(c) = batch.get(i) {
+                        let (file, line) = c.sources.first().cloned().unwrap_or_default();
+                        eprintln!("refused: {file} line {line} (child {}): {reason}", c.id);
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "SSDA903 {}: imported {children} children; {refused} refused",
+        imported.year
+    );
+    Ok(if refused == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
