@@ -580,6 +580,20 @@ struct SocialWorkerRow {
     reason: WorkerChangeReason,
 }
 
+/// The file and line a row came from.
+type Source = (String, usize);
+/// A care leaver's row: in touch, activity and accommodation.
+type CareLeaverRow = (
+    Source,
+    CareLeaverInTouch,
+    Option<CareLeaverActivity>,
+    Option<CareLeaverAccommodation>,
+);
+/// A decision to place for adoption, and its end.
+type DecisionRow = (Source, NaiveDate, Option<(NaiveDate, ReasonPlacedCeased)>);
+/// A missing or away episode.
+type MissingRow = (Source, MissingKind, NaiveDate, Option<NaiveDate>);
+
 /// One child's rows, typed.
 struct ChildReturn {
     header: (String, usize),
@@ -588,20 +602,11 @@ struct ChildReturn {
     episodes: Vec<EpisodeRow>,
     reviews: Vec<((String, usize), NaiveDate, ReviewParticipation)>,
     oc2: Option<((String, usize), Vec<ChildEvent>)>,
-    oc3: Option<(
-        (String, usize),
-        CareLeaverInTouch,
-        Option<CareLeaverActivity>,
-        Option<CareLeaverAccommodation>,
-    )>,
+    oc3: Option<CareLeaverRow>,
     match_: Option<((String, usize), NaiveDate, NaiveDate, ChildEvent)>,
-    decisions: Vec<(
-        (String, usize),
-        NaiveDate,
-        Option<(NaiveDate, ReasonPlacedCeased)>,
-    )>,
+    decisions: Vec<DecisionRow>,
     previous: Option<((String, usize), ChildEvent)>,
-    missing: Vec<((String, usize), MissingKind, NaiveDate, Option<NaiveDate>)>,
+    missing: Vec<MissingRow>,
     social_workers: Vec<SocialWorkerRow>,
     dolo: Vec<((String, usize), NaiveDate, Option<NaiveDate>)>,
 }

@@ -115,7 +115,17 @@ pub async fn import(args: ImportArgs, db: &str, council: &str) -> anyhow::Result
     }
     let imported = hearth_returns::ssda903::import(&files, args.year, crate::clock::now())?;
     let records = Records::open(super::open(db, council).await?).await?;
-    let mut refused = imported.refused.len();
+    // A child with several broken items is one refused child.
+    let mut refused = imported
+        .refused
+        .iter()
+        .map(|r| {
+            r.child
+                .clone()
+                .unwrap_or_else(|| format!("{}:{}", r.file, r.line))
+        })
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let mut children = 0usize;
     for r in &imported.refused {
         eprintln!("refused: {r}");
