@@ -1481,7 +1481,7 @@ impl Gen<'_> {
             b.push(
                 a.decision,
                 Who::Manager,
-                ChildEvent::AdoptionDecisionMade {},
+                ChildEvent::AdoptionDecisionMade { decided_on: None },
             );
             b.push(
                 a.placement_order,

@@ -132,7 +132,10 @@ fn looked_after<'r>(record: &'r ChildRecord, what: &str) -> Result<&'r CareEpiso
 }
 
 fn care_leaver(record: &ChildRecord, date: NaiveDate, what: &str) -> Check {
-    ensure(record.was_ever_looked_after(), Rule::CareLeaver, || {
+    // A young person who left care before the record began is known by their care leaver
+    // status alone (a council starting from its last returns).
+    let known = record.was_ever_looked_after() || !record.care_leaver.statuses.is_empty();
+    ensure(known, Rule::CareLeaver, || {
         format!("{what} is for children who have been looked after")
     })?;
     ensure(
@@ -820,7 +823,29 @@ impl ChildRecord {
                     "no deprivation of liberty order is in force",
                 ),
             },
-            CareLeaverStatusRecorded { .. } => care_leaver(self, date, "care leaver eligibility"),
+            CareLeaverStatusRecorded { category } => {
+                // Without episodes in the record, only a status that says they have left
+                // care can be recorded: their care predates the record.
+                let left = matches!(
+                    category,
+                    CareLeaverCategory::Relevant
+                        | CareLeaverCategory::FormerRelevant
+                        | CareLeaverCategory::Qualifying
+                );
+                ensure(
+                    self.was_ever_looked_after() || left,
+                    Rule::CareLeaver,
+                    || {
+                        "care leaver eligibility is for children who have been looked after"
+                            .to_owned()
+                    },
+                )?;
+                ensure(
+                    self.age_on(date).is_some_and(|a| a >= 16),
+                    Rule::CareLeaver,
+                    || "care leaver eligibility is for young people aged 16 or over".to_owned(),
+                )
+            }
             CareLeaverContactRecorded { .. }
             | CareLeaverActivityRecorded { .. }
             | CareLeaverAccommodationRecorded { .. } => {
@@ -841,8 +866,15 @@ impl ChildRecord {
                     )
                 })
             }
-            AdoptionDecisionMade {} => {
+            AdoptionDecisionMade { decided_on } => {
                 looked_after(self, "a decision to place for adoption")?;
+                if let Some(d) = decided_on {
+                    ensure(*d <= date, Rule::AdoptionSequence, || {
+                        format!(
+                            "the decision on {d} is after the day it is recorded as made ({date})"
+                        )
+                    })?;
+                }
                 ensure(
                     self.active_adoption().is_none(),
                     Rule::AdoptionSequence,
@@ -986,6 +1018,9 @@ impl ChildRecord {
                     },
                 )?;
             }
+            // The record begins part-way through a period of care (a council starting from
+            // its last returns): the episodes before are in its earlier records.
+            (_, None) if self.care_episodes.is_empty() => {}
             (_, None) => {
                 return refuse(
                     Rule::EpisodeContinuity,

@@ -260,7 +260,12 @@ events! {
 
         // Adoption.
         /// The decision that the child should be placed for adoption.
-        AdoptionDecisionMade = "adoption_decision_made" {},
+        AdoptionDecisionMade = "adoption_decision_made" {
+            /// The day of the decision, when it is earlier than the event: a record begun from
+            /// a return that does not hold the episode the decision was made in.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            decided_on: Option<NaiveDate>,
+        },
         /// The court made a placement order.
         PlacementOrderGranted = "placement_order_granted" {},
         /// The child was matched with prospective adopters.

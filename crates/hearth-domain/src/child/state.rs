@@ -404,6 +404,8 @@ pub struct AdoptionMatch {
 pub struct AdoptionPlan {
     /// The decision that the child should be placed for adoption.
     pub decision: Mark,
+    /// The day of the decision (the event's day unless it gives an earlier one).
+    pub decided_on: NaiveDate,
     /// Placement order.
     pub placement_order: Option<Mark>,
     /// Match.
@@ -1277,8 +1279,9 @@ impl ChildRecord {
             PersonalAdviserAllocated { adviser } => {
                 self.care_leaver.advisers.push((mark, adviser.clone()))
             }
-            AdoptionDecisionMade {} => self.adoption.push(AdoptionPlan {
+            AdoptionDecisionMade { decided_on } => self.adoption.push(AdoptionPlan {
                 decision: mark,
+                decided_on: decided_on.unwrap_or(mark.date()),
                 placement_order: None,
                 matched: None,
                 placed: None,

@@ -16,6 +16,8 @@ use tokio::io::AsyncBufReadExt;
 pub enum Import {
     /// Whole journeys, one stream's history per line (JSON lines).
     Journeys(JourneysArgs),
+    /// A council's SSDA903 tables (a directory of CSV files), as new children's records.
+    Ssda903(super::ssda903::ImportArgs),
 }
 
 /// Arguments of `import journeys`.
@@ -41,6 +43,7 @@ impl Import {
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
         match self {
             Import::Journeys(args) => journeys(args, db, council).await,
+            Import::Ssda903(args) => super::ssda903::import(args, db, council).await,
         }
     }
 }

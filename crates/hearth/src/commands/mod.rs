@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod generate;
 pub mod import;
 pub mod serve;
+pub mod ssda903;
 pub mod standards;
 
 use anyhow::Context;
