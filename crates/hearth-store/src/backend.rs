@@ -345,7 +345,7 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            pub(crate) async fn caseload(&self, worker: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
+            pub(crate) async fn caseload(&self, worker: Option<&str>, team: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
                 let mut q = QueryBuilder::<$db>::new(
                     "SELECT child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at \
                      FROM caseload WHERE council = ",
@@ -353,8 +353,13 @@ macro_rules! store_impl {
                 q.push_bind(self.council.clone());
                 if let Some(w) = worker {
                     q.push(" AND worker_id = ").push_bind(w.to_owned());
+                    q.push(" ORDER BY worker_id, child_id");
+                } else if let Some(t) = team {
+                    q.push(" AND team_id = ").push_bind(t.to_owned());
+                    q.push(" ORDER BY team_id, child_id");
+                } else {
+                    q.push(" ORDER BY child_id");
                 }
-                q.push(" ORDER BY child_id");
                 let rows = q.build().fetch_all(&self.reader).await?;
                 rows.iter()
                     .map(|r| {

@@ -376,7 +376,12 @@ impl Store {
 
     /// Caseload rows, optionally only one worker's.
     pub async fn caseload(&self, worker: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
-        dispatch!(self.caseload(worker))
+        dispatch!(self.caseload(worker, None))
+    }
+
+    /// Caseload rows of the children allocated to a team.
+    pub async fn team_caseload(&self, team: &str) -> Result<Vec<CaseloadRow>, StoreError> {
+        dispatch!(self.caseload(None, Some(team)))
     }
 
     /// Candidate people for a search: streams with a name token or phonetic key in the

@@ -362,6 +362,12 @@ async fn projections_commit_with_their_events(store: Store) {
         vec![caseload("C1")]
     );
     assert!(store.caseload(Some("SW2")).await.unwrap().is_empty());
+    let team = caseload("C1").team_id.unwrap();
+    assert_eq!(
+        store.team_caseload(&team).await.unwrap(),
+        vec![caseload("C1")]
+    );
+    assert!(store.team_caseload("T-OTHER").await.unwrap().is_empty());
     // Rewriting the projection replaces the row and its tokens.
     let mut renamed = person;
     renamed.display_name = "Samuel Lee".into();

@@ -8,6 +8,7 @@
 pub mod access;
 mod assets;
 pub mod auth;
+mod due;
 mod error;
 mod pages;
 mod security;

@@ -10,6 +10,7 @@ use hearth_store::records::Records;
 use tokio::sync::RwLock;
 
 use crate::auth::Sessions;
+use crate::due::DueCache;
 
 /// Where the application reads the time. The binary passes the system clock; tests pass a
 /// fixed instant.
@@ -60,6 +61,7 @@ pub struct AppState {
     pub(crate) ruleset: Arc<Ruleset>,
     pub(crate) calendar: Arc<Calendar>,
     pub(crate) sessions: Arc<Sessions>,
+    pub(crate) due: Arc<DueCache>,
     pub(crate) clock: Clock,
     pub(crate) settings: Arc<Settings>,
 }
@@ -80,6 +82,7 @@ impl AppState {
             ruleset: Arc::new(ruleset),
             calendar: Arc::new(Calendar::england_and_wales()),
             sessions: Arc::new(Sessions::new(settings.idle_timeout)),
+            due: Arc::new(DueCache::default()),
             clock,
             settings: Arc::new(settings),
         })

@@ -5,13 +5,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use hearth_domain::directory::{Person, Professional, fold_directory};
 use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
-use hearth_standards::Status;
 use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
 use super::record::{Kind, done_message};
-use super::{Layout, ObligationRow, as_at, is_missed, urgency};
+use std::sync::Arc;
+
+use super::Layout;
 use crate::auth::User;
+use crate::due::{Due, window};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -66,10 +68,7 @@ struct ChildPage {
     facts: Vec<Fact>,
     network: Vec<Contact>,
     professionals: Vec<Contact>,
-    open_items: Vec<ObligationRow>,
-    met: usize,
-    met_late: usize,
-    missed: usize,
+    due: Arc<Due>,
     events: Vec<Happened>,
     event_count: usize,
 }
@@ -281,45 +280,18 @@ pub async fn page(
         .collect();
 
     let workforce = state.workforce.read().await;
-    let evaluation = hearth_standards::evaluate(
+    let due = state.due.evaluate(
         record,
+        stream.version(),
+        window(now),
         &state.ruleset,
         &state.calendar,
-        as_at(&state),
-        &*workforce,
-    )
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+        &workforce,
+    )?;
     let name = record
         .details
         .as_ref()
         .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
-    let mut open: Vec<_> = evaluation
-        .obligations
-        .iter()
-        .filter(|o| {
-            !is_missed(o)
-                && matches!(
-                    o.status.outcome(),
-                    Status::Overdue { .. } | Status::DueSoon | Status::Upcoming
-                )
-        })
-        .collect();
-    open.sort_by_key(|o| (urgency(o).unwrap_or((2, 0)), o.due_date));
-    let met = evaluation
-        .obligations
-        .iter()
-        .filter(|o| matches!(o.status.outcome(), Status::Met))
-        .count();
-    let missed = evaluation
-        .obligations
-        .iter()
-        .filter(|o| is_missed(o))
-        .count();
-    let met_late = evaluation
-        .obligations
-        .iter()
-        .filter(|o| matches!(o.status.outcome(), Status::MetLate { .. }))
-        .count();
 
     let mut facts = facts(record, now.london_date());
     if let Some(a) = record.current_allocation() {
@@ -382,10 +354,7 @@ pub async fn page(
         facts,
         network,
         professionals,
-        open_items: open.iter().map(|o| ObligationRow::new(o)).collect(),
-        met,
-        met_late,
-        missed,
+        due,
         event_count: record.log.len(),
         events,
         name,

@@ -46,7 +46,10 @@ pub async fn not_found() -> WebError {
 }
 
 /// An obligation as a row of a to-do list.
+#[derive(Debug)]
 pub struct ObligationRow {
+    pub rule: String,
+    pub overdue: bool,
     pub summary: String,
     pub due: String,
     pub status: String,
@@ -58,6 +61,8 @@ impl ObligationRow {
     pub fn new(o: &Obligation) -> ObligationRow {
         let (status, tag) = status_label(o.status.outcome());
         ObligationRow {
+            rule: o.rule.id.clone(),
+            overdue: matches!(o.status.outcome(), Status::Overdue { .. }),
             summary: o.rule.summary.clone(),
             due: o.due_date.format("%-d %b %Y").to_string(),
             status,

@@ -9,11 +9,11 @@ use axum::extract::State;
 use axum::response::Html;
 use hearth_domain::child::fold;
 use hearth_domain::{ChildId, StaffId, StreamId};
-use hearth_standards::Status;
 use hearth_store::reading;
 
-use super::{Layout, is_missed};
+use super::Layout;
 use crate::auth::User;
+use crate::due::window;
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -132,35 +132,32 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         .collect();
     let mut overdue_by_worker: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_standard: BTreeMap<String, ByStandard> = BTreeMap::new();
+    let window = window(state.clock.now());
     for chunk in team_children.chunks(reading::BATCH) {
         for (id, events) in reading::children_events(store, chunk).await? {
             let record = fold(&id, &events);
-            let e = hearth_standards::evaluate(
+            let due = state.due.evaluate(
                 &record,
+                events.len() as u64,
+                window,
                 &state.ruleset,
                 &state.calendar,
-                as_at,
-                &*workforce,
-            )
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+                &workforce,
+            )?;
             let name = record
                 .details
                 .as_ref()
                 .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
-            for o in e
-                .obligations
-                .iter()
-                .filter(|o| matches!(o.status.outcome(), Status::Overdue { .. }) && !is_missed(o))
-            {
+            for o in due.open.iter().filter(|o| o.overdue) {
                 if let Some(w) = record.current_allocation() {
                     *overdue_by_worker
                         .entry(w.worker.as_str().to_owned())
                         .or_default() += 1;
                 }
                 let entry = by_standard
-                    .entry(o.rule.id.clone())
+                    .entry(o.rule.clone())
                     .or_insert_with(|| ByStandard {
-                        summary: o.rule.summary.clone(),
+                        summary: o.summary.clone(),
                         overdue: 0,
                         children: Vec::new(),
                     });
