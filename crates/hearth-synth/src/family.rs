@@ -495,8 +495,11 @@ impl Gen<'_> {
             let age = c.age_on(first.london_date()).unwrap_or(0);
             let mut intro = Vec::new();
             let unborn = c.dob.is_none();
-            let serial = self.ids.child;
+            // The child's own number, so that brothers and sisters never share a UPN (CIN 1520)
+            // or an NHS number.
+            let serial: u64 = c.id.as_str().trim_start_matches('C').parse().map_err(err)?;
             let lang = language(rng, c.ethnicity);
+            let has_upn = !unborn && age >= 4 && rng.chance(0.95);
             let details = ChildDetails {
                 name: PersonName {
                     given: Line::parse(if unborn { "Baby" } else { &c.given }).map_err(err)?,
@@ -522,14 +525,17 @@ impl Gen<'_> {
                 } else {
                     c.ethnicity
                 },
-                upn: (!unborn && age >= 4 && rng.chance(0.95))
+                upn: has_upn
                     .then(|| upn(&self.council.la_number, serial))
                     .transpose()?,
                 former_upn: None,
+                // A school-age child without a UPN has a reason for it (CIN 8770Q).
                 upn_unknown: if unborn || age < 4 {
                     Some(UpnUnknown::Un1)
-                } else {
+                } else if has_upn {
                     None
+                } else {
+                    Some(UpnUnknown::Un2)
                 },
                 nhs_number: if unborn { None } else { nhs_number(serial) },
                 disabilities: if unborn {
