@@ -22,6 +22,8 @@ pub enum Export {
         /// The file to write (replaced only once complete).
         out: PathBuf,
     },
+    /// The children in need census for a collection year (DfE's XML).
+    CinCensus(super::cin_census::ExportArgs),
 }
 
 fn write_run(w: &mut impl Write, run: &[StoredEvent]) -> anyhow::Result<()> {
@@ -40,7 +42,10 @@ fn write_run(w: &mut impl Write, run: &[StoredEvent]) -> anyhow::Result<()> {
 impl Export {
     /// Runs the export.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
-        let Export::Journeys { out } = self;
+        let out = match self {
+            Export::Journeys { out } => out,
+            Export::CinCensus(args) => return args.run(db, council).await,
+        };
         let store = super::open(db, council).await?;
         let partial = out.with_extension("partial");
         let file = std::fs::File::create(&partial)

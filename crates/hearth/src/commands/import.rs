@@ -16,6 +16,8 @@ use tokio::io::AsyncBufReadExt;
 pub enum Import {
     /// Whole journeys, one stream's history per line (JSON lines).
     Journeys(JourneysArgs),
+    /// A council's children in need census (DfE's XML): each child becomes a record.
+    CinCensus(super::cin_census::ImportArgs),
 }
 
 /// Arguments of `import journeys`.
@@ -41,6 +43,7 @@ impl Import {
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
         match self {
             Import::Journeys(args) => journeys(args, db, council).await,
+            Import::CinCensus(args) => args.run(db, council).await,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod calendar;
+pub mod cin_census;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
