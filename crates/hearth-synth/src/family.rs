@@ -499,8 +499,7 @@ impl Gen<'_> {
             // or an NHS number.
             let serial: u64 = c.id.as_str().trim_start_matches('C').parse().map_err(err)?;
             let lang = language(rng, c.ethnicity);
-            let has_upn = !unborn && age >= 4 && rng.chance(0.95);
-            let details = ChildDetails {
+            let mut details = ChildDetails {
                 name: PersonName {
                     given: Line::parse(if unborn { "Baby" } else { &c.given }).map_err(err)?,
                     family: Line::parse(&family_name).map_err(err)?,
@@ -525,17 +524,14 @@ impl Gen<'_> {
                 } else {
                     c.ethnicity
                 },
-                upn: has_upn
+                upn: (!unborn && age >= 4 && rng.chance(0.95))
                     .then(|| upn(&self.council.la_number, serial))
                     .transpose()?,
                 former_upn: None,
-                // A school-age child without a UPN has a reason for it (CIN 8770Q).
                 upn_unknown: if unborn || age < 4 {
                     Some(UpnUnknown::Un1)
-                } else if has_upn {
-                    None
                 } else {
-                    Some(UpnUnknown::Un2)
+                    None
                 },
                 nhs_number: if unborn { None } else { nhs_number(serial) },
                 disabilities: if unborn {
@@ -586,6 +582,10 @@ impl Gen<'_> {
                 uasc: c.uasc,
                 uasc_ceased: None,
             };
+            // A school-age child without a UPN has a reason for it (CIN 8770Q).
+            if details.upn.is_none() && details.upn_unknown.is_none() {
+                details.upn_unknown = Some(UpnUnknown::Un2);
+            }
             let who = Who::Worker;
             let placeholder = Timestamp::start_of_london_day(NaiveDate::MIN);
             intro.push(Item {
