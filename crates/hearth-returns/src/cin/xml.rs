@@ -302,7 +302,7 @@ fn tree(bytes: &[u8]) -> Result<Node, FileError> {
                 };
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(node),
-                    None => return Err(bad("the file has no root element".to_owned())),
+                    None => root = Some(node),
                 }
             }
             Event::Text(t) => {
@@ -345,7 +345,15 @@ fn tree(bytes: &[u8]) -> Result<Node, FileError> {
                     None => root = Some(node),
                 }
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = stack.last() {
+                    return Err(bad(format!(
+                        "not well-formed XML: the file ends inside <{}>, opened at line {}",
+                        open.name, open.line
+                    )));
+                }
+                break;
+            }
             _ => {}
         }
         buf.clear();
