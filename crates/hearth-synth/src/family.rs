@@ -495,9 +495,11 @@ impl Gen<'_> {
             let age = c.age_on(first.london_date()).unwrap_or(0);
             let mut intro = Vec::new();
             let unborn = c.dob.is_none();
-            let serial = self.ids.child;
+            // The child's own number, so that brothers and sisters never share a UPN (CIN 1520)
+            // or an NHS number.
+            let serial: u64 = c.id.as_str().trim_start_matches('C').parse().map_err(err)?;
             let lang = language(rng, c.ethnicity);
-            let details = ChildDetails {
+            let mut details = ChildDetails {
                 name: PersonName {
                     given: Line::parse(if unborn { "Baby" } else { &c.given }).map_err(err)?,
                     family: Line::parse(&family_name).map_err(err)?,
@@ -580,6 +582,10 @@ impl Gen<'_> {
                 uasc: c.uasc,
                 uasc_ceased: None,
             };
+            // A school-age child without a UPN has a reason for it (CIN 8770Q).
+            if details.upn.is_none() && details.upn_unknown.is_none() {
+                details.upn_unknown = Some(UpnUnknown::Un2);
+            }
             let who = Who::Worker;
             let placeholder = Timestamp::start_of_london_day(NaiveDate::MIN);
             intro.push(Item {

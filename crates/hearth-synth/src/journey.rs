@@ -526,12 +526,12 @@ impl Gen<'_> {
                         if rng.chance(0.5) {
                             self.plan_cin(rng, child, &mut e, plus(after, 3_600_000_000));
                         } else {
-                            let reason = if rng.chance(0.3) {
-                                ReasonForClosure::Rc9
-                            } else {
-                                ReasonForClosure::Rc8
-                            };
-                            e.closure = Some((plus(after, days(2 + rng.below(10) as i64)), reason));
+                            // RC8 and RC9 mean closed after assessment alone; once there has
+                            // been an enquiry the census wants another reason (CIN 2990).
+                            e.closure = Some((
+                                plus(after, days(2 + rng.below(10) as i64)),
+                                ReasonForClosure::Rc7,
+                            ));
                         }
                     }
                 }
@@ -761,6 +761,9 @@ impl Gen<'_> {
         let sdate = start.london_date();
         let age = hearth_domain::time::age_on(birth, sdate);
         if age >= 18 {
+            // Too old to come into care: the episode closes rather than staying open for
+            // ever (CIN 8775Q found adults with open episodes).
+            e.closure = Some((plus(start, 3_600_000_000), ReasonForClosure::Rc7));
             return;
         }
         let la = &self.rates.looked_after;

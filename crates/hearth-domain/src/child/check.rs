@@ -594,6 +594,7 @@ impl ChildRecord {
                 ),
             },
             EmergencyProtectionRecorded { .. } => born_by(self, date, "emergency protection"),
+            EarlierCpPlansRecorded { .. } => Ok(()),
             CinPlanStarted {} => {
                 let e = require_active(self, "a child in need plan")?;
                 if let Some(p) = e.open_cin_plan() {

@@ -124,6 +124,9 @@ events! {
         },
         /// The child protection plan ended.
         CpPlanEnded = "cp_plan_ended" { reason: CpPlanEndReason },
+        /// How many child protection plans the child had before those this record holds
+        /// (under another council, or before a migration): the census counts them.
+        EarlierCpPlansRecorded = "earlier_cp_plans_recorded" { count: u16 },
         /// An emergency protection order or police protection (Annex A List 7).
         EmergencyProtectionRecorded = "emergency_protection_recorded" { kind: EmergencyProtectionKind },
 

@@ -165,6 +165,8 @@ pub struct ReviewConference {
     pub mark: Mark,
     /// What it decided.
     pub outcome: ReviewConferenceOutcome,
+    /// The category of abuse it changed the plan to, if it changed it.
+    pub category: Option<CategoryOfAbuse>,
 }
 
 /// A child protection plan.
@@ -583,6 +585,8 @@ pub struct ChildRecord {
     pub adoption: Vec<AdoptionPlan>,
     /// Emergency protection.
     pub emergency_protection: Vec<(Mark, EmergencyProtectionKind)>,
+    /// Child protection plans before those the record holds.
+    pub earlier_cp_plans: u16,
     /// Visits.
     pub visits: Vec<Visit>,
     /// Booked meetings.
@@ -635,6 +639,7 @@ impl ChildRecord {
             care_leaver: CareLeaverRecord::default(),
             adoption: Vec::new(),
             emergency_protection: Vec::new(),
+            earlier_cp_plans: 0,
             visits: Vec::new(),
             meetings: Vec::new(),
             meetings_held: Vec::new(),
@@ -1042,6 +1047,7 @@ impl ChildRecord {
                     p.reviews.push(ReviewConference {
                         mark,
                         outcome: *outcome,
+                        category: *category,
                     });
                     if let Some(c) = category {
                         p.latest_category = *c;
@@ -1054,6 +1060,7 @@ impl ChildRecord {
                 }
             }
             EmergencyProtectionRecorded { kind } => self.emergency_protection.push((mark, *kind)),
+            EarlierCpPlansRecorded { count } => self.earlier_cp_plans = *count,
             CinPlanStarted {} => {
                 if let Some(e) = self.open_episode_mut() {
                     e.cin_plans.push(CinPlan {

@@ -24,6 +24,8 @@ pub enum Export {
     },
     /// The SSDA903 return of a collection year, one CSV file per table.
     Ssda903(super::ssda903::ExportArgs),
+    /// The children in need census for a collection year (DfE's XML).
+    CinCensus(super::cin_census::ExportArgs),
 }
 
 fn write_run(w: &mut impl Write, run: &[StoredEvent]) -> anyhow::Result<()> {
@@ -45,6 +47,7 @@ impl Export {
         let out = match self {
             Export::Journeys { out } => out,
             Export::Ssda903(args) => return super::ssda903::export(args, db, council).await,
+            Export::CinCensus(args) => return args.run(db, council).await,
         };
         let store = super::open(db, council).await?;
         let partial = out.with_extension("partial");

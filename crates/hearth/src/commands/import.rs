@@ -18,6 +18,8 @@ pub enum Import {
     Journeys(JourneysArgs),
     /// A council's SSDA903 tables (a directory of CSV files), as new children's records.
     Ssda903(super::ssda903::ImportArgs),
+    /// A council's children in need census (DfE's XML): each child becomes a record.
+    CinCensus(super::cin_census::ImportArgs),
 }
 
 /// Arguments of `import journeys`.
@@ -44,6 +46,7 @@ impl Import {
         match self {
             Import::Journeys(args) => journeys(args, db, council).await,
             Import::Ssda903(args) => super::ssda903::import(args, db, council).await,
+            Import::CinCensus(args) => args.run(db, council).await,
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bench_web;
 pub mod calendar;
+pub mod cin_census;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
