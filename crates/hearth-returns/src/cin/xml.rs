@@ -860,3 +860,104 @@ fn ends_after(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use hearth_domain::codes::{
+        AssessmentFactor, CategoryOfAbuse, Disability, Ethnicity, PrimaryNeed, ReasonForClosure,
+        ReferralSource,
+    };
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn census() -> Census {
+        Census {
+            year: CollectionYear::parse("2026").unwrap(),
+            la: LaNumber::parse("305").unwrap(),
+            children: vec![CensusChild {
+                id: ChildId::parse("C1").unwrap(),
+                upn: None,
+                former_upn: None,
+                upn_unknown: Some(hearth_domain::codes::UpnUnknown::Un2),
+                birth_date: Some(d("2015-02-10")),
+                expected_birth_date: None,
+                sex: Sex::F,
+                death_date: None,
+                ethnicity: Ethnicity::Wbri,
+                disabilities: vec![Disability::Aut, Disability::Ld],
+                episodes: vec![CinDetails {
+                    referral_date: d("2025-05-06"),
+                    source: ReferralSource::Schools,
+                    primary_need: Some(PrimaryNeed::N1),
+                    closure: Some((d("2026-02-01"), ReasonForClosure::Rc7)),
+                    initial_conference: None,
+                    assessments: vec![CensusAssessment {
+                        start: d("2025-05-07"),
+                        authorised: Some(d("2025-06-10")),
+                        factors: vec![AssessmentFactor::F3A, AssessmentFactor::F21],
+                    }],
+                    cin_plans: vec![(d("2025-11-21"), Some(d("2026-01-30")))],
+                    enquiries: vec![CensusSection47 {
+                        start: d("2025-05-20"),
+                        conference: Some(d("2025-06-05")),
+                        conference_not_required: false,
+                    }],
+                    no_further_action: false,
+                    cp_plans: vec![CensusCpPlan {
+                        start: d("2025-06-05"),
+                        end: Some(d("2025-11-20")),
+                        initial_category: CategoryOfAbuse::Neg,
+                        latest_category: CategoryOfAbuse::Emo,
+                        previous_plans: 2,
+                        reviews: vec![d("2025-08-28"), d("2025-10-30")],
+                    }],
+                }],
+            }],
+        }
+    }
+
+    fn write(c: &Census) -> Vec<u8> {
+        let mut w = Writer::start(c.year, c.la);
+        for child in &c.children {
+            w.child(child);
+        }
+        w.finish()
+    }
+
+    #[test]
+    fn what_is_written_reads_back_the_same() {
+        let c = census();
+        let bytes = write(&c);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("<ICPCnotRequired>false</ICPCnotRequired>"));
+        assert!(text.contains("<ReferenceDate>2026-03-31</ReferenceDate>"));
+        let read = read(&bytes).unwrap();
+        assert!(read.refused.is_empty());
+        assert_eq!(read.census, c);
+        assert_eq!(
+            read.lines,
+            vec![text.lines().position(|l| l.trim() == "<Child>").unwrap() + 1]
+        );
+    }
+
+    #[test]
+    fn a_bad_item_refuses_its_child_with_the_line_and_element() {
+        let text = String::from_utf8(write(&census())).unwrap().replace(
+            "<ReferralNFA>false</ReferralNFA>",
+            "<ReferralNFA>FALSE</ReferralNFA>",
+        );
+        let read = read(text.as_bytes()).unwrap();
+        assert!(read.census.children.is_empty());
+        let problem = &read.refused[0].problems[0];
+        assert_eq!(problem.element, "Child[1]/CINdetails[1]/ReferralNFA");
+        assert_eq!(
+            text.lines().nth(problem.line - 1).map(str::trim),
+            Some("<ReferralNFA>FALSE</ReferralNFA>")
+        );
+        assert!(problem.reason.contains("lower case"), "{problem}");
+    }
+}
