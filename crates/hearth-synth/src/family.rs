@@ -1,7 +1,7 @@
 //! Families: who is in them, how their children come to the service, and the lines that
 //! record them (the adults first, then each child).
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use hearth_domain::Timestamp;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::*;
@@ -843,6 +843,54 @@ impl Gen<'_> {
                         }
                     }
                 }
+            }
+            // A child too young for school when registered gets their UPN on starting
+            // reception, the September after they turn four (SSDA903 209); any later
+            // amendment of their details keeps it.
+            let school = c
+                .birth()
+                .and_then(|b| birthday(b, 4))
+                .and_then(|four| {
+                    let y = if four.month() <= 8 {
+                        four.year()
+                    } else {
+                        four.year() + 1
+                    };
+                    NaiveDate::from_ymd_opt(y, 9, 1)
+                })
+                .filter(|_| details.upn_unknown == Some(UpnUnknown::Un1));
+            if let Some(day) = school
+                && at_time(day, 9, 0) <= last
+            {
+                let own: u64 = c.id.as_str().trim_start_matches('C').parse().map_err(err)?;
+                let pupil = upn(&self.council.la_number, own)?;
+                let at = at_time(day, 9, 0);
+                for item in &mut later {
+                    if let ChildEvent::ChildDetailsAmended { details: d } = &mut item.event
+                        && item.at >= at
+                    {
+                        d.upn = Some(pupil.clone());
+                        d.upn_unknown = None;
+                    }
+                }
+                let mut d = later
+                    .iter()
+                    .filter(|i| i.at < at)
+                    .filter_map(|i| match &i.event {
+                        ChildEvent::ChildDetailsAmended { details } => Some((i.at, details)),
+                        _ => None,
+                    })
+                    .max_by_key(|(t, _)| *t)
+                    .map_or_else(|| details.clone(), |(_, d)| d.clone());
+                d.upn = Some(pupil);
+                d.upn_unknown = None;
+                later.push(Item {
+                    at,
+                    seq: 1,
+                    who,
+                    event: ChildEvent::ChildDetailsAmended { details: d },
+                    routine: false,
+                });
             }
             intro.extend(later);
             let events = self.realize(rng, c, intro, &professionals)?;

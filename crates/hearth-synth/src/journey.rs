@@ -728,12 +728,22 @@ impl Gen<'_> {
         Ok((provider, urn))
     }
 
-    fn placement_postcode(&self, rng: &mut Rng, p: PlacementType, home: &Postcode) -> Postcode {
+    fn placement_postcode(
+        &self,
+        rng: &mut Rng,
+        p: PlacementType,
+        provider: Option<PlacementProvider>,
+        home: &Postcode,
+    ) -> Postcode {
         if p == PlacementType::P1 {
             return home.clone();
         }
+        // The council's own homes and other own provision are in the borough; only its foster
+        // carers, adopters and supported lodgings may live further away (SSDA903 1015).
+        let own_premises = provider == Some(PlacementProvider::Pr1)
+            && !(p.is_foster() || p.is_adoption() || p == PlacementType::K3);
         loop {
-            let pc = if rng.chance(self.rates.looked_after.out_of_borough) {
+            let pc = if rng.chance(self.rates.looked_after.out_of_borough) && !own_premises {
                 rng.pick(&self.postcodes.elsewhere)
                     .map(|(pc, _)| pc.clone())
             } else {
@@ -828,7 +838,7 @@ impl Gen<'_> {
             placement,
             provider,
             urn,
-            postcode: self.placement_postcode(rng, placement, &home),
+            postcode: self.placement_postcode(rng, placement, provider, &home),
             change: None,
         }];
         // How long the child stays.
@@ -998,7 +1008,7 @@ impl Gen<'_> {
                     .unwrap_or((None, None));
                 next.provider = provider;
                 next.urn = urn;
-                next.postcode = self.placement_postcode(rng, next.placement, &home);
+                next.postcode = self.placement_postcode(rng, next.placement, provider, &home);
                 if next.placement == current.placement
                     && next.provider == current.provider
                     && next.urn == current.urn
@@ -1065,7 +1075,7 @@ impl Gen<'_> {
                 ad.postcode = if a.foster_carers {
                     current.postcode.clone()
                 } else {
-                    self.placement_postcode(rng, ad.placement, &home)
+                    self.placement_postcode(rng, ad.placement, provider, &home)
                 };
                 ad.reason = ReasonNewEpisode::P;
                 ad.change = Some(ReasonPlaceChange::Carpl);

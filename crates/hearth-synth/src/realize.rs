@@ -1087,7 +1087,8 @@ impl Gen<'_> {
                     category_of_need: care.need,
                     provider: s.provider,
                     urn: s.urn.clone(),
-                    home_postcode: Some(child_home(child)),
+                    // An asylum-seeking child has no home here to give (SSDA903 406).
+                    home_postcode: (!child.uasc).then(|| child_home(child)),
                     placement_postcode: Some(s.postcode.clone()),
                     placement_change_reason: s.change,
                 },
@@ -1357,7 +1358,18 @@ impl Gen<'_> {
                     ChildEvent::DevelopmentCheckCompleted {},
                 );
             }
-            if (4..=16).contains(&age) {
+            if age == 3 || age == 17 {
+                // The year a child turns four or seventeen DfE still wants an SDQ or the
+                // reason there is none: here, that they are outside the age range (903 197B).
+                b.routine(
+                    plus(at, 3 * HOUR),
+                    Who::Worker,
+                    ChildEvent::SdqRecorded {
+                        score: None,
+                        reason: Some(SdqReason::Sdq1),
+                    },
+                );
+            } else if (4..=16).contains(&age) {
                 let (score, reason) = if rng.chance(0.9) {
                     (
                         Some(

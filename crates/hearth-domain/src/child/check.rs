@@ -1093,8 +1093,14 @@ impl ChildRecord {
             || format!("placement type {placement} has no Ofsted URN"),
         )?;
         if !legal_status.is_short_break() {
+            // An unaccompanied asylum seeker, now or formerly, has no home in this country:
+            // DfE wants their home postcode left out (SSDA903 406).
+            let asylum = self
+                .details
+                .as_ref()
+                .is_some_and(|d| d.uasc || d.uasc_ceased.is_some());
             ensure(
-                home_postcode.is_some() && placement_postcode.is_some(),
+                placement_postcode.is_some() && (asylum || home_postcode.is_some()),
                 Rule::PlacementDetails,
                 || "give the child's home postcode and the placement's postcode".to_owned(),
             )?;

@@ -844,3 +844,56 @@ proptest! {
         prop_assert!(folded.log.windows(2).all(|w| w[0].mark.at <= w[1].mark.at));
     }
 }
+
+#[test]
+fn only_an_asylum_seeker_starts_care_without_a_home_postcode() {
+    let homeless = |e: ChildEvent| match e {
+        ChildEvent::EpisodeStarted {
+            reason,
+            legal_status,
+            placement,
+            category_of_need,
+            provider,
+            urn,
+            placement_postcode,
+            placement_change_reason,
+            ..
+        } => ChildEvent::EpisodeStarted {
+            reason,
+            legal_status,
+            placement,
+            category_of_need,
+            provider,
+            urn,
+            home_postcode: None,
+            placement_postcode,
+            placement_change_reason,
+        },
+        other => other,
+    };
+    let start = || {
+        homeless(episode(
+            ReasonNewEpisode::S,
+            LegalStatus::V2,
+            PlacementType::U6,
+            "BR2 9AF",
+        ))
+    };
+    let mut s = open_case();
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-03T10:00:00Z", start())]),
+        Rule::PlacementDetails
+    );
+    let mut asylum = details();
+    asylum.uasc = true;
+    s.append(
+        vec![ev(
+            "2025-02-01T10:00:00Z",
+            ChildEvent::ChildDetailsAmended { details: asylum },
+        )],
+        &dir(),
+    )
+    .unwrap();
+    s.append(vec![ev("2025-02-03T10:00:00Z", start())], &dir())
+        .unwrap();
+}

@@ -516,9 +516,10 @@ fn oc2(
     let in_year = |m: &Mark| in_window(m, start, end);
     let age_at_end = hearth_domain::time::age_on(dob, end);
     let h = &r.health;
-    // SDQs are for children aged 4 at the start of the year to 16 at its end.
+    // SDQs are for children 4 by the end of the year and not yet 17 at its start: those who
+    // turn 4 or 17 in the year are in (DfE 197B), the rest are out (188, 189).
     let sdq_age =
-        birthday(dob, 4).is_some_and(|b| b <= start) && birthday(dob, 17).is_none_or(|b| b > end);
+        birthday(dob, 4).is_some_and(|b| b <= end) && birthday(dob, 17).is_none_or(|b| b > start);
     let sdq = h
         .sdqs
         .iter()
@@ -592,10 +593,12 @@ fn care_leaver(
     let day = (17..=21)
         .filter_map(|age| birthday(dob, age))
         .find(|b| year.contains(*b))?;
+    // Care that ends on the birthday still counts: DfE wants no care leaver information for
+    // a young person who leaves care on or after the birthday (1016).
     let looked_after_on = r
         .care_episodes
         .iter()
-        .any(|e| e.start.date() <= day && e.end.is_none_or(|(m, _)| m.date() > day));
+        .any(|e| e.start.date() <= day && e.end.is_none_or(|(m, _)| m.date() >= day));
     let last_end = r
         .care_episodes
         .last()
