@@ -498,6 +498,21 @@ impl Gen<'_> {
                     },
                 );
                 self.conference_papers(rng, child, b, at, p.strategy, true)?;
+                // About one child in forty brought to an initial conference had a plan under
+                // another council before, which the worker records from that council's
+                // papers (the census counts it). Which child is decided from the id, not a
+                // random draw, so that every other draw, and so every rate, is unchanged.
+                let number = child
+                    .id
+                    .as_str()
+                    .trim_start_matches(|c: char| !c.is_ascii_digit());
+                if number.parse::<u64>().is_ok_and(|n| n % 40 == 7) {
+                    b.push(
+                        plus(p.enquiry_done, 120_000_000),
+                        Who::Worker,
+                        ChildEvent::EarlierCpPlansRecorded { count: 1 },
+                    );
+                }
                 if reviewer.is_none() {
                     *reviewer =
                         self.world
