@@ -10,12 +10,16 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use hearth_domain::child::fold;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_domain::{ChildId, ChildRecord, Timestamp};
+use hearth_domain::{ChildId, ChildRecord, StreamId, Timestamp};
 use hearth_standards::{AsAt, Calendar, Ruleset, Status};
+use hearth_store::CaseloadRow;
+use hearth_store::reading;
 
 use crate::error::WebError;
 use crate::pages::{ObligationRow, is_missed, urgency};
+use crate::state::AppState;
 
 /// How long a window of the as-at clock is, in seconds.
 const WINDOW_SECONDS: i64 = 300;
@@ -138,6 +142,55 @@ impl DueCache {
         }
         Ok(due)
     }
+}
+
+/// What is due for each child on some caseload rows. Children whose summary is kept for this
+/// window cost one query for their versions; the rest are read, folded and evaluated a batch
+/// at a time.
+pub async fn for_caseload(
+    state: &AppState,
+    rows: &[CaseloadRow],
+) -> Result<HashMap<ChildId, Arc<Due>>, WebError> {
+    let store = state.records.store();
+    let ids: Vec<ChildId> = rows
+        .iter()
+        .filter_map(|r| ChildId::parse(&r.child_id).ok())
+        .collect();
+    let streams: Vec<StreamId> = ids.iter().map(StreamId::child).collect();
+    let versions: HashMap<String, u64> = store
+        .stream_versions(&streams)
+        .await?
+        .into_iter()
+        .map(|v| (v.stream, v.version))
+        .collect();
+    let window = window(state.clock.now());
+    let mut due = HashMap::new();
+    let mut misses = Vec::new();
+    for (id, stream) in ids.iter().zip(&streams) {
+        let version = versions.get(&stream.to_string()).copied().unwrap_or(0);
+        match state.due.get(id, version, window.0) {
+            Some(d) => {
+                due.insert(id.clone(), d);
+            }
+            None => misses.push(stream.clone()),
+        }
+    }
+    let workforce = state.workforce.read().await;
+    for chunk in misses.chunks(reading::BATCH) {
+        for (id, events) in reading::children_events(store, chunk).await? {
+            let record = fold(&id, &events);
+            let d = state.due.evaluate(
+                &record,
+                events.len() as u64,
+                window,
+                &state.ruleset,
+                &state.calendar,
+                &workforce,
+            )?;
+            due.insert(id, d);
+        }
+    }
+    Ok(due)
 }
 
 #[cfg(test)]

@@ -79,7 +79,10 @@ pub fn urgency(o: &Obligation) -> Option<(u8, i64)> {
     match o.status.outcome() {
         Status::Overdue { .. } if is_missed(o) => None,
         Status::Overdue { days_overdue } => Some((0, -days_overdue)),
-        Status::DueSoon => Some((1, o.due_date.num_days_from_ce_i64())),
+        Status::DueSoon => Some((
+            1,
+            i64::from(chrono::Datelike::num_days_from_ce(&o.due_date)),
+        )),
         _ => None,
     }
 }
@@ -87,17 +90,6 @@ pub fn urgency(o: &Obligation) -> Option<(u8, i64)> {
 /// Overdue, and can no longer be met.
 pub fn is_missed(o: &Obligation) -> bool {
     matches!(o.status.outcome(), Status::Overdue { .. }) && o.explanation.closed.is_some()
-}
-
-trait DaysFromCe {
-    fn num_days_from_ce_i64(&self) -> i64;
-}
-
-impl DaysFromCe for chrono::NaiveDate {
-    fn num_days_from_ce_i64(&self) -> i64 {
-        use chrono::Datelike;
-        i64::from(self.num_days_from_ce())
-    }
 }
 
 /// A status in words, with the GOV.UK tag colour that goes with it.

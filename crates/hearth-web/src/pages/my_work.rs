@@ -5,17 +5,12 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use std::collections::HashMap;
-use std::sync::Arc;
 
-use hearth_domain::child::fold;
+use hearth_domain::ChildId;
 use hearth_domain::codes::StaffRole;
-use hearth_domain::{ChildId, StreamId};
-use hearth_store::reading;
 
 use super::Layout;
 use crate::auth::User;
-use crate::due::{Due, window};
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -54,8 +49,7 @@ fn status_words(s: &str) -> &'static str {
     }
 }
 
-/// The page. Children whose summary is kept for this window cost one query for their
-/// versions; the rest are read, folded and evaluated a batch at a time.
+/// The page.
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     let store = state.records.store();
     let shows_team = user.role == StaffRole::TeamManager;
@@ -65,44 +59,8 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         store.caseload(Some(user.staff.as_str())).await?
     };
     let rows: Vec<_> = rows.into_iter().filter(|r| r.status != "closed").collect();
-    let ids: Vec<ChildId> = rows
-        .iter()
-        .filter_map(|r| ChildId::parse(&r.child_id).ok())
-        .collect();
-    let streams: Vec<StreamId> = ids.iter().map(StreamId::child).collect();
-    let versions: HashMap<String, u64> = store
-        .stream_versions(&streams)
-        .await?
-        .into_iter()
-        .map(|v| (v.stream, v.version))
-        .collect();
-    let window = window(state.clock.now());
-    let mut due: HashMap<ChildId, Arc<Due>> = HashMap::new();
-    let mut misses = Vec::new();
-    for (id, stream) in ids.iter().zip(&streams) {
-        let version = versions.get(&stream.to_string()).copied().unwrap_or(0);
-        match state.due.get(id, version, window.0) {
-            Some(d) => {
-                due.insert(id.clone(), d);
-            }
-            None => misses.push(stream.clone()),
-        }
-    }
+    let due = crate::due::for_caseload(&state, &rows).await?;
     let workforce = state.workforce.read().await;
-    for chunk in misses.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, chunk).await? {
-            let record = fold(&id, &events);
-            let d = state.due.evaluate(
-                &record,
-                events.len() as u64,
-                window,
-                &state.ruleset,
-                &state.calendar,
-                &workforce,
-            )?;
-            due.insert(id, d);
-        }
-    }
     let mut cases = Vec::with_capacity(rows.len());
     let mut authorisations = Vec::new();
     for row in &rows {

@@ -13,7 +13,6 @@ use hearth_store::reading;
 
 use super::Layout;
 use crate::auth::User;
-use crate::due::window;
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -117,54 +116,46 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     }
 
     // The team's workers and their open cases.
-    let mut team_workers: Vec<(&StaffId, String)> = workforce
+    let mut team_workers: Vec<(StaffId, String)> = workforce
         .staff
         .iter()
         .filter(|(_, m)| m.team == user.team && m.role.holds_cases() && m.in_post_on(as_at.date))
-        .map(|(id, m)| (id, m.name.display()))
+        .map(|(id, m)| (id.clone(), m.name.display()))
         .collect();
     team_workers.sort_by(|a, b| a.1.cmp(&b.1));
-    let team_children: Vec<StreamId> = open
+    let team_rows: Vec<_> = open
         .iter()
         .filter(|r| r.team_id.as_deref() == Some(user.team.as_str()))
-        .filter_map(|r| ChildId::parse(&r.child_id).ok())
-        .map(|id| StreamId::child(&id))
+        .map(|r| (*r).clone())
         .collect();
     let mut overdue_by_worker: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_standard: BTreeMap<String, ByStandard> = BTreeMap::new();
-    let window = window(state.clock.now());
-    for chunk in team_children.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, chunk).await? {
-            let record = fold(&id, &events);
-            let due = state.due.evaluate(
-                &record,
-                events.len() as u64,
-                window,
-                &state.ruleset,
-                &state.calendar,
-                &workforce,
-            )?;
-            let name = record
-                .details
-                .as_ref()
-                .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
-            for o in due.open.iter().filter(|o| o.overdue) {
-                if let Some(w) = record.current_allocation() {
-                    *overdue_by_worker
-                        .entry(w.worker.as_str().to_owned())
-                        .or_default() += 1;
-                }
-                let entry = by_standard
-                    .entry(o.rule.clone())
-                    .or_insert_with(|| ByStandard {
-                        summary: o.summary.clone(),
-                        overdue: 0,
-                        children: Vec::new(),
-                    });
-                entry.overdue += 1;
-                if !entry.children.iter().any(|(c, _)| c == id.as_str()) {
-                    entry.children.push((id.as_str().to_owned(), name.clone()));
-                }
+    drop(workforce);
+    let due = crate::due::for_caseload(&state, &team_rows).await?;
+    let workforce = state.workforce.read().await;
+    for row in &team_rows {
+        let Some(d) = ChildId::parse(&row.child_id)
+            .ok()
+            .and_then(|id| due.get(&id).cloned())
+        else {
+            continue;
+        };
+        for o in d.open.iter().filter(|o| o.overdue) {
+            if let Some(w) = &row.worker_id {
+                *overdue_by_worker.entry(w.clone()).or_default() += 1;
+            }
+            let entry = by_standard
+                .entry(o.rule.clone())
+                .or_insert_with(|| ByStandard {
+                    summary: o.summary.clone(),
+                    overdue: 0,
+                    children: Vec::new(),
+                });
+            entry.overdue += 1;
+            if !entry.children.iter().any(|(c, _)| *c == row.child_id) {
+                entry
+                    .children
+                    .push((row.child_id.clone(), row.display_name.clone()));
             }
         }
     }
