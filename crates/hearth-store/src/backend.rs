@@ -220,19 +220,20 @@ macro_rules! store_impl {
                 Ok(())
             }
 
-            pub(crate) async fn read_stream(&self, stream: &StreamId) -> Result<Vec<StoredEvent>, StoreError> {
+            pub(crate) async fn read_stream(&self, stream: &StreamId, after_version: u64) -> Result<Vec<StoredEvent>, StoreError> {
                 let rows = sqlx::query(
                     "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
-                     FROM events WHERE council = $1 AND stream_id = $2 ORDER BY version",
+                     FROM events WHERE council = $1 AND stream_id = $2 AND version > $3 ORDER BY version",
                 )
                 .bind(&self.council)
                 .bind(stream.to_string())
+                .bind(version_i64(after_version))
                 .fetch_all(&self.reader)
                 .await?;
                 rows.iter().map(Self::event_from_row).collect()
             }
 
-            pub(crate) async fn read_stream_logged(&self, stream: &StreamId, access: &AccessEntry) -> Result<Vec<StoredEvent>, StoreError> {
+            pub(crate) async fn read_stream_logged(&self, stream: &StreamId, after_version: u64, access: &AccessEntry) -> Result<Vec<StoredEvent>, StoreError> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(&self.council)
@@ -245,10 +246,11 @@ macro_rules! store_impl {
                     .await?;
                 let rows = sqlx::query(
                     "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
-                     FROM events WHERE council = $1 AND stream_id = $2 ORDER BY version",
+                     FROM events WHERE council = $1 AND stream_id = $2 AND version > $3 ORDER BY version",
                 )
                 .bind(&self.council)
                 .bind(stream.to_string())
+                .bind(version_i64(after_version))
                 .fetch_all(&mut *tx)
                 .await?;
                 let events = rows.iter().map(Self::event_from_row).collect::<Result<Vec<_>, _>>()?;

@@ -309,7 +309,17 @@ impl Store {
 
     /// A stream's events, in version order.
     pub async fn read_stream(&self, stream: &StreamId) -> Result<Vec<StoredEvent>, StoreError> {
-        dispatch!(self.read_stream(stream))
+        dispatch!(self.read_stream(stream, 0))
+    }
+
+    /// A stream's events after `after_version`, in version order: what a reader holding the
+    /// stream up to that version lacks.
+    pub async fn read_stream_after(
+        &self,
+        stream: &StreamId,
+        after_version: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self.read_stream(stream, after_version))
     }
 
     /// A stream's events, read in the same transaction as the access-log row that records
@@ -319,7 +329,19 @@ impl Store {
         stream: &StreamId,
         access: &AccessEntry,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        dispatch!(self.read_stream_logged(stream, access))
+        dispatch!(self.read_stream_logged(stream, 0, access))
+    }
+
+    /// A stream's events after `after_version`, read in the same transaction as the
+    /// access-log row: a reader that holds the earlier events (at a version this read
+    /// confirms) has then read the whole stream under the log row.
+    pub async fn read_stream_logged_after(
+        &self,
+        stream: &StreamId,
+        after_version: u64,
+        access: &AccessEntry,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        dispatch!(self.read_stream_logged(stream, after_version, access))
     }
 
     /// Several streams' events, grouped by stream and in version order within each.

@@ -285,6 +285,37 @@ impl Records {
         )))
     }
 
+    /// The events appended to a child's stream after `version`, for a reader that holds the
+    /// stream up to there.
+    pub async fn child_events_after(
+        &self,
+        id: &ChildId,
+        version: u64,
+    ) -> Result<Vec<Recorded<ChildEvent>>, RecordError> {
+        let stored = self
+            .store
+            .read_stream_after(&StreamId::child(id), version)
+            .await?;
+        Ok(decode_all(&stored)?)
+    }
+
+    /// The events appended to a child's stream after `version`, read in the same transaction
+    /// as the access-log row for a view: with the events up to `version` the caller already
+    /// holds (versions never change once written), that is the whole stream as it stands
+    /// under the log row.
+    pub async fn view_child_events_after(
+        &self,
+        id: &ChildId,
+        version: u64,
+        access: &AccessEntry,
+    ) -> Result<Vec<Recorded<ChildEvent>>, RecordError> {
+        let stored = self
+            .store
+            .read_stream_logged_after(&StreamId::child(id), version, access)
+            .await?;
+        Ok(decode_all(&stored)?)
+    }
+
     /// Checks a command's events against a child's record and appends them. With
     /// `expected_version`, the command is refused if the record has changed since the caller
     /// read it at that version; without, it is checked against the latest record.

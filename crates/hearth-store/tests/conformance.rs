@@ -446,6 +446,35 @@ async fn reads_are_logged_in_the_same_transaction(store: Store) {
     assert_eq!(log[0].actor, "staff/SW1");
     assert_eq!(log[0].at, access.at);
     assert_eq!(log[0].detail.as_deref(), Some("front sheet"));
+
+    // A reader holding the first event asks only for what follows it, and is still logged.
+    let after = store
+        .read_stream_logged_after(&stream("child/C1"), 1, &access)
+        .await
+        .unwrap();
+    assert_eq!(after.iter().map(|e| e.version).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        store.access_log(&stream("child/C1")).await.unwrap().len(),
+        3
+    );
+    let none_new = store
+        .read_stream_logged_after(&stream("child/C1"), 2, &access)
+        .await
+        .unwrap();
+    assert!(none_new.is_empty());
+    assert_eq!(
+        store.access_log(&stream("child/C1")).await.unwrap().len(),
+        4
+    );
+    let unlogged = store
+        .read_stream_after(&stream("child/C1"), 1)
+        .await
+        .unwrap();
+    assert_eq!(unlogged.iter().map(|e| e.version).collect::<Vec<_>>(), [2]);
+    assert_eq!(
+        store.access_log(&stream("child/C1")).await.unwrap().len(),
+        4
+    );
 }
 
 async fn councils_do_not_see_each_other(store: Store) {

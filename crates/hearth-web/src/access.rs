@@ -20,9 +20,12 @@ use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::{ChildId, ChildRecord, ChildStream, StaffId, StreamId};
 use hearth_store::AccessEntry;
 
+use std::sync::Arc;
+
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use crate::streams::extended;
 
 /// How the user is connected to the child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,18 +154,22 @@ pub async fn view_child(
     user: &User,
     id: &ChildId,
     page: &str,
-) -> Result<(Permit, ChildStream), WebError> {
-    // The decision needs the record; this read is the system's and is not shown.
-    let decision = match state.records.child(id).await? {
-        None => None,
-        Some(stream) => {
-            let workforce = state.workforce.read().await;
-            relationship(user, stream.record(), &workforce)
+) -> Result<(Permit, Arc<ChildStream>), WebError> {
+    // The decision needs the record as it stands; this read is the system's and is not
+    // shown. It starts from the stream this process last read, if any.
+    let held = match state.streams.get(id) {
+        Some(held) => {
+            let after = state.records.child_events_after(id, held.version()).await?;
+            Some(extended(held, after))
         }
+        None => state.records.child(id).await?.map(Arc::new),
     };
-    let Some(relationship) = decision else {
+    let Some(held) = held.filter(|s| s.version() > 0) else {
         return Err(WebError::NotFound);
     };
+    if decide(state, user, &held).await.is_none() {
+        return Err(WebError::NotFound);
+    }
     let entry = AccessEntry {
         at: state.clock.now(),
         actor: format!("staff/{}", user.staff),
@@ -170,11 +177,18 @@ pub async fn view_child(
         action: "view".into(),
         detail: Some(page.to_owned()),
     };
-    let stream = state
+    let after = state
         .records
-        .view_child(id, &entry)
-        .await?
-        .ok_or(WebError::NotFound)?;
+        .view_child_events_after(id, held.version(), &entry)
+        .await?;
+    let stream = extended(held, after);
+    state.streams.put(Arc::clone(&stream));
+    // Decided again on what is shown: something recorded between the two reads (a new
+    // allocation, say) may have changed the answer. The log then holds a view that was not
+    // shown, which errs on the side of the audit.
+    let Some(relationship) = decide(state, user, &stream).await else {
+        return Err(WebError::NotFound);
+    };
     Ok((
         Permit {
             child: id.clone(),
@@ -182,4 +196,9 @@ pub async fn view_child(
         },
         stream,
     ))
+}
+
+async fn decide(state: &AppState, user: &User, stream: &ChildStream) -> Option<Relationship> {
+    let workforce = state.workforce.read().await;
+    relationship(user, stream.record(), &workforce)
 }

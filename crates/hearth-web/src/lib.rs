@@ -13,6 +13,7 @@ mod error;
 mod pages;
 mod security;
 mod state;
+mod streams;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -11,6 +11,7 @@ use tokio::sync::RwLock;
 
 use crate::auth::Sessions;
 use crate::due::DueCache;
+use crate::streams::StreamCache;
 
 /// Where the application reads the time. The binary passes the system clock; tests pass a
 /// fixed instant.
@@ -62,6 +63,7 @@ pub struct AppState {
     pub(crate) calendar: Arc<Calendar>,
     pub(crate) sessions: Arc<Sessions>,
     pub(crate) due: Arc<DueCache>,
+    pub(crate) streams: Arc<StreamCache>,
     pub(crate) clock: Clock,
     pub(crate) settings: Arc<Settings>,
 }
@@ -83,6 +85,7 @@ impl AppState {
             calendar: Arc::new(Calendar::england_and_wales()),
             sessions: Arc::new(Sessions::new(settings.idle_timeout)),
             due: Arc::new(DueCache::default()),
+            streams: Arc::new(StreamCache::default()),
             clock,
             settings: Arc::new(settings),
         })

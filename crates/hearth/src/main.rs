@@ -79,6 +79,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(c @ commands::bench::Bench::Standards { .. }) => {
             c.run_standards(&cli.db, &cli.council).await
         }
+        Command::Bench(commands::bench::Bench::Returns(c)) => c.run(&cli.db, &cli.council).await,
         Command::Bench(c) => c.run().await,
         Command::Calendar(c) => c.run(),
         Command::Standards(c) => c.run(&cli.db, &cli.council).await,

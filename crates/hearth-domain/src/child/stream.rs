@@ -174,6 +174,35 @@ impl ChildStream {
         Self { events, record }
     }
 
+    /// Brings a stream read earlier up to date with the events the store has appended to it
+    /// since (already checked when they were appended, so not checked again). Events that
+    /// follow on in time are applied in place; anything else is folded again from scratch,
+    /// exactly as a fresh read would be.
+    pub fn extend_stored(&mut self, more: Vec<Recorded<ChildEvent>>) {
+        if more.is_empty() {
+            return;
+        }
+        let follows_on = more
+            .windows(2)
+            .all(|w| w[0].occurred_at <= w[1].occurred_at)
+            && self
+                .record
+                .last_occurred()
+                .is_none_or(|last| more[0].occurred_at >= last)
+            && !more
+                .iter()
+                .any(|e| matches!(e.event, ChildEvent::Corrected { .. }));
+        let base = self.version();
+        self.events.extend(more);
+        if follows_on {
+            for (i, ev) in self.events[base as usize..].iter().enumerate() {
+                self.record.apply(base + i as u64 + 1, ev);
+            }
+        } else {
+            self.record = fold(self.id(), &self.events);
+        }
+    }
+
     /// The child.
     pub fn id(&self) -> &ChildId {
         &self.record.id

@@ -843,6 +843,27 @@ proptest! {
         // And the log is in the order things happened.
         prop_assert!(folded.log.windows(2).all(|w| w[0].mark.at <= w[1].mark.at));
     }
+
+    /// A stream read at some version and brought up to date with the rest gives the same
+    /// record as reading it whole, whatever the order the events happened in.
+    #[test]
+    fn extending_a_stored_stream_matches_folding(
+        offsets in prop::collection::vec((0i64..20_000, arb_visit()), 1..25),
+        split in 0usize..30,
+    ) {
+        let mut s = open_case();
+        let base = ts("2025-01-07T00:00:00Z");
+        for (minutes, visit) in offsets {
+            let at = base.plus_micros(minutes * 60_000_000).unwrap();
+            let e = Recorded { occurred_at: at, recorded_at: ts("2026-01-01T00:00:00Z"), recorded_by: Actor::System("test".into()), event: visit };
+            s.append(vec![e], &dir()).unwrap();
+        }
+        let split = split.min(s.events().len());
+        let mut earlier = ChildStream::from_events(s.id().clone(), s.events()[..split].to_vec());
+        earlier.extend_stored(s.events()[split..].to_vec());
+        prop_assert_eq!(earlier.version(), s.version());
+        prop_assert_eq!(earlier.record(), &fold(s.id(), s.events()));
+    }
 }
 
 #[test]

@@ -51,6 +51,9 @@ pub enum Bench {
     /// The web application's My work and child's record pages under concurrent load, against
     /// its static health endpoint, from this second process.
     Web(super::bench_web::BenchWeb),
+    /// Building the CIN census and the SSDA903 for a collection year from the store named by
+    /// --db, against reading the same children's events in the same run.
+    Returns(super::bench_returns::BenchReturns),
     /// Folds every open child's record and evaluates it under a ruleset as at a date,
     /// against folding alone in the same run.
     Standards {
@@ -157,6 +160,8 @@ impl Bench {
                 anyhow::bail!("bench standards needs a store: use run_standards")
             }
             Bench::Web(web) => web.run().await,
+            // It needs the store too: `main` sends it to `BenchReturns::run`.
+            Bench::Returns(_) => anyhow::bail!("bench returns needs a store"),
             Bench::Store {
                 events,
                 per_stream,

@@ -1,6 +1,7 @@
 //! The subcommands.
 
 pub mod bench;
+pub mod bench_returns;
 pub mod bench_web;
 pub mod calendar;
 pub mod cin_census;

@@ -1,0 +1,170 @@
+//! `hearth bench returns`: building each statutory return from the store, against reading
+//! the same children's events from the same store in the same run.
+//!
+//! Every side is a whole pass over the store, a batch of children at a time, because that is
+//! what an export does: the ratio says what building the return adds to the reading it cannot
+//! avoid. Each side is timed `rounds` times and the fastest pass is reported, so a pass that
+//! found the pages cold is not held against either side.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use hearth_domain::StreamId;
+use hearth_domain::child::fold;
+use hearth_domain::directory::MemoryDirectory;
+use hearth_returns::CollectionYear;
+use hearth_returns::cin::{CensusBuilder, LaNumber};
+use hearth_returns::ssda903::Builder;
+use hearth_store::Store;
+
+use super::bench::peak_rss_mib;
+use super::standards::{BATCH, child_streams, children, staff};
+
+/// Arguments of `bench returns`.
+#[derive(Debug, Args)]
+pub struct BenchReturns {
+    /// The collection year, named by the year it ends in: 2026 is 2025/26.
+    #[arg(long, value_parser = CollectionYear::parse)]
+    year: CollectionYear,
+    /// The council's three-digit DfE number, for the census header.
+    #[arg(long, default_value = "305", value_parser = parse_la)]
+    la: LaNumber,
+    /// How many passes of each side; the fastest is reported.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    rounds: u32,
+}
+
+fn parse_la(s: &str) -> Result<LaNumber, String> {
+    LaNumber::parse(s).map_err(|e| e.to_string())
+}
+
+/// One side of the benchmark: what it does with each batch's children, and what it made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Read,
+    CinCensus,
+    Ssda903,
+}
+
+impl Side {
+    const ALL: [Side; 3] = [Side::Read, Side::CinCensus, Side::Ssda903];
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::Read => "read every child's events (baseline)",
+            Side::CinCensus => "read, fold and build the CIN census",
+            Side::Ssda903 => "read, fold and build the SSDA903 tables",
+        }
+    }
+}
+
+/// What a pass made, so that the work cannot be optimised away and the table can say it.
+struct Pass {
+    time: Duration,
+    children: usize,
+    events: usize,
+    bytes: usize,
+}
+
+impl BenchReturns {
+    /// Runs every side `rounds` times, interleaved so that drift in the machine falls on all.
+    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        let store = super::open(db, council).await?;
+        let dir = staff(&store).await?;
+        let streams = child_streams(&store, None).await?;
+        eprintln!(
+            "hearth bench returns: {} children, collection year {}, {} rounds",
+            streams.len(),
+            self.year,
+            self.rounds
+        );
+        let mut best: Vec<Option<Pass>> = Side::ALL.iter().map(|_| None).collect();
+        for round in 0..self.rounds {
+            for (i, &side) in Side::ALL.iter().enumerate() {
+                let pass = self.pass(side, &store, &streams, &dir).await?;
+                eprintln!(
+                    "  round {}: {}: {:.2} s",
+                    round + 1,
+                    side.name(),
+                    pass.time.as_secs_f64()
+                );
+                if best[i].as_ref().is_none_or(|b| pass.time < b.time) {
+                    best[i] = Some(pass);
+                }
+            }
+        }
+        store.close().await;
+        let best: Vec<Pass> = best.into_iter().flatten().collect();
+        let Some(read) = best.first() else {
+            anyhow::bail!("no pass was timed");
+        };
+        let baseline = read.time.as_secs_f64().max(1e-9);
+        println!("| measurement | time (s) | output (bytes) | ratio to reading |");
+        println!("|---|---|---|---|");
+        for (side, pass) in Side::ALL.iter().zip(&best) {
+            println!(
+                "| {} | {:.2} | {} | {:.2}× |",
+                side.name(),
+                pass.time.as_secs_f64(),
+                pass.bytes,
+                pass.time.as_secs_f64() / baseline
+            );
+        }
+        println!();
+        println!(
+            "children: {}; events: {}; collection year {}; fastest of {} rounds",
+            read.children, read.events, self.year, self.rounds
+        );
+        if let Some(rss) = peak_rss_mib() {
+            println!("peak RSS: {rss:.0} MiB");
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+
+    async fn pass(
+        &self,
+        side: Side,
+        store: &Store,
+        streams: &[StreamId],
+        dir: &MemoryDirectory,
+    ) -> anyhow::Result<Pass> {
+        let started = Instant::now();
+        let (mut children_read, mut events) = (0usize, 0usize);
+        let mut census = match side {
+            Side::CinCensus => Some(CensusBuilder::new(self.year, self.la)?),
+            _ => None,
+        };
+        let mut tables = match side {
+            Side::Ssda903 => Some(Builder::new(self.year, dir)),
+            _ => None,
+        };
+        for batch in streams.chunks(BATCH) {
+            for (id, child_events) in children(store, batch).await? {
+                children_read += 1;
+                events += child_events.len();
+                match (&mut census, &mut tables) {
+                    (Some(c), _) => {
+                        c.add(&fold(&id, &child_events));
+                    }
+                    (_, Some(t)) => t.add(&fold(&id, &child_events)),
+                    _ => {
+                        black_box(&child_events);
+                    }
+                }
+            }
+        }
+        let bytes = match (census, tables) {
+            (Some(c), _) => c.finish().len(),
+            (_, Some(t)) => t.finish().files().iter().map(|(_, b)| b.len()).sum(),
+            _ => 0,
+        };
+        Ok(Pass {
+            time: started.elapsed(),
+            children: children_read,
+            events,
+            bytes,
+        })
+    }
+}
