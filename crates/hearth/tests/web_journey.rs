@@ -70,6 +70,21 @@ fn today() -> NaiveDate {
     hearth_domain::Timestamp::from_utc(chrono::Utc::now()).london_date()
 }
 
+/// The working day `n` working days before today: meetings and conferences are not held at
+/// weekends or on bank holidays, and the record refuses them.
+fn working_days_ago(n: u64) -> NaiveDate {
+    let calendar = hearth_standards::Calendar::england_and_wales();
+    let mut date = today();
+    let mut left = n;
+    while left > 0 || !calendar.is_working_day(date) {
+        date = date.checked_sub_days(Days::new(1)).unwrap();
+        if calendar.is_working_day(date) {
+            left = left.saturating_sub(1);
+        }
+    }
+    date
+}
+
 async fn start() -> App {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
@@ -153,6 +168,20 @@ fn hidden(html: &str, name: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
+/// The date `n` working days after `date`, as the panel shows it.
+fn working_days_after(date: NaiveDate, n: u64) -> String {
+    let calendar = hearth_standards::Calendar::england_and_wales();
+    let mut date = date;
+    let mut left = n;
+    while left > 0 {
+        date = date.checked_add_days(Days::new(1)).unwrap();
+        if calendar.is_working_day(date) {
+            left -= 1;
+        }
+    }
+    date.format("%-d %b %Y").to_string()
+}
+
 /// A signed-in user.
 struct User {
     client: reqwest::Client,
@@ -202,14 +231,14 @@ impl User {
         r.text().await.unwrap()
     }
 
-    /// Opens a form, fills it in as happening `days_ago`, and saves it: the status and the
+    /// Opens a form, fills it in as happening `days_ago` working days ago, and saves it: the status and the
     /// page that comes back.
     async fn record(&self, slug: &str, days_ago: u64, fields: &[(&str, &str)]) -> (u16, String) {
         let address = format!("{}/children/{CHILD}/record/{slug}", self.url);
         let form = self.client.get(&address).send().await.unwrap();
         assert_eq!(form.status().as_u16(), 200, "the {slug} form opens");
         let form = form.text().await.unwrap();
-        let date = today().checked_sub_days(Days::new(days_ago)).unwrap();
+        let date = working_days_ago(days_ago);
         let (day, month, year) = (
             date.format("%-d").to_string(),
             date.format("%-m").to_string(),
@@ -393,7 +422,11 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
         )
         .await;
     assert!(!due_panel(&record).contains(STRATEGY), "{record}");
-    assert!(due_panel(&record).contains(ICPC), "{record}");
+    assert_eq!(
+        due_date(&record, ICPC),
+        Some(working_days_after(working_days_ago(17), 15)),
+        "{record}"
+    );
 
     // A step out of order is refused with the rule in plain words, keeps what was typed and
     // records nothing.
@@ -407,11 +440,7 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
         "{refused}"
     );
     assert!(refused.contains("govuk-error-summary"), "{refused}");
-    let typed_day = today()
-        .checked_sub_days(Days::new(16))
-        .unwrap()
-        .format("value=\"%-d\"")
-        .to_string();
+    let typed_day = working_days_ago(16).format("value=\"%-d\"").to_string();
     assert!(refused.contains(&typed_day), "{refused}");
     assert_eq!(entries(&sw.record_page().await), before);
 
@@ -480,8 +509,14 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
         )
         .await;
     assert!(record.contains("Child protection plan since"), "{record}");
-    assert!(due_panel(&record).contains(FIRST_CORE_GROUP), "{record}");
+    let plan_start = working_days_ago(8);
+    assert_eq!(
+        due_date(&record, FIRST_CORE_GROUP),
+        Some(working_days_after(plan_start, 10)),
+        "{record}"
+    );
     let first_visit_due = due_date(&record, CP_VISIT).unwrap_or_else(|| panic!("{record}"));
+    assert_eq!(first_visit_due, working_days_after(plan_start, 10));
 
     let record = sw
         .recorded("core-group", 5, &[], "Core group meeting recorded")
