@@ -117,6 +117,7 @@ impl Values {
 }
 
 /// An error against one field, for the error summary and the field.
+#[derive(Debug)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -796,5 +797,313 @@ pub async fn submit(
             render(&state, &user, &id, form, &values, errors, None).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::collections::HashSet;
+
+    use hearth_domain::child::ChildEvent;
+    use hearth_domain::directory::StaffMember;
+    use hearth_domain::people::PersonName;
+    use hearth_domain::{StaffId, TeamId};
+
+    use super::super::forms::{FORMS, Pick};
+    use super::*;
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2026-11-20T15:00:00Z").unwrap()
+    }
+
+    fn user() -> User {
+        User {
+            staff: StaffId::parse("TM2").unwrap(),
+            name: "Declan Ashworth".into(),
+            role: StaffRole::TeamManager,
+            team: TeamId::parse("TLA1").unwrap(),
+            csrf: String::new(),
+        }
+    }
+
+    /// One member of staff in post for each kind of list a form offers.
+    fn workforce() -> MemoryDirectory {
+        let mut dir = MemoryDirectory::default();
+        for (id, role) in [
+            ("SW2", StaffRole::SocialWorker),
+            ("PA1", StaffRole::PersonalAdviser),
+            ("LEFT", StaffRole::SocialWorker),
+        ] {
+            dir.staff.insert(
+                StaffId::parse(id).unwrap(),
+                StaffMember {
+                    name: PersonName {
+                        given: Line::parse("Test").unwrap(),
+                        family: Line::parse(id).unwrap(),
+                        preferred: None,
+                    },
+                    role,
+                    team: TeamId::parse("TLA1").unwrap(),
+                    registration: None,
+                    email: None,
+                    phone: None,
+                    line_manager: None,
+                    joined: NaiveDate::from_ymd_opt(2020, 1, 6).unwrap(),
+                    left: (id == "LEFT").then(|| NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()),
+                },
+            );
+        }
+        dir
+    }
+
+    fn posted(pairs: &[(&str, &str)]) -> Values {
+        let mut all = vec![("day", "19"), ("month", "11"), ("year", "2026")];
+        all.extend_from_slice(pairs);
+        Values::new(
+            all.into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        )
+    }
+
+    fn parse(slug: &str, pairs: &[(&str, &str)]) -> Result<ChildEvent, Vec<FieldError>> {
+        let form = find(slug).unwrap();
+        event(form, &user(), &workforce(), &posted(pairs), now()).map(|(_, e)| e)
+    }
+
+    fn messages(errors: Vec<FieldError>) -> Vec<(String, String)> {
+        errors.into_iter().map(|e| (e.field, e.message)).collect()
+    }
+
+    #[test]
+    fn the_catalogue_is_consistent() {
+        let mut slugs = HashSet::new();
+        for form in FORMS {
+            assert!(slugs.insert(form.slug), "{} twice", form.slug);
+            let mut names = HashSet::new();
+            for f in form.fields {
+                assert!(
+                    !["day", "month", "year", "time", "csrf", "version"].contains(&f.name),
+                    "{}: {} is taken by every form",
+                    form.slug,
+                    f.name
+                );
+                if let Some((other, _, _)) = f.when {
+                    assert!(
+                        names.contains(other),
+                        "{}: {} depends on {other}, which must come before it",
+                        form.slug,
+                        f.name
+                    );
+                }
+                assert!(names.insert(f.name), "{}: {} twice", form.slug, f.name);
+            }
+        }
+    }
+
+    /// A valid answer for each kind of question.
+    fn answer(f: &Field) -> Vec<(String, String)> {
+        let one = |v: &str| vec![(f.name.to_owned(), v.to_owned())];
+        match f.input {
+            Input::One(list) | Input::Many(list) => one(&list()[0].value),
+            Input::YesNo => one("yes"),
+            Input::Line => one("A short line"),
+            Input::Text => one("Some words about it."),
+            Input::Number => one("2"),
+            Input::Staff(Pick::Adviser) => one("PA1"),
+            Input::Staff(_) => one("SW2"),
+            Input::Date | Input::Moment => ["day", "month", "year", "time"]
+                .into_iter()
+                .zip(["3", "12", "2026", "09:30"])
+                .map(|(p, v)| (format!("{}-{p}", f.name), v.to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Every form, with each required question answered and the optional ones left blank,
+    /// makes its event: each build reads the fields its form declares.
+    #[test]
+    fn every_form_makes_its_event_from_its_required_answers() {
+        for form in FORMS {
+            let mut pairs = vec![
+                ("day".to_owned(), "19".to_owned()),
+                ("month".to_owned(), "11".to_owned()),
+                ("year".to_owned(), "2026".to_owned()),
+            ];
+            for f in form.fields.iter().filter(|f| !f.optional) {
+                pairs.extend(answer(f));
+            }
+            let values = Values::new(pairs);
+            let made = event(form, &user(), &workforce(), &values, now());
+            match made {
+                Ok((at, _)) => assert_eq!(at.london_date().to_string(), "2026-11-19"),
+                Err(e) => panic!("{}: {:?}", form.slug, messages(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_visit_asks_about_seeing_the_child_alone_only_when_the_child_was_seen() {
+        let not_seen = parse(
+            "visit",
+            &[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "no"),
+                ("seen_alone", "no"),
+                ("not_seen_alone_reason", "left over from an earlier answer"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            not_seen,
+            ChildEvent::VisitMade {
+                kind: hearth_domain::codes::VisitKind::Statutory,
+                child_seen: false,
+                seen_alone: None,
+                not_seen_alone_reason: None,
+                bedroom_seen: None,
+            }
+        );
+        let errors = parse(
+            "visit",
+            &[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "yes"),
+                ("seen_alone", "no"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "not_seen_alone_reason".to_owned(),
+                "Enter why the child was not seen alone".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn each_answer_is_parsed_with_a_message_against_its_field() {
+        let errors = parse(
+            "episode-started",
+            &[
+                ("reason", "S"),
+                ("legal_status", "C2"),
+                ("placement", "ZZ"),
+                ("category_of_need", "N1"),
+                ("home_postcode", "not a postcode"),
+            ],
+        )
+        .unwrap_err();
+        let fields: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["placement", "home_postcode"]);
+        assert_eq!(errors[0].message, "Select the placement type from the list");
+
+        let errors = parse(
+            "strategy-discussion",
+            &[("agencies", "POLICE"), ("agencies", "NOT_AN_AGENCY")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                (
+                    "agencies".to_owned(),
+                    "Select the agencies that took part from the list".to_owned()
+                ),
+                ("decision".to_owned(), "Select what was decided".to_owned()),
+            ]
+        );
+
+        let errors = parse(
+            "meeting-scheduled",
+            &[
+                ("meeting", "CORE_GROUP"),
+                ("at-day", "31"),
+                ("at-month", "11"),
+                ("at-year", "2026"),
+                ("at-time", "10:00"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "at".to_owned(),
+                "When the meeting is must be a real date, like 27 3 2026".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn staff_are_chosen_from_those_in_post_in_the_right_role() {
+        for worker in ["LEFT", "PA1", "NOBODY"] {
+            let errors = parse(
+                "allocation",
+                &[
+                    ("worker", worker),
+                    ("reason", "FCONTA"),
+                    ("oversight", "Allocate and assess."),
+                ],
+            )
+            .unwrap_err();
+            assert_eq!(
+                messages(errors),
+                [(
+                    "worker".to_owned(),
+                    "Select the worker from the list".to_owned()
+                )],
+                "{worker}"
+            );
+        }
+        let allocated = parse(
+            "allocation",
+            &[
+                ("worker", "SW2"),
+                ("reason", "FCONTA"),
+                ("oversight", "Allocate and assess."),
+            ],
+        )
+        .unwrap();
+        let ChildEvent::WorkerAllocated {
+            worker,
+            team,
+            decided_by,
+            ..
+        } = allocated
+        else {
+            panic!("{allocated:?}");
+        };
+        assert_eq!(
+            (worker.as_str(), team.as_str(), decided_by.as_str()),
+            ("SW2", "TLA1", "TM2")
+        );
+    }
+
+    #[test]
+    fn the_date_it_happened_is_needed_and_not_in_the_future() {
+        let form = find("core-group").unwrap();
+        let none = Values::new(Vec::new());
+        let errors = event(form, &user(), &workforce(), &none, now()).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [("day".to_owned(), "Enter the date it happened".to_owned())]
+        );
+        let future = Values::new(
+            [("day", "21"), ("month", "11"), ("year", "2026")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        );
+        let errors = event(form, &user(), &workforce(), &future, now()).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "day".to_owned(),
+                "The date it happened must be today or in the past".to_owned()
+            )]
+        );
     }
 }
