@@ -8,7 +8,7 @@ use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
 use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
-use super::record::{Kind, done_message};
+use super::record::{ActionGroup, done_message, offered};
 use std::sync::Arc;
 
 use super::Layout;
@@ -49,18 +49,12 @@ pub struct Params {
     recorded: Option<String>,
 }
 
-/// A form the user may open from the record.
-pub struct Action {
-    pub href: String,
-    pub label: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "child.html")]
 struct ChildPage {
     layout: Layout,
     done: Option<&'static str>,
-    actions: Vec<Action>,
+    actions: Vec<ActionGroup>,
     id: String,
     name: String,
     access: &'static str,
@@ -332,18 +326,7 @@ pub async fn page(
             significant: e.significant,
         })
         .collect();
-    let actions = [
-        (Kind::Visit, "visit", "Record a visit"),
-        (Kind::CaseNote, "case-note", "Add a case note"),
-        (Kind::Oversight, "oversight", "Record management oversight"),
-    ]
-    .into_iter()
-    .filter(|(k, _, _)| k.allowed(&user, permit.relationship()))
-    .map(|(_, slug, label)| Action {
-        href: format!("/children/{}/record/{slug}", id.as_str()),
-        label,
-    })
-    .collect();
+    let actions = offered(&user, permit.relationship(), &id, record);
     let page = ChildPage {
         layout: Layout::new(&state, &user),
         done: params.recorded.as_deref().and_then(done_message),

@@ -2,6 +2,7 @@
 //! everything they print.
 
 pub mod child;
+pub mod forms;
 pub mod my_work;
 pub mod record;
 pub mod search;

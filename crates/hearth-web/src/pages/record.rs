@@ -1,104 +1,606 @@
-//! Recording on a child's record. Each form is parsed into a domain event, checked by the
-//! record's own rules and appended only if the record has not changed since the form was
-//! opened. A refused form comes back with the user's input and the reason in plain words.
-//!
-//! So far: a visit, a case note, and management oversight.
+//! Recording on a child's record. The forms are declared in `forms.rs`; this module renders
+//! any of them, parses what comes back into the domain's value types (a clear message against
+//! each field that does not parse), and appends the event only if the record has not changed
+//! since the form was opened. A refused form comes back with the user's input and the reason
+//! in plain words.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
+use std::str::FromStr;
 
 use askama::Template;
-use axum::Form;
+use axum::Form as Posted;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime};
-use hearth_domain::child::ChildEvent;
-use hearth_domain::codes::{CaseNoteKind, StaffRole, VisitKind};
-use hearth_domain::values::Text;
-use hearth_domain::{Actor, ChildId, Recorded, Timestamp};
+use hearth_domain::codes::StaffRole;
+use hearth_domain::directory::MemoryDirectory;
+use hearth_domain::values::{Line, Postcode, Text, Urn};
+use hearth_domain::{Actor, ChildId, ChildRecord, Recorded, StaffId, TeamId, Timestamp};
 use hearth_store::StoreError;
 use hearth_store::records::RecordError;
 
 use super::Layout;
+use super::forms::{Choice, Field, Form, Group, Input, Who, find};
 use crate::access::{Relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
 
-/// The kinds of recording this module offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Visit,
-    CaseNote,
-    Oversight,
-}
-
-impl Kind {
-    fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "visit" => Some(Kind::Visit),
-            "case-note" => Some(Kind::CaseNote),
-            "oversight" => Some(Kind::Oversight),
-            _ => None,
-        }
-    }
-
-    fn slug(self) -> &'static str {
-        match self {
-            Kind::Visit => "visit",
-            Kind::CaseNote => "case-note",
-            Kind::Oversight => "oversight",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Kind::Visit => "Record a visit",
-            Kind::CaseNote => "Add a case note",
-            Kind::Oversight => "Record management oversight",
-        }
-    }
-
-    fn done(self) -> &'static str {
-        match self {
-            Kind::Visit => "Visit recorded",
-            Kind::CaseNote => "Case note added",
-            Kind::Oversight => "Management oversight recorded",
-        }
-    }
-
-    /// Whether this user, connected to the child this way, may record this. Roles that
-    /// oversee the service read; those who work with the child record; only managers record
-    /// management oversight.
-    pub fn allowed(self, user: &User, relationship: Relationship) -> bool {
-        let works_with_child = matches!(
-            relationship,
-            Relationship::Allocated
-                | Relationship::SameTeam
-                | Relationship::ManagerChain
-                | Relationship::ReviewingOfficer
-        );
-        match self {
-            Kind::Oversight => {
-                user.role.is_manager() && relationship != Relationship::ReviewingOfficer
-            }
-            Kind::Visit | Kind::CaseNote => {
-                works_with_child
-                    || (relationship == Relationship::ServiceWide
-                        && user.role == StaffRole::HeadOfService)
-            }
+/// Whether this user, connected to the child this way, may record this form. Roles that
+/// oversee the service read; those who work with the child record; only managers make
+/// management decisions, and a reviewing officer is independent of the line.
+pub fn allowed(form: &Form, user: &User, relationship: Relationship) -> bool {
+    match form.who {
+        Who::Managers => user.role.is_manager() && relationship != Relationship::ReviewingOfficer,
+        Who::Workers => {
+            matches!(
+                relationship,
+                Relationship::Allocated
+                    | Relationship::SameTeam
+                    | Relationship::ManagerChain
+                    | Relationship::ReviewingOfficer
+            ) || (relationship == Relationship::ServiceWide
+                && user.role == StaffRole::HeadOfService)
         }
     }
 }
 
-/// A choice in a radio group.
-pub struct Choice {
-    pub value: &'static str,
+/// A form the child's record offers.
+pub struct Action {
+    pub href: String,
     pub label: &'static str,
 }
 
+/// The forms of one group.
+pub struct ActionGroup {
+    pub heading: &'static str,
+    pub actions: Vec<Action>,
+}
+
+/// The forms that make sense for this child now and that this user may record, by group.
+pub fn offered(
+    user: &User,
+    relationship: Relationship,
+    child: &ChildId,
+    record: &ChildRecord,
+) -> Vec<ActionGroup> {
+    Group::ALL
+        .iter()
+        .map(|&group| ActionGroup {
+            heading: group.heading(),
+            actions: super::forms::FORMS
+                .iter()
+                .filter(|f| {
+                    f.group == group && allowed(f, user, relationship) && (f.offered)(record)
+                })
+                .map(|f| Action {
+                    href: format!("/children/{}/record/{}", child.as_str(), f.slug),
+                    label: f.title,
+                })
+                .collect(),
+        })
+        .filter(|g| !g.actions.is_empty())
+        .collect()
+}
+
+/// The banner shown on the record after recording.
+pub fn done_message(slug: &str) -> Option<&'static str> {
+    find(slug).map(|f| f.done)
+}
+
+/// What the browser sent, by field name; a field may come more than once (checkboxes).
+#[derive(Default)]
+pub struct Values(BTreeMap<String, Vec<String>>);
+
+impl Values {
+    fn new(pairs: Vec<(String, String)>) -> Values {
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs {
+            map.entry(k).or_default().push(v);
+        }
+        Values(map)
+    }
+
+    /// The first answer, trimmed; empty when there is none.
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .get(name)
+            .and_then(|v| v.first())
+            .map_or("", |v| v.trim())
+    }
+
+    fn all(&self, name: &str) -> &[String] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// An error against one field, for the error summary and the field.
+#[derive(Debug)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: String,
+    pub message: String,
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+/// A day, month and year as typed, as a date.
+fn date_of(day: &str, month: &str, year: &str) -> Option<NaiveDate> {
+    match (
+        day.parse::<u32>(),
+        month.parse::<u32>(),
+        year.parse::<i32>(),
+    ) {
+        (Ok(d), Ok(m), Ok(y)) if y >= 1900 => NaiveDate::from_ymd_opt(y, m, d),
+        _ => None,
+    }
+}
+
+/// A time as typed on the 24-hour clock.
+fn time_of(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").ok()
+}
+
+/// Reads a posted form's fields into the domain's value types, collecting a message against
+/// each field that is missing or does not parse. Fields asked only on a condition are read
+/// only when the condition holds, so an answer left in a field that no longer applies is
+/// ignored rather than recorded.
+pub struct Reader<'a> {
+    form: &'static Form,
+    values: &'a Values,
+    user: &'a User,
+    workforce: &'a MemoryDirectory,
+    today: NaiveDate,
+    errors: Vec<FieldError>,
+}
+
+impl<'a> Reader<'a> {
+    fn spec(&self, name: &str) -> Option<&'static Field> {
+        self.form.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Whether the field is asked, given the answers it depends on.
+    fn asked(&self, field: &Field) -> bool {
+        let mut current = field.when;
+        // Conditions chain a few deep at most; the bound keeps a mistake in the catalogue
+        // from looping.
+        for _ in 0..8 {
+            match current {
+                None => return true,
+                Some((other, answer, _)) => {
+                    if self.values.get(other) != answer {
+                        return false;
+                    }
+                    current = self.spec(other).and_then(|f| f.when);
+                }
+            }
+        }
+        false
+    }
+
+    fn fail(&mut self, name: &str, message: String) {
+        self.errors.push(FieldError {
+            field: name.to_owned(),
+            message,
+        });
+    }
+
+    /// Records that a required field has no answer.
+    fn missing(&mut self, field: &Field) {
+        let verb = match field.input {
+            Input::One(_) | Input::Many(_) | Input::YesNo | Input::Staff(_) => "Select",
+            _ => "Enter",
+        };
+        self.fail(field.name, format!("{verb} {}", field.what));
+    }
+
+    /// The field's answer, if it is asked and answered; a required field left empty is an
+    /// error.
+    fn answer(&mut self, name: &str) -> Option<(&'static Field, &'a str)> {
+        let field = self.spec(name)?;
+        if !self.asked(field) {
+            return None;
+        }
+        let values: &'a Values = self.values;
+        let v = values.get(name);
+        if v.is_empty() {
+            if !field.optional {
+                self.missing(field);
+            }
+            return None;
+        }
+        Some((field, v))
+    }
+
+    fn parsed<T, E: Display>(&mut self, name: &str, parse: fn(&str) -> Result<T, E>) -> Option<T> {
+        let (field, v) = self.answer(name)?;
+        match parse(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.fail(field.name, capitalised(&e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// One code from a list.
+    pub fn code<T: FromStr>(&mut self, name: &str) -> Option<T> {
+        let (field, v) = self.answer(name)?;
+        let parsed = v.parse().ok();
+        if parsed.is_none() {
+            self.fail(field.name, format!("Select {} from the list", field.what));
+        }
+        parsed
+    }
+
+    /// Any number of codes from a list.
+    pub fn codes<T: FromStr>(&mut self, name: &str) -> Vec<T> {
+        let Some(field) = self.spec(name) else {
+            return Vec::new();
+        };
+        if !self.asked(field) {
+            return Vec::new();
+        }
+        let values: &'a Values = self.values;
+        let mut out = Vec::new();
+        for v in values.all(name) {
+            match v.parse() {
+                Ok(t) => out.push(t),
+                Err(_) => {
+                    self.fail(field.name, format!("Select {} from the list", field.what));
+                    return Vec::new();
+                }
+            }
+        }
+        if out.is_empty() && !field.optional {
+            self.missing(field);
+        }
+        out
+    }
+
+    pub fn yes_no(&mut self, name: &str) -> Option<bool> {
+        let (field, v) = self.answer(name)?;
+        match v {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => {
+                self.fail(field.name, format!("Select {}", field.what));
+                None
+            }
+        }
+    }
+
+    pub fn text(&mut self, name: &str) -> Option<Text> {
+        self.parsed(name, Text::parse)
+    }
+
+    pub fn line(&mut self, name: &str) -> Option<Line> {
+        self.parsed(name, Line::parse)
+    }
+
+    pub fn postcode(&mut self, name: &str) -> Option<Postcode> {
+        self.parsed(name, Postcode::parse)
+    }
+
+    pub fn urn(&mut self, name: &str) -> Option<Urn> {
+        self.parsed(name, Urn::parse)
+    }
+
+    pub fn number(&mut self, name: &str) -> Option<u16> {
+        let (field, v) = self.answer(name)?;
+        let n = v.parse().ok();
+        if n.is_none() {
+            self.fail(
+                field.name,
+                format!("{} must be a whole number, like 2", capitalised(field.what)),
+            );
+        }
+        n
+    }
+
+    /// A date typed in GOV.UK's three boxes, `{name}-day`, `-month` and `-year`.
+    pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
+        let field = self.spec(name)?;
+        if !self.asked(field) {
+            return None;
+        }
+        let part = |p: &str| self.values.get(&format!("{name}-{p}")).to_owned();
+        let (d, m, y) = (part("day"), part("month"), part("year"));
+        if d.is_empty() && m.is_empty() && y.is_empty() {
+            if !field.optional {
+                self.missing(field);
+            }
+            return None;
+        }
+        let date = date_of(&d, &m, &y);
+        if date.is_none() {
+            self.fail(
+                field.name,
+                format!(
+                    "{} must be a real date, like 27 3 2026",
+                    capitalised(field.what)
+                ),
+            );
+        }
+        date
+    }
+
+    /// A date and a time (`{name}-time`), as an instant in England.
+    pub fn moment(&mut self, name: &str) -> Option<Timestamp> {
+        let date = self.date(name)?;
+        let field = self.spec(name)?;
+        let time = self.values.get(&format!("{name}-time")).to_owned();
+        match time_of(&time) {
+            Some(t) => Some(Timestamp::at_london_time(date, t)),
+            None => {
+                self.fail(
+                    field.name,
+                    "Enter the time as hours and minutes on the 24-hour clock, like 14:30".into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// A member of staff from the list the field offers: in post today, in a role it admits.
+    pub fn staff(&mut self, name: &str) -> Option<StaffId> {
+        let (field, v) = self.answer(name)?;
+        let Input::Staff(pick) = field.input else {
+            return None;
+        };
+        let today = self.today;
+        let found = StaffId::parse(v).ok().filter(|id| {
+            self.workforce
+                .staff
+                .get(id)
+                .is_some_and(|s| s.in_post_on(today) && pick.admits(s.role))
+        });
+        if found.is_none() {
+            self.fail(field.name, format!("Select {} from the list", field.what));
+        }
+        found
+    }
+
+    /// The team a member of staff is in.
+    pub fn team_of(&self, staff: &StaffId) -> Option<TeamId> {
+        self.workforce.staff.get(staff).map(|s| s.team.clone())
+    }
+
+    /// The person recording.
+    pub fn me(&self) -> &StaffId {
+        &self.user.staff
+    }
+}
+
+/// The date and time a thing happened: GOV.UK's day, month and year fields, and a time.
+fn occurred(values: &Values, now: Timestamp, errors: &mut Vec<FieldError>) -> Option<Timestamp> {
+    let mut fail = |field: &str, message: &str| {
+        errors.push(FieldError {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        })
+    };
+    let (d, m, y) = (values.get("day"), values.get("month"), values.get("year"));
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        fail("day", "Enter the date it happened");
+        return None;
+    }
+    let Some(date) = date_of(d, m, y) else {
+        fail(
+            "day",
+            "The date it happened must be a real date, like 27 3 2026",
+        );
+        return None;
+    };
+    let time = values.get("time");
+    let time = if time.is_empty() {
+        // Without a time, noon: a date-only entry must not move to another day in England.
+        NaiveTime::from_hms_opt(12, 0, 0)
+    } else {
+        time_of(time)
+    };
+    let Some(time) = time else {
+        fail(
+            "time",
+            "Enter the time as hours and minutes on the 24-hour clock, like 14:30",
+        );
+        return None;
+    };
+    let at = Timestamp::at_london_time(date, time);
+    if at > now {
+        fail("day", "The date it happened must be today or in the past");
+        return None;
+    }
+    Some(at)
+}
+
+/// Turns the posted form into the event and when it happened, or the errors against its
+/// fields.
+fn event(
+    form: &'static Form,
+    user: &User,
+    workforce: &MemoryDirectory,
+    values: &Values,
+    now: Timestamp,
+) -> Result<(Timestamp, hearth_domain::child::ChildEvent), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let at = occurred(values, now, &mut errors);
+    let mut reader = Reader {
+        form,
+        values,
+        user,
+        workforce,
+        today: now.london_date(),
+        errors: Vec::new(),
+    };
+    let event = (form.build)(&mut reader);
+    errors.append(&mut reader.errors);
+    match (at, event) {
+        (Some(at), Some(event)) if errors.is_empty() => Ok((at, event)),
+        _ => Err(errors),
+    }
+}
+
+/// One choice as shown.
+pub struct OptionView {
+    pub id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// One field as shown: everything the template needs, worked out here.
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: String,
+    /// How it is drawn: radios, inline (yes or no), select, checkboxes, line, text, number,
+    /// date or moment.
+    pub kind: &'static str,
+    pub error: Option<String>,
+    /// The ids that describe the control: its hint and its error.
+    pub described: String,
+    pub value: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub time: String,
+    pub options: Vec<OptionView>,
+}
+
+/// Lists longer than this are a select rather than radios.
+const LONGEST_RADIOS: usize = 10;
+
+fn staff_choices(
+    workforce: &MemoryDirectory,
+    pick: super::forms::Pick,
+    today: NaiveDate,
+) -> Vec<Choice> {
+    let mut staff: Vec<Choice> = workforce
+        .staff
+        .iter()
+        .filter(|(_, s)| s.in_post_on(today) && pick.admits(s.role))
+        .map(|(id, s)| {
+            let team = workforce
+                .teams
+                .get(&s.team)
+                .map_or_else(|| s.team.as_str().to_owned(), |t| t.name().to_owned());
+            Choice {
+                value: id.as_str().to_owned(),
+                label: format!("{} ({}, {team})", s.name.display(), s.role.label()),
+            }
+        })
+        .collect();
+    staff.sort_by(|a, b| a.label.cmp(&b.label));
+    staff
+}
+
+fn field_view(
+    f: &Field,
+    values: &Values,
+    errors: &[FieldError],
+    workforce: &MemoryDirectory,
+    today: NaiveDate,
+) -> FieldView {
+    let error = errors
+        .iter()
+        .find(|e| e.field == f.name)
+        .map(|e| e.message.clone());
+    let mut hint = f.hint.to_owned();
+    if let Some((_, _, words)) = f.when {
+        hint = if hint.is_empty() {
+            words.to_owned()
+        } else {
+            format!("{words}. {hint}")
+        };
+    }
+    let options = |choices: Vec<Choice>| -> Vec<OptionView> {
+        let chosen = values.all(f.name);
+        choices
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| OptionView {
+                // The first choice carries the field's own id, so the error summary's link
+                // lands on it.
+                id: if i == 0 {
+                    f.name.to_owned()
+                } else {
+                    format!("{}-{}", f.name, c.value)
+                },
+                checked: chosen.iter().any(|v| v == &c.value),
+                value: c.value,
+                label: c.label,
+            })
+            .collect()
+    };
+    let (kind, options) = match f.input {
+        Input::One(list) => {
+            let choices = list();
+            let kind = if choices.len() > LONGEST_RADIOS {
+                "select"
+            } else {
+                "radios"
+            };
+            (kind, options(choices))
+        }
+        Input::Many(list) => ("checkboxes", options(list())),
+        Input::YesNo => (
+            "inline",
+            vec![
+                OptionView {
+                    id: f.name.to_owned(),
+                    value: "yes".into(),
+                    label: "Yes".into(),
+                    checked: values.get(f.name) == "yes",
+                },
+                OptionView {
+                    id: format!("{}-no", f.name),
+                    value: "no".into(),
+                    label: "No".into(),
+                    checked: values.get(f.name) == "no",
+                },
+            ],
+        ),
+        Input::Staff(pick) => ("select", options(staff_choices(workforce, pick, today))),
+        Input::Line => ("line", Vec::new()),
+        Input::Text => ("text", Vec::new()),
+        Input::Number => ("number", Vec::new()),
+        Input::Date => ("date", Vec::new()),
+        Input::Moment => ("moment", Vec::new()),
+    };
+    let mut described = Vec::new();
+    if !hint.is_empty() {
+        described.push(format!("{}-hint", f.name));
+    }
+    if error.is_some() {
+        described.push(format!("{}-error", f.name));
+    }
+    let part = |p: &str| values.get(&format!("{}-{p}", f.name)).to_owned();
+    FieldView {
+        name: f.name,
+        label: f.label,
+        hint,
+        kind,
+        error,
+        described: described.join(" "),
+        value: values.get(f.name).to_owned(),
+        day: part("day"),
+        month: part("month"),
+        year: part("year"),
+        time: part("time"),
+        options,
+    }
+}
+
+/// A line of the error summary.
+pub struct SummaryLine {
+    pub href: String,
     pub message: String,
 }
 
@@ -108,58 +610,80 @@ struct RecordPage {
     layout: Layout,
     id: String,
     name: String,
-    kind: &'static str,
+    slug: &'static str,
     title: &'static str,
     version: u64,
-    values: BTreeMap<String, String>,
-    errors: Vec<FieldError>,
-    visit_kinds: Vec<Choice>,
-    note_kinds: Vec<Choice>,
+    summary: Vec<SummaryLine>,
+    when_error: Option<String>,
+    time_error: Option<String>,
+    day: String,
+    month: String,
+    year: String,
+    time: String,
+    fields: Vec<FieldView>,
 }
 
 impl RecordPage {
-    fn value(&self, field: &str) -> &str {
-        self.values.get(field).map_or("", String::as_str)
+    /// The three boxes of a GOV.UK date input: (part, label, width, value).
+    fn date_parts<'v>(
+        &self,
+        day: &'v str,
+        month: &'v str,
+        year: &'v str,
+    ) -> Vec<(&'static str, &'static str, &'static str, &'v str)> {
+        vec![
+            ("day", "Day", "2", day),
+            ("month", "Month", "2", month),
+            ("year", "Year", "4", year),
+        ]
     }
-
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-
-    fn checked(&self, field: &str, value: &str) -> bool {
-        self.value(field) == value
-    }
-}
-
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|&v| Choice {
-            value: code(v),
-            label: label(v),
-        })
-        .collect()
 }
 
 async fn render(
     state: &AppState,
     user: &User,
     id: &ChildId,
-    kind: Kind,
-    values: BTreeMap<String, String>,
+    form: &'static Form,
+    values: &Values,
     errors: Vec<FieldError>,
+    version: Option<u64>,
 ) -> Result<Response, WebError> {
-    let (permit, stream) = view_child(state, user, id, kind.title()).await?;
-    if !kind.allowed(user, permit.relationship()) {
+    let (permit, stream) = view_child(state, user, id, form.title).await?;
+    if !allowed(form, user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
     let record = stream.record();
+    let today = state.clock.now().london_date();
+    let workforce = state.workforce.read().await;
+    let fields: Vec<FieldView> = form
+        .fields
+        .iter()
+        .map(|f| field_view(f, values, &errors, &workforce, today))
+        .collect();
+    drop(workforce);
+    let summary = errors
+        .iter()
+        .map(|e| {
+            let dated = form
+                .fields
+                .iter()
+                .any(|f| f.name == e.field && matches!(f.input, Input::Date | Input::Moment));
+            SummaryLine {
+                href: if dated {
+                    format!("#{}-day", e.field)
+                } else {
+                    format!("#{}", e.field)
+                },
+                message: e.message.clone(),
+            }
+        })
+        .collect();
+    let error_of = |name: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.clone())
+    };
     let page = RecordPage {
         layout: Layout::new(state, user),
         id: id.as_str().to_owned(),
@@ -167,21 +691,22 @@ async fn render(
             .details
             .as_ref()
             .map_or_else(|| id.as_str().to_owned(), |d| d.name.display()),
-        kind: kind.slug(),
-        title: kind.title(),
-        version: values
-            .get("version")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(stream.version()),
-        visit_kinds: choices(VisitKind::ALL, VisitKind::code, VisitKind::label),
-        note_kinds: choices(CaseNoteKind::ALL, CaseNoteKind::code, CaseNoteKind::label),
-        values,
-        errors,
+        slug: form.slug,
+        title: form.title,
+        version: version.unwrap_or(stream.version()),
+        summary,
+        when_error: error_of("day"),
+        time_error: error_of("time"),
+        day: values.get("day").to_owned(),
+        month: values.get("month").to_owned(),
+        year: values.get("year").to_owned(),
+        time: values.get("time").to_owned(),
+        fields,
     };
-    let status = if page.errors.is_empty() {
-        axum::http::StatusCode::OK
+    let status = if errors.is_empty() {
+        StatusCode::OK
     } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -190,273 +715,395 @@ async fn render(
 pub async fn form(
     State(state): State<AppState>,
     user: User,
-    Path((id, kind)): Path<(String, String)>,
+    Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
-    let kind = Kind::parse(&kind).ok_or(WebError::NotFound)?;
-    render(&state, &user, &id, kind, BTreeMap::new(), Vec::new()).await
-}
-
-/// The date and time a thing happened: GOV.UK's day, month and year fields, and a time.
-fn occurred(
-    values: &BTreeMap<String, String>,
-    now: Timestamp,
-    errors: &mut Vec<FieldError>,
-) -> Option<Timestamp> {
-    let field = |k: &str| values.get(k).map_or("", |v| v.trim());
-    let (d, m, y) = (field("day"), field("month"), field("year"));
-    if d.is_empty() && m.is_empty() && y.is_empty() {
-        errors.push(FieldError {
-            field: "day",
-            message: "Enter the date it happened".into(),
-        });
-        return None;
-    }
-    let date = match (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>()) {
-        (Ok(d), Ok(m), Ok(y)) if y >= 1900 => NaiveDate::from_ymd_opt(y, m, d),
-        _ => None,
-    };
-    let Some(date) = date else {
-        errors.push(FieldError {
-            field: "day",
-            message: "The date it happened must be a real date, like 27 3 2026".into(),
-        });
-        return None;
-    };
-    let time = field("time");
-    let time = if time.is_empty() {
-        // Without a time, noon: a date-only entry must not move to another day in England.
-        NaiveTime::from_hms_opt(12, 0, 0)
-    } else {
-        NaiveTime::parse_from_str(time, "%H:%M").ok()
-    };
-    let Some(time) = time else {
-        errors.push(FieldError {
-            field: "time",
-            message: "Enter the time as hours and minutes on the 24-hour clock, like 14:30".into(),
-        });
-        return None;
-    };
-    let at = Timestamp::at_london_time(date, time);
-    if at > now {
-        errors.push(FieldError {
-            field: "day",
-            message: "The date it happened must be today or in the past".into(),
-        });
-        return None;
-    }
-    Some(at)
-}
-
-fn text(
-    values: &BTreeMap<String, String>,
-    field: &'static str,
-    missing: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<Text> {
-    let v = values.get(field).map_or("", |v| v.trim());
-    if v.is_empty() {
-        errors.push(FieldError {
-            field,
-            message: missing.into(),
-        });
-        return None;
-    }
-    match Text::parse(v) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            errors.push(FieldError {
-                field,
-                message: e.to_string(),
-            });
-            None
-        }
-    }
-}
-
-fn yes_no(
-    values: &BTreeMap<String, String>,
-    field: &'static str,
-    missing: &str,
-    errors: &mut Vec<FieldError>,
-) -> Option<bool> {
-    match values.get(field).map(String::as_str) {
-        Some("yes") => Some(true),
-        Some("no") => Some(false),
-        _ => {
-            errors.push(FieldError {
-                field,
-                message: missing.into(),
-            });
-            None
-        }
-    }
-}
-
-/// Turns the form into the event, or the errors against its fields.
-fn event(
-    kind: Kind,
-    user: &User,
-    values: &BTreeMap<String, String>,
-    now: Timestamp,
-) -> Result<(Timestamp, ChildEvent), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let at = occurred(values, now, &mut errors);
-    let event = match kind {
-        Kind::Visit => {
-            let visit_kind = values
-                .get("visit_kind")
-                .and_then(|v| v.parse::<VisitKind>().ok());
-            if visit_kind.is_none() {
-                errors.push(FieldError {
-                    field: "visit_kind",
-                    message: "Select what kind of visit it was".into(),
-                });
-            }
-            let child_seen = yes_no(
-                values,
-                "child_seen",
-                "Select whether the child was seen",
-                &mut errors,
-            );
-            let seen_alone = if child_seen == Some(true) {
-                yes_no(
-                    values,
-                    "seen_alone",
-                    "Select whether the child was seen alone",
-                    &mut errors,
-                )
-            } else {
-                None
-            };
-            let reason = if seen_alone == Some(false) {
-                text(
-                    values,
-                    "not_seen_alone_reason",
-                    "Say why the child was not seen alone",
-                    &mut errors,
-                )
-            } else {
-                None
-            };
-            let bedroom_seen = match values.get("bedroom_seen").map(String::as_str) {
-                Some("yes") => Some(true),
-                Some("no") => Some(false),
-                _ => None,
-            };
-            match (visit_kind, child_seen) {
-                (Some(kind), Some(child_seen)) => Some(ChildEvent::VisitMade {
-                    kind,
-                    child_seen,
-                    seen_alone,
-                    not_seen_alone_reason: reason,
-                    bedroom_seen,
-                }),
-                _ => None,
-            }
-        }
-        Kind::CaseNote => {
-            let note_kind = values
-                .get("note_kind")
-                .and_then(|v| v.parse::<CaseNoteKind>().ok());
-            if note_kind.is_none() {
-                errors.push(FieldError {
-                    field: "note_kind",
-                    message: "Select what the note records".into(),
-                });
-            }
-            let body = text(values, "text", "Enter the case note", &mut errors);
-            let significant = values.get("significant").is_some_and(|v| v == "yes");
-            match (note_kind, body) {
-                (Some(kind), Some(text)) => Some(ChildEvent::CaseNoteRecorded {
-                    kind,
-                    text,
-                    significant,
-                }),
-                _ => None,
-            }
-        }
-        Kind::Oversight => text(
-            values,
-            "text",
-            "Enter the oversight and direction",
-            &mut errors,
-        )
-        .map(|text| ChildEvent::ManagementOversightRecorded {
-            manager: user.staff.clone(),
-            text,
-        }),
-    };
-    match (at, event) {
-        (Some(at), Some(event)) if errors.is_empty() => Ok((at, event)),
-        _ => Err(errors),
-    }
+    let form = find(&slug).ok_or(WebError::NotFound)?;
+    render(
+        &state,
+        &user,
+        &id,
+        form,
+        &Values::default(),
+        Vec::new(),
+        None,
+    )
+    .await
 }
 
 /// The form sent back: recorded, or shown again with what was wrong.
 pub async fn submit(
     State(state): State<AppState>,
     user: User,
-    Path((id, kind)): Path<(String, String)>,
-    Form(values): Form<BTreeMap<String, String>>,
+    Path((id, slug)): Path<(String, String)>,
+    Posted(pairs): Posted<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
-    let kind = Kind::parse(&kind).ok_or(WebError::NotFound)?;
-    user.check_form(values.get("csrf").map_or("", String::as_str))?;
+    let form = find(&slug).ok_or(WebError::NotFound)?;
+    let values = Values::new(pairs);
+    user.check_form(values.get("csrf"))?;
     // The same decision as for the form: a user who may not record here learns nothing more.
-    let (permit, _) = view_child(&state, &user, &id, kind.title()).await?;
-    if !kind.allowed(&user, permit.relationship()) {
+    let (permit, _) = view_child(&state, &user, &id, form.title).await?;
+    if !allowed(form, &user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
+    let version = values.get("version").parse::<u64>().ok();
     let now = state.clock.now();
-    let (at, event) = match event(kind, &user, &values, now) {
-        Ok(e) => e,
-        Err(errors) => return render(&state, &user, &id, kind, values, errors).await,
+    let parsed = {
+        let workforce = state.workforce.read().await;
+        event(form, &user, &workforce, &values, now)
     };
-    let version = values
-        .get("version")
-        .and_then(|v| v.parse::<u64>().ok())
-        .ok_or_else(|| {
-            WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
-        })?;
+    let (at, event) = match parsed {
+        Ok(e) => e,
+        Err(errors) => return render(&state, &user, &id, form, &values, errors, version).await,
+    };
+    let version = version.ok_or_else(|| {
+        WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
+    })?;
     let recorded = Recorded {
         occurred_at: at,
         recorded_at: now,
         recorded_by: Actor::Staff(user.staff.clone()),
         event,
     };
+    let refused = |message: String| {
+        vec![FieldError {
+            field: "day".into(),
+            message,
+        }]
+    };
     match state
         .records
         .record_child(&id, Some(version), vec![recorded])
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/children/{}?recorded={}",
-            id.as_str(),
-            kind.slug()
-        ))
-        .into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/children/{}?recorded={}", id.as_str(), form.slug))
+                .into_response(),
+        ),
         Err(RecordError::Refused(refusal)) => {
-            let errors = vec![FieldError {
-                field: "day",
-                message: format!("This cannot be recorded: {}", refusal.violation.message),
-            }];
-            render(&state, &user, &id, kind, values, errors).await
+            let errors = refused(format!(
+                "This cannot be recorded: {}",
+                refusal.violation.message
+            ));
+            render(&state, &user, &id, form, &values, errors, Some(version)).await
         }
         Err(RecordError::Store(StoreError::Conflict { .. })) => {
-            let mut values = values;
-            values.remove("version");
-            let errors = vec![FieldError {
-                field: "day",
-                message: "Someone else recorded on this child's record while you were writing. Check what you entered and save again.".into(),
-            }];
-            render(&state, &user, &id, kind, values, errors).await
+            // The form goes back at the record's new version, so saving again is checked
+            // against what the other person recorded.
+            let errors = refused(
+                "Someone else recorded on this child's record while you were writing. Check what you entered and save again.".into(),
+            );
+            render(&state, &user, &id, form, &values, errors, None).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-/// The banner shown on the record after recording.
-pub fn done_message(slug: &str) -> Option<&'static str> {
-    Kind::parse(slug).map(Kind::done)
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::collections::HashSet;
+
+    use hearth_domain::child::ChildEvent;
+    use hearth_domain::directory::StaffMember;
+    use hearth_domain::people::PersonName;
+    use hearth_domain::{StaffId, TeamId};
+
+    use super::super::forms::{FORMS, Pick};
+    use super::*;
+
+    fn now() -> Timestamp {
+        Timestamp::parse("2026-11-20T15:00:00Z").unwrap()
+    }
+
+    fn user() -> User {
+        User {
+            staff: StaffId::parse("TM2").unwrap(),
+            name: "Declan Ashworth".into(),
+            role: StaffRole::TeamManager,
+            team: TeamId::parse("TLA1").unwrap(),
+            csrf: String::new(),
+        }
+    }
+
+    /// One member of staff in post for each kind of list a form offers.
+    fn workforce() -> MemoryDirectory {
+        let mut dir = MemoryDirectory::default();
+        for (id, role) in [
+            ("SW2", StaffRole::SocialWorker),
+            ("PA1", StaffRole::PersonalAdviser),
+            ("LEFT", StaffRole::SocialWorker),
+        ] {
+            dir.staff.insert(
+                StaffId::parse(id).unwrap(),
+                StaffMember {
+                    name: PersonName {
+                        given: Line::parse("Test").unwrap(),
+                        family: Line::parse(id).unwrap(),
+                        preferred: None,
+                    },
+                    role,
+                    team: TeamId::parse("TLA1").unwrap(),
+                    registration: None,
+                    email: None,
+                    phone: None,
+                    line_manager: None,
+                    joined: NaiveDate::from_ymd_opt(2020, 1, 6).unwrap(),
+                    left: (id == "LEFT").then(|| NaiveDate::from_ymd_opt(2025, 1, 6).unwrap()),
+                },
+            );
+        }
+        dir
+    }
+
+    fn posted(pairs: &[(&str, &str)]) -> Values {
+        let mut all = vec![("day", "19"), ("month", "11"), ("year", "2026")];
+        all.extend_from_slice(pairs);
+        Values::new(
+            all.into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        )
+    }
+
+    fn parse(slug: &str, pairs: &[(&str, &str)]) -> Result<ChildEvent, Vec<FieldError>> {
+        let form = find(slug).unwrap();
+        event(form, &user(), &workforce(), &posted(pairs), now()).map(|(_, e)| e)
+    }
+
+    fn messages(errors: Vec<FieldError>) -> Vec<(String, String)> {
+        errors.into_iter().map(|e| (e.field, e.message)).collect()
+    }
+
+    #[test]
+    fn the_catalogue_is_consistent() {
+        let mut slugs = HashSet::new();
+        for form in FORMS {
+            assert!(slugs.insert(form.slug), "{} twice", form.slug);
+            let mut names = HashSet::new();
+            for f in form.fields {
+                assert!(
+                    !["day", "month", "year", "time", "csrf", "version"].contains(&f.name),
+                    "{}: {} is taken by every form",
+                    form.slug,
+                    f.name
+                );
+                if let Some((other, _, _)) = f.when {
+                    assert!(
+                        names.contains(other),
+                        "{}: {} depends on {other}, which must come before it",
+                        form.slug,
+                        f.name
+                    );
+                }
+                assert!(names.insert(f.name), "{}: {} twice", form.slug, f.name);
+            }
+        }
+    }
+
+    /// A valid answer for each kind of question.
+    fn answer(f: &Field) -> Vec<(String, String)> {
+        let one = |v: &str| vec![(f.name.to_owned(), v.to_owned())];
+        match f.input {
+            Input::One(list) | Input::Many(list) => one(&list()[0].value),
+            Input::YesNo => one("yes"),
+            Input::Line => one("A short line"),
+            Input::Text => one("Some words about it."),
+            Input::Number => one("2"),
+            Input::Staff(Pick::Adviser) => one("PA1"),
+            Input::Staff(_) => one("SW2"),
+            Input::Date | Input::Moment => ["day", "month", "year", "time"]
+                .into_iter()
+                .zip(["3", "12", "2026", "09:30"])
+                .map(|(p, v)| (format!("{}-{p}", f.name), v.to_owned()))
+                .collect(),
+        }
+    }
+
+    /// Every form, with each required question answered and the optional ones left blank,
+    /// makes its event: each build reads the fields its form declares.
+    #[test]
+    fn every_form_makes_its_event_from_its_required_answers() {
+        for form in FORMS {
+            let mut pairs = vec![
+                ("day".to_owned(), "19".to_owned()),
+                ("month".to_owned(), "11".to_owned()),
+                ("year".to_owned(), "2026".to_owned()),
+            ];
+            for f in form.fields.iter().filter(|f| !f.optional) {
+                pairs.extend(answer(f));
+            }
+            let values = Values::new(pairs);
+            let made = event(form, &user(), &workforce(), &values, now());
+            match made {
+                Ok((at, _)) => assert_eq!(at.london_date().to_string(), "2026-11-19"),
+                Err(e) => panic!("{}: {:?}", form.slug, messages(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn a_visit_asks_about_seeing_the_child_alone_only_when_the_child_was_seen() {
+        let not_seen = parse(
+            "visit",
+            &[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "no"),
+                ("seen_alone", "no"),
+                ("not_seen_alone_reason", "left over from an earlier answer"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            not_seen,
+            ChildEvent::VisitMade {
+                kind: hearth_domain::codes::VisitKind::Statutory,
+                child_seen: false,
+                seen_alone: None,
+                not_seen_alone_reason: None,
+                bedroom_seen: None,
+            }
+        );
+        let errors = parse(
+            "visit",
+            &[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "yes"),
+                ("seen_alone", "no"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "not_seen_alone_reason".to_owned(),
+                "Enter why the child was not seen alone".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn each_answer_is_parsed_with_a_message_against_its_field() {
+        let errors = parse(
+            "episode-started",
+            &[
+                ("reason", "S"),
+                ("legal_status", "C2"),
+                ("placement", "ZZ"),
+                ("category_of_need", "N1"),
+                ("home_postcode", "not a postcode"),
+            ],
+        )
+        .unwrap_err();
+        let fields: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["placement", "home_postcode"]);
+        assert_eq!(errors[0].message, "Select the placement type from the list");
+
+        let errors = parse(
+            "strategy-discussion",
+            &[("agencies", "POLICE"), ("agencies", "NOT_AN_AGENCY")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [
+                (
+                    "agencies".to_owned(),
+                    "Select the agencies that took part from the list".to_owned()
+                ),
+                ("decision".to_owned(), "Select what was decided".to_owned()),
+            ]
+        );
+
+        let errors = parse(
+            "meeting-scheduled",
+            &[
+                ("meeting", "CORE_GROUP"),
+                ("at-day", "31"),
+                ("at-month", "11"),
+                ("at-year", "2026"),
+                ("at-time", "10:00"),
+            ],
+        )
+        .unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "at".to_owned(),
+                "When the meeting is must be a real date, like 27 3 2026".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn staff_are_chosen_from_those_in_post_in_the_right_role() {
+        for worker in ["LEFT", "PA1", "NOBODY"] {
+            let errors = parse(
+                "allocation",
+                &[
+                    ("worker", worker),
+                    ("reason", "FCONTA"),
+                    ("oversight", "Allocate and assess."),
+                ],
+            )
+            .unwrap_err();
+            assert_eq!(
+                messages(errors),
+                [(
+                    "worker".to_owned(),
+                    "Select the worker from the list".to_owned()
+                )],
+                "{worker}"
+            );
+        }
+        let allocated = parse(
+            "allocation",
+            &[
+                ("worker", "SW2"),
+                ("reason", "FCONTA"),
+                ("oversight", "Allocate and assess."),
+            ],
+        )
+        .unwrap();
+        let ChildEvent::WorkerAllocated {
+            worker,
+            team,
+            decided_by,
+            ..
+        } = allocated
+        else {
+            panic!("{allocated:?}");
+        };
+        assert_eq!(
+            (worker.as_str(), team.as_str(), decided_by.as_str()),
+            ("SW2", "TLA1", "TM2")
+        );
+    }
+
+    #[test]
+    fn the_date_it_happened_is_needed_and_not_in_the_future() {
+        let form = find("core-group").unwrap();
+        let none = Values::new(Vec::new());
+        let errors = event(form, &user(), &workforce(), &none, now()).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [("day".to_owned(), "Enter the date it happened".to_owned())]
+        );
+        let future = Values::new(
+            [("day", "21"), ("month", "11"), ("year", "2026")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        );
+        let errors = event(form, &user(), &workforce(), &future, now()).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "day".to_owned(),
+                "The date it happened must be today or in the past".to_owned()
+            )]
+        );
+    }
 }

@@ -1,0 +1,559 @@
+//! One child's journey walked through the recording forms of the real binary, over HTTP the
+//! way a browser does: a referral to a child protection plan, with "what is due" on the
+//! child's record checked after each step against the practice standards the app measures.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::{Days, NaiveDate};
+
+const HEARTH: &str = env!("CARGO_BIN_EXE_hearth");
+const PASSWORD: &str = "a long test password";
+/// The child walked: new to the service, registered before the walk starts.
+const CHILD: &str = "C900";
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/journeys/every-event-kind.jsonl")
+}
+
+fn hearth(db: &str, args: &[&str], stdin: Option<&str>) {
+    let mut child = Command::new(HEARTH)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("HEARTH_COUNCIL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "hearth {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The app serving a fresh store; stopped when dropped.
+struct App {
+    process: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// Today in England, as the server will see it: the walk is dated in the weeks before, so
+/// what is due is measured against the real clock the binary reads.
+#[allow(clippy::disallowed_methods)]
+fn today() -> NaiveDate {
+    hearth_domain::Timestamp::from_utc(chrono::Utc::now()).london_date()
+}
+
+/// The working day `n` working days before today: meetings and conferences are not held at
+/// weekends or on bank holidays, and the record refuses them.
+fn working_days_ago(n: u64) -> NaiveDate {
+    let calendar = hearth_standards::Calendar::england_and_wales();
+    let mut date = today();
+    let mut left = n;
+    while left > 0 || !calendar.is_working_day(date) {
+        date = date.checked_sub_days(Days::new(1)).unwrap();
+        if calendar.is_working_day(date) {
+            left = left.saturating_sub(1);
+        }
+    }
+    date
+}
+
+async fn start() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    hearth(
+        &db,
+        &["import", "journeys", fixture().to_str().unwrap()],
+        None,
+    );
+    let registered = today().checked_sub_days(Days::new(40)).unwrap();
+    let line = serde_json::json!({
+        "stream": format!("child/{CHILD}"),
+        "events": [{
+            "occurred_at": format!("{registered}T09:00:00Z"),
+            "recorded_at": format!("{registered}T09:00:00Z"),
+            "recorded_by": "system/import",
+            "event": {
+                "type": "child_registered",
+                "details": {
+                    "name": {"given": "Noor", "family": "Halloway"},
+                    "sex": "F",
+                    "date_of_birth": "2019-03-14",
+                    "ethnicity": "WBRI",
+                    "disabilities": ["NONE"]
+                }
+            }
+        }]
+    });
+    let child = dir.path().join("child.jsonl");
+    std::fs::write(&child, format!("{line}\n")).unwrap();
+    hearth(&db, &["import", "journeys", child.to_str().unwrap()], None);
+    for (username, staff) in [("sw2", "SW2"), ("tm2", "TM2"), ("hos1", "HOS1")] {
+        hearth(
+            &db,
+            &["account", username, "--staff", staff],
+            Some(&format!("{PASSWORD}\n")),
+        );
+    }
+    let mut process = Command::new(HEARTH)
+        .args([
+            "--db",
+            &db,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--insecure-cookies",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(process.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client.get(format!("{url}/health")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    App {
+        process,
+        url,
+        _dir: dir,
+    }
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {html}"))
+        + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// The date `n` working days after `date`, as the panel shows it.
+fn working_days_after(date: NaiveDate, n: u64) -> String {
+    let calendar = hearth_standards::Calendar::england_and_wales();
+    let mut date = date;
+    let mut left = n;
+    while left > 0 {
+        date = date.checked_add_days(Days::new(1)).unwrap();
+        if calendar.is_working_day(date) {
+            left -= 1;
+        }
+    }
+    date.format("%-d %b %Y").to_string()
+}
+
+/// A signed-in user.
+struct User {
+    client: reqwest::Client,
+    url: String,
+}
+
+async fn sign_in(app: &App, username: &str) -> User {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .unwrap();
+    let form = client
+        .get(format!("{}/sign-in", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = client
+        .post(format!("{}/sign-in", app.url))
+        .form(&[
+            ("username", username),
+            ("password", PASSWORD),
+            ("csrf", &hidden(&form, "csrf")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{username} signs in");
+    User {
+        client,
+        url: app.url.clone(),
+    }
+}
+
+impl User {
+    async fn record_page(&self) -> String {
+        let r = self
+            .client
+            .get(format!("{}/children/{CHILD}", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.text().await.unwrap()
+    }
+
+    /// Opens a form, fills it in as happening `days_ago` working days ago, and saves it: the status and the
+    /// page that comes back.
+    async fn record(&self, slug: &str, days_ago: u64, fields: &[(&str, &str)]) -> (u16, String) {
+        let address = format!("{}/children/{CHILD}/record/{slug}", self.url);
+        let form = self.client.get(&address).send().await.unwrap();
+        assert_eq!(form.status().as_u16(), 200, "the {slug} form opens");
+        let form = form.text().await.unwrap();
+        let date = working_days_ago(days_ago);
+        let (day, month, year) = (
+            date.format("%-d").to_string(),
+            date.format("%-m").to_string(),
+            date.format("%Y").to_string(),
+        );
+        let mut posted: Vec<(&str, &str)> = vec![
+            ("day", &day),
+            ("month", &month),
+            ("year", &year),
+            ("time", "10:00"),
+        ];
+        posted.extend_from_slice(fields);
+        let csrf = hidden(&form, "csrf");
+        let version = hidden(&form, "version");
+        posted.push(("csrf", &csrf));
+        posted.push(("version", &version));
+        let r = self
+            .client
+            .post(&address)
+            .form(&posted)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// Records, expecting it to be accepted with the banner naming what was recorded.
+    async fn recorded(
+        &self,
+        slug: &str,
+        days_ago: u64,
+        fields: &[(&str, &str)],
+        banner: &str,
+    ) -> String {
+        let (status, page) = self.record(slug, days_ago, fields).await;
+        assert_eq!(status, 200, "{slug}: {page}");
+        assert!(
+            page.contains("govuk-notification-banner--success") && page.contains(banner),
+            "{slug} should show '{banner}': {page}"
+        );
+        page
+    }
+}
+
+/// The "what is due" panel of a record page.
+fn due_panel(record: &str) -> &str {
+    let start = record
+        .find("id=\"obligations\"")
+        .expect("the what is due panel");
+    let end = record.find("id=\"history\"").expect("the history");
+    &record[start..end]
+}
+
+/// The due date shown for an obligation in the panel, if it is listed.
+fn due_date(record: &str, summary: &str) -> Option<String> {
+    let panel = due_panel(record);
+    let at = panel.find(summary)?;
+    let row = panel[at..].split("</tr>").next()?;
+    let cells: Vec<&str> = row.split("<td class=\"govuk-table__cell\">").collect();
+    cells
+        .get(1)
+        .map(|c| c.split('<').next().unwrap_or("").trim().to_owned())
+}
+
+fn entries(record: &str) -> usize {
+    let at = record.find(" entries, newest first").expect("the history");
+    record[..at].rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+const ALLOCATE: &str = "Allocate the child to a practitioner";
+const STRATEGY: &str = "Hold a strategy discussion";
+const ICPC: &str = "Hold the initial child protection conference";
+const FIRST_CORE_GROUP: &str = "Hold the first core group";
+const CORE_GROUP: &str = "Hold the core group";
+const CP_VISIT: &str = "Visit the child on a child protection plan";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_walked_from_referral_to_a_protection_plan() {
+    let app = start().await;
+    // Before anyone is allocated, only roles that oversee the whole service see a new child,
+    // so the head of service takes the referral and allocates.
+    let hos = sign_in(&app, "hos1").await;
+    let record = hos.record_page().await;
+    assert!(!due_panel(&record).contains(ALLOCATE));
+    assert!(
+        record.contains("Front door") && record.contains("record/referral"),
+        "{record}"
+    );
+
+    let record = hos
+        .recorded(
+            "referral",
+            21,
+            &[
+                ("source", "6"),
+                ("primary_need", "N1"),
+                ("no_further_action", "no"),
+                (
+                    "summary",
+                    "Police attended a domestic incident; Noor was present.",
+                ),
+            ],
+            "Referral recorded",
+        )
+        .await;
+    assert!(due_panel(&record).contains(ALLOCATE), "{record}");
+    assert!(
+        !record.contains("record/referral\""),
+        "a second referral is not offered"
+    );
+    assert!(record.contains("record/allocation"), "{record}");
+
+    // The allocation form offers workers in post; the child joins the worker's team.
+    let record = hos
+        .recorded(
+            "allocation",
+            21,
+            &[
+                ("worker", "SW2"),
+                ("reason", "FCONTA"),
+                (
+                    "oversight",
+                    "Assess within the timescale; speak to the school first.",
+                ),
+            ],
+            "Worker allocated",
+        )
+        .await;
+    assert!(!due_panel(&record).contains(ALLOCATE), "{record}");
+
+    // The allocated worker now has the child, and so does her team manager.
+    let sw = sign_in(&app, "sw2").await;
+    let tm = sign_in(&app, "tm2").await;
+    let record = sw.record_page().await;
+    assert!(record.contains("you are the allocated worker"), "{record}");
+    assert!(
+        !record.contains("record/allocation"),
+        "a social worker does not allocate"
+    );
+    assert!(tm.record_page().await.contains("record/allocation"));
+
+    sw.recorded("assessment-started", 20, &[], "Assessment start recorded")
+        .await;
+    let record = sw
+        .recorded(
+            "assessment-child-seen",
+            19,
+            &[],
+            "Child seen for the assessment recorded",
+        )
+        .await;
+    assert!(
+        !record.contains("record/assessment-child-seen"),
+        "seen once is enough"
+    );
+
+    let record = sw
+        .recorded(
+            "concern",
+            18,
+            &[("summary", "Bruising seen on Noor's arm during the visit.")],
+            "Concern recorded",
+        )
+        .await;
+    assert!(due_panel(&record).contains(STRATEGY), "{record}");
+    assert!(!due_panel(&record).contains(ICPC), "{record}");
+
+    // The team manager holds the strategy discussion: now the enquiry and the conference
+    // are due, the conference within 15 working days.
+    let record = tm
+        .recorded(
+            "strategy-discussion",
+            17,
+            &[
+                ("agencies", "SOCIAL_CARE"),
+                ("agencies", "POLICE"),
+                ("agencies", "HEALTH"),
+                ("decision", "S47"),
+            ],
+            "Strategy discussion recorded",
+        )
+        .await;
+    assert!(!due_panel(&record).contains(STRATEGY), "{record}");
+    assert_eq!(
+        due_date(&record, ICPC),
+        Some(working_days_after(working_days_ago(17), 15)),
+        "{record}"
+    );
+
+    // A step out of order is refused with the rule in plain words, keeps what was typed and
+    // records nothing.
+    let before = entries(&sw.record_page().await);
+    let (status, refused) = sw.record("cp-plan-started", 16, &[]).await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused.contains(
+            "This cannot be recorded: a child protection plan starts only from an initial conference that decided on one"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains("govuk-error-summary"), "{refused}");
+    let typed_day = working_days_ago(16).format("value=\"%-d\"").to_string();
+    assert!(refused.contains(&typed_day), "{refused}");
+    assert_eq!(entries(&sw.record_page().await), before);
+
+    // A form with a missing answer names the field and keeps the others.
+    let (status, incomplete) = sw
+        .record(
+            "section-47-completed",
+            10,
+            &[("outcome", "SUBSTANTIATED_RISK")],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        incomplete.contains("href=\"#conference_needed\">Select whether a conference is needed"),
+        "{incomplete}"
+    );
+    assert!(
+        incomplete.contains("value=\"SUBSTANTIATED_RISK\" checked"),
+        "{incomplete}"
+    );
+
+    sw.recorded(
+        "section-47-started",
+        17,
+        &[],
+        "Section 47 enquiry start recorded",
+    )
+    .await;
+    let record = sw
+        .recorded(
+            "section-47-completed",
+            10,
+            &[
+                ("outcome", "SUBSTANTIATED_RISK"),
+                ("conference_needed", "yes"),
+            ],
+            "Section 47 outcome recorded",
+        )
+        .await;
+    assert!(due_panel(&record).contains(ICPC), "{record}");
+
+    let record = sw
+        .recorded(
+            "initial-conference",
+            8,
+            &[
+                ("transfer_in", "no"),
+                ("outcome", "CP_PLAN"),
+                ("category", "PHY"),
+            ],
+            "Initial child protection conference recorded",
+        )
+        .await;
+    assert!(!due_panel(&record).contains(ICPC), "{record}");
+    assert!(!due_panel(&record).contains(FIRST_CORE_GROUP), "{record}");
+    assert!(record.contains("record/cp-plan-started"), "{record}");
+
+    // The plan starts: the first core group within 10 working days, and visits every 10
+    // working days.
+    let record = sw
+        .recorded(
+            "cp-plan-started",
+            8,
+            &[],
+            "Child protection plan start recorded",
+        )
+        .await;
+    assert!(record.contains("Child protection plan since"), "{record}");
+    let plan_start = working_days_ago(8);
+    assert_eq!(
+        due_date(&record, FIRST_CORE_GROUP),
+        Some(working_days_after(plan_start, 10)),
+        "{record}"
+    );
+    let first_visit_due = due_date(&record, CP_VISIT).unwrap_or_else(|| panic!("{record}"));
+    assert_eq!(first_visit_due, working_days_after(plan_start, 10));
+
+    let record = sw
+        .recorded("core-group", 5, &[], "Core group meeting recorded")
+        .await;
+    assert!(!due_panel(&record).contains(FIRST_CORE_GROUP), "{record}");
+    assert!(due_panel(&record).contains(CORE_GROUP), "{record}");
+
+    // A visit that sees the child alone meets the visit that was due; the next one is due
+    // ten working days on.
+    let record = sw
+        .recorded(
+            "visit",
+            2,
+            &[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "yes"),
+                ("seen_alone", "yes"),
+                ("bedroom_seen", "yes"),
+            ],
+            "Visit recorded",
+        )
+        .await;
+    let next_visit_due = due_date(&record, CP_VISIT).unwrap_or_else(|| panic!("{record}"));
+    assert_ne!(first_visit_due, next_visit_due, "{record}");
+
+    // The manager's oversight, which only a manager is offered.
+    assert!(!record.contains("record/oversight"));
+    let record = tm
+        .recorded(
+            "oversight",
+            1,
+            &[(
+                "text",
+                "Plan is in place; core group to track school attendance.",
+            )],
+            "Management oversight recorded",
+        )
+        .await;
+    assert!(record.contains("Management oversight recorded"));
+}
