@@ -8,6 +8,8 @@
 //!   care leaver's personal adviser;
 //! - a member of that worker's team;
 //! - a manager above the worker, following line managers upwards;
+//! - a team manager, while an open case waits for a worker (the allocation queue is the
+//!   whole front door's, so any team manager may take a child from it);
 //! - a reviewing officer who has recorded on the child's record (chaired a conference or
 //!   review, or written a report);
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
@@ -36,6 +38,8 @@ pub enum Relationship {
     SameTeam,
     /// A manager above the allocated worker.
     ManagerChain,
+    /// A team manager, for an open case waiting for a worker: someone must pick it up.
+    AwaitingAllocation,
     /// A reviewing officer who has recorded on the child's record.
     ReviewingOfficer,
     /// A role with sight of the whole service.
@@ -49,6 +53,9 @@ impl Relationship {
             Relationship::Allocated => "you are the allocated worker or personal adviser",
             Relationship::SameTeam => "you are in the allocated worker's team",
             Relationship::ManagerChain => "you manage the allocated worker",
+            Relationship::AwaitingAllocation => {
+                "the child is waiting for a worker and you are a team manager"
+            }
             Relationship::ReviewingOfficer => "you are a reviewing officer for this child",
             Relationship::ServiceWide => "your role oversees the whole service",
         }
@@ -117,6 +124,12 @@ pub fn relationship(
         .any(|(w, _)| manages(&user.staff, w, workforce))
     {
         return Some(Relationship::ManagerChain);
+    }
+    if user.role == StaffRole::TeamManager
+        && record.current_allocation().is_none()
+        && record.open_episode().is_some()
+    {
+        return Some(Relationship::AwaitingAllocation);
     }
     if user.role == StaffRole::ReviewingOfficer
         && record

@@ -318,8 +318,8 @@ const CP_VISIT: &str = "Visit the child on a child protection plan";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_child_walked_from_referral_to_a_protection_plan() {
     let app = start().await;
-    // Before anyone is allocated, only roles that oversee the whole service see a new child,
-    // so the head of service takes the referral and allocates.
+    // Before the referral opens a case, only roles that oversee the whole service see a new
+    // child, so the head of service takes the referral; a team manager then allocates.
     let hos = sign_in(&app, "hos1").await;
     let record = hos.record_page().await;
     assert!(!due_panel(&record).contains(ALLOCATE));
@@ -351,8 +351,16 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
     );
     assert!(record.contains("record/allocation"), "{record}");
 
+    // Waiting for a worker, the child is open to team managers, who allocate from the queue.
+    let tm = sign_in(&app, "tm2").await;
+    let record = tm.record_page().await;
+    assert!(
+        record.contains("waiting for a worker and you are a team manager"),
+        "{record}"
+    );
+    assert!(record.contains("record/allocation"), "{record}");
     // The allocation form offers workers in post; the child joins the worker's team.
-    let record = hos
+    let record = tm
         .recorded(
             "allocation",
             21,
@@ -371,7 +379,6 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
 
     // The allocated worker now has the child, and so does her team manager.
     let sw = sign_in(&app, "sw2").await;
-    let tm = sign_in(&app, "tm2").await;
     let record = sw.record_page().await;
     assert!(record.contains("you are the allocated worker"), "{record}");
     assert!(

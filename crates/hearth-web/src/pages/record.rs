@@ -40,6 +40,7 @@ pub fn allowed(form: &Form, user: &User, relationship: Relationship) -> bool {
                 Relationship::Allocated
                     | Relationship::SameTeam
                     | Relationship::ManagerChain
+                    | Relationship::AwaitingAllocation
                     | Relationship::ReviewingOfficer
             ) || (relationship == Relationship::ServiceWide
                 && user.role == StaffRole::HeadOfService)
