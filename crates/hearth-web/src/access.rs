@@ -10,6 +10,9 @@
 //! - a manager above the worker, following line managers upwards;
 //! - a reviewing officer who has recorded on the child's record (chaired a conference or
 //!   review, or written a report);
+//! - for a child waiting for a worker, who has no worker to be connected through: any
+//!   manager (managers allocate) and whoever recorded on the record (the worker who
+//!   registered the child);
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
 //!   head of service, assistant director.
 //!
@@ -35,6 +38,9 @@ pub enum Relationship {
     ManagerChain,
     /// A reviewing officer who has recorded on the child's record.
     ReviewingOfficer,
+    /// The child is waiting for a worker, and the user is a manager or recorded on the
+    /// record.
+    AwaitingAllocation,
     /// A role with sight of the whole service.
     ServiceWide,
 }
@@ -47,6 +53,9 @@ impl Relationship {
             Relationship::SameTeam => "you are in the allocated worker's team",
             Relationship::ManagerChain => "you manage the allocated worker",
             Relationship::ReviewingOfficer => "you are a reviewing officer for this child",
+            Relationship::AwaitingAllocation => {
+                "the child is waiting for a worker and you are a manager or recorded on the record"
+            }
             Relationship::ServiceWide => "your role oversees the whole service",
         }
     }
@@ -123,7 +132,23 @@ pub fn relationship(
     {
         return Some(Relationship::ReviewingOfficer);
     }
-    service_wide(user.role).then_some(Relationship::ServiceWide)
+    if service_wide(user.role) {
+        return Some(Relationship::ServiceWide);
+    }
+    if workers.is_empty()
+        || (record.current_allocation().is_none() && record.open_episode().is_some())
+    {
+        let recorded = || {
+            record
+                .log
+                .iter()
+                .any(|e| e.recorded_by.staff() == Some(&user.staff))
+        };
+        if user.role.is_manager() || recorded() {
+            return Some(Relationship::AwaitingAllocation);
+        }
+    }
+    None
 }
 
 /// Whether `manager` is above `worker` in the line-management chain.
