@@ -10,8 +10,8 @@
 //! - a manager above the worker, following line managers upwards;
 //! - a reviewing officer who has recorded on the child's record (chaired a conference or
 //!   review, or written a report);
-//! - for a child waiting for a worker, who has no worker to be connected through: any
-//!   manager (managers allocate) and whoever recorded on the record (the worker who
+//! - for a child waiting for a worker: any manager (managers allocate); and, while the
+//!   child has never had a worker, whoever recorded on the record (the worker who
 //!   registered the child);
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
 //!   head of service, assistant director.
@@ -135,18 +135,19 @@ pub fn relationship(
     if service_wide(user.role) {
         return Some(Relationship::ServiceWide);
     }
-    if workers.is_empty()
-        || (record.current_allocation().is_none() && record.open_episode().is_some())
-    {
-        let recorded = || {
-            record
-                .log
-                .iter()
-                .any(|e| e.recorded_by.staff() == Some(&user.staff))
-        };
-        if user.role.is_manager() || recorded() {
-            return Some(Relationship::AwaitingAllocation);
-        }
+    // Managers allocate, so they see every child waiting for a worker. Whoever registered or
+    // recorded on a child sees it only while it has never had a worker: once it has, the
+    // relationships above decide, and an earlier worker's entries give no lasting access.
+    let waiting = record.current_allocation().is_none() && record.open_episode().is_some();
+    let never_allocated = workers.is_empty();
+    let recorded = || {
+        record
+            .log
+            .iter()
+            .any(|e| e.recorded_by.staff() == Some(&user.staff))
+    };
+    if (user.role.is_manager() && (waiting || never_allocated)) || (never_allocated && recorded()) {
+        return Some(Relationship::AwaitingAllocation);
     }
     None
 }
