@@ -11,4 +11,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 cd tests/browser
 npm ci --no-audit --no-fund --ignore-scripts
-HEARTH_BIN="$(pwd)/../../target/release/hearth" CHROMIUM="$(command -v chromium)" node --test
+# Every *.test.js here (the walk, the manager's pages, ...), each file in its own process.
+HEARTH_BIN="$(pwd)/../../target/release/hearth" CHROMIUM="$(command -v chromium)" node --test ./*.test.js

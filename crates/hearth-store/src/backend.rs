@@ -320,6 +320,20 @@ macro_rules! store_impl {
                     .collect()
             }
 
+            pub(crate) async fn numbered_child_streams(&self) -> Result<Vec<String>, StoreError> {
+                // Numerically largest first, whatever the zero padding: compare the digits
+                // with leading zeros stripped by length, then as text. Ids that are not
+                // `C` and digits sort among them and are skipped by the caller.
+                let rows = sqlx::query(
+                    "SELECT stream_id FROM streams WHERE council = $1 AND kind = 'child' AND stream_id LIKE 'child/C%' \
+                     ORDER BY LENGTH(LTRIM(SUBSTR(stream_id, 8), '0')) DESC, LTRIM(SUBSTR(stream_id, 8), '0') DESC LIMIT 100",
+                )
+                .bind(&self.council)
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter().map(|r| Ok(r.try_get("stream_id")?)).collect()
+            }
+
             pub(crate) async fn count_events(&self) -> Result<i64, StoreError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE council = $1").bind(&self.council).fetch_one(&self.reader).await?)
             }

@@ -14,7 +14,7 @@ pub mod reading;
 pub mod records;
 pub mod search;
 
-use hearth_domain::{StreamId, Timestamp};
+use hearth_domain::{ChildId, StreamId, Timestamp};
 
 pub use backend::{PgStore, SqliteStore};
 
@@ -369,6 +369,28 @@ impl Store {
     /// Every stream of a kind (`child`, `staff`, ...), in id order.
     pub async fn list_streams(&self, kind: &str) -> Result<Vec<StreamVersion>, StoreError> {
         dispatch!(self.list_streams(kind))
+    }
+
+    /// A child id no stream of this council holds yet: `C` and seven or more digits, one
+    /// past the largest numbered child (the synthetic borough's and the importer's ids are
+    /// numbered the same way). Two registrations racing for the same id are kept apart by
+    /// the append, which creates a stream only if it is absent: the loser gets
+    /// [`StoreError::Conflict`] and asks again.
+    pub async fn next_child_id(&self) -> Result<ChildId, StoreError> {
+        let streams = dispatch!(self.numbered_child_streams())?;
+        let largest = streams
+            .iter()
+            .filter_map(|s| s.strip_prefix("child/C"))
+            .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .find_map(|digits| digits.parse::<u64>().ok())
+            .unwrap_or(0);
+        let next = format!("C{:07}", largest.saturating_add(1));
+        // `C` and digits is always a valid id; the error is mapped rather than unwrapped.
+        ChildId::parse(&next).map_err(|e| StoreError::Corrupt {
+            stream: next.clone(),
+            version: 0,
+            message: e.to_string(),
+        })
     }
 
     /// How many events the store holds for this council.

@@ -109,6 +109,7 @@ conformance!(
     a_child_command_checks_rules_and_versions,
     continuation_lines_append_in_order,
     accounts_are_kept_per_council_and_replaced_whole,
+    new_child_ids_follow_the_largest_number,
 );
 
 fn ts(s: &str) -> Timestamp {
@@ -809,4 +810,25 @@ async fn accounts_are_kept_per_council_and_replaced_whole(store: Store) {
     let other = reopen_as(&store, "C2").await;
     assert!(other.accounts().await.unwrap().is_empty());
     other.close().await;
+}
+
+async fn new_child_ids_follow_the_largest_number(store: Store) {
+    assert_eq!(store.next_child_id().await.unwrap().as_str(), "C0000001");
+    // Unpadded, padded and unnumbered ids: the next is one past the largest number.
+    for id in ["C9", "C0000012", "C3", "CX99999999", "C00000100"] {
+        let append = StreamAppend {
+            stream: stream(&format!("child/{id}")),
+            expected_version: 0,
+            events: vec![event(1)],
+        };
+        store
+            .append(&[append], &Projections::default())
+            .await
+            .unwrap();
+    }
+    let next = store.next_child_id().await.unwrap();
+    assert_eq!(next.as_str(), "C0000101");
+    // Another council's children do not count.
+    let other = reopen_as(&store, "C2").await;
+    assert_eq!(other.next_child_id().await.unwrap().as_str(), "C0000001");
 }

@@ -8,10 +8,11 @@
 //!   care leaver's personal adviser;
 //! - a member of that worker's team;
 //! - a manager above the worker, following line managers upwards;
-//! - a team manager, while an open case waits for a worker (the allocation queue is the
-//!   whole front door's, so any team manager may take a child from it);
 //! - a reviewing officer who has recorded on the child's record (chaired a conference or
 //!   review, or written a report);
+//! - for a child waiting for a worker: any manager (managers allocate); and, while the
+//!   child has never had a worker, whoever recorded on the record (the worker who
+//!   registered the child);
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
 //!   head of service, assistant director.
 //!
@@ -38,10 +39,11 @@ pub enum Relationship {
     SameTeam,
     /// A manager above the allocated worker.
     ManagerChain,
-    /// A team manager, for an open case waiting for a worker: someone must pick it up.
-    AwaitingAllocation,
     /// A reviewing officer who has recorded on the child's record.
     ReviewingOfficer,
+    /// The child is waiting for a worker, and the user is a manager or recorded on the
+    /// record.
+    AwaitingAllocation,
     /// A role with sight of the whole service.
     ServiceWide,
 }
@@ -53,10 +55,10 @@ impl Relationship {
             Relationship::Allocated => "you are the allocated worker or personal adviser",
             Relationship::SameTeam => "you are in the allocated worker's team",
             Relationship::ManagerChain => "you manage the allocated worker",
-            Relationship::AwaitingAllocation => {
-                "the child is waiting for a worker and you are a team manager"
-            }
             Relationship::ReviewingOfficer => "you are a reviewing officer for this child",
+            Relationship::AwaitingAllocation => {
+                "the child is waiting for a worker and you are a manager or recorded on the record"
+            }
             Relationship::ServiceWide => "your role oversees the whole service",
         }
     }
@@ -125,12 +127,6 @@ pub fn relationship(
     {
         return Some(Relationship::ManagerChain);
     }
-    if user.role == StaffRole::TeamManager
-        && record.current_allocation().is_none()
-        && record.open_episode().is_some()
-    {
-        return Some(Relationship::AwaitingAllocation);
-    }
     if user.role == StaffRole::ReviewingOfficer
         && record
             .log
@@ -139,7 +135,24 @@ pub fn relationship(
     {
         return Some(Relationship::ReviewingOfficer);
     }
-    service_wide(user.role).then_some(Relationship::ServiceWide)
+    if service_wide(user.role) {
+        return Some(Relationship::ServiceWide);
+    }
+    // Managers allocate, so they see every child waiting for a worker. Whoever registered or
+    // recorded on a child sees it only while it has never had a worker: once it has, the
+    // relationships above decide, and an earlier worker's entries give no lasting access.
+    let waiting = record.current_allocation().is_none() && record.open_episode().is_some();
+    let never_allocated = workers.is_empty();
+    let recorded = || {
+        record
+            .log
+            .iter()
+            .any(|e| e.recorded_by.staff() == Some(&user.staff))
+    };
+    if (user.role.is_manager() && (waiting || never_allocated)) || (never_allocated && recorded()) {
+        return Some(Relationship::AwaitingAllocation);
+    }
+    None
 }
 
 /// Whether `manager` is above `worker` in the line-management chain.

@@ -46,6 +46,9 @@ pub struct Due {
     pub missed: usize,
     /// Start dates of completed assessments waiting for a manager's authorisation.
     pub awaiting_authorisation: Vec<String>,
+    /// The episode of need is open but holds nothing that keeps it open (no assessment or
+    /// enquiry in progress, no plan, not looked after): a manager can decide to close it.
+    pub could_close: bool,
 }
 
 type Key = (ChildId, u64, i64);
@@ -133,6 +136,17 @@ impl DueCache {
                         .collect()
                 })
                 .unwrap_or_default(),
+            could_close: record.open_episode().is_some_and(|e| {
+                e.open_assessment().is_none()
+                    && e.open_enquiry().is_none()
+                    && e.open_cp_plan().is_none()
+                    && e.open_cin_plan().is_none()
+                    && !e
+                        .assessments
+                        .iter()
+                        .any(|a| a.completion.is_some() && a.authorisation.is_none())
+            }) && !record.is_looked_after()
+                && record.active_adoption().is_none(),
         });
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CAPACITY {

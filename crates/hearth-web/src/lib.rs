@@ -29,13 +29,26 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(pages::health))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route(
+            "/children/new",
+            get(pages::register::form).post(pages::register::submit),
+        )
         .route("/children/{id}", get(pages::child::page))
+        .route(
+            "/children/{id}/allocate",
+            get(pages::allocate::form).post(pages::allocate::submit),
+        )
+        .route(
+            "/children/{id}/authorise-assessment",
+            post(pages::authorise::submit),
+        )
         .route(
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::submit),
         )
         .route("/search", get(pages::search::page))
         .route("/team", get(pages::team::page))
+        .route("/reviewing", get(pages::reviewing::page))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::headers))

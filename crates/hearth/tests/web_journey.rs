@@ -355,7 +355,7 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
     let tm = sign_in(&app, "tm2").await;
     let record = tm.record_page().await;
     assert!(
-        record.contains("waiting for a worker and you are a team manager"),
+        record.contains("the child is waiting for a worker and you are a manager"),
         "{record}"
     );
     assert!(record.contains("record/allocation"), "{record}");

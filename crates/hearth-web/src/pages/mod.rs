@@ -1,10 +1,14 @@
 //! The pages. Each handler gathers what it shows into a template's fields; templates escape
 //! everything they print.
 
+pub mod allocate;
+pub mod authorise;
 pub mod child;
 pub mod forms;
 pub mod my_work;
 pub mod record;
+pub mod register;
+pub mod reviewing;
 pub mod search;
 pub mod team;
 
@@ -18,6 +22,10 @@ use crate::state::AppState;
 pub struct Layout {
     pub council: String,
     pub manager: bool,
+    /// Sees the reviewing officer's page.
+    pub reviewing: bool,
+    /// May register a new child.
+    pub registers: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -28,6 +36,8 @@ impl Layout {
         Layout {
             council: state.settings.council_name.clone(),
             manager: user.role.is_manager(),
+            reviewing: reviewing::may_see(user.role),
+            registers: register::may_register(user.role),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),

@@ -1,11 +1,12 @@
-//! The team manager's view: the allocation queue on its 24-hour clock, each worker's caseload
-//! against the caseload promise, and what is overdue by standard and by worker. Every figure
-//! links to the children behind it.
+//! The team manager's view: the allocation queue on its 24-hour clock, the authorisation
+//! queue (completed assessments to authorise, episodes that could close), each worker's
+//! caseload against the caseload promise, and what is overdue by standard and by worker.
+//! Every figure links to the children behind it, and every queue to its action.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use hearth_domain::child::fold;
 use hearth_domain::{ChildId, StaffId, StreamId};
@@ -24,6 +25,32 @@ pub struct Waiting {
     pub due: String,
     pub status: String,
     pub tag: &'static str,
+}
+
+/// A completed assessment waiting for the manager's authorisation.
+pub struct ToAuthorise {
+    pub child: String,
+    pub name: String,
+    pub worker: String,
+    pub started: String,
+    /// The record's version when the queue was read: authorising is refused if it changed.
+    pub version: u64,
+}
+
+/// A child whose episode holds nothing that keeps it open.
+pub struct ToClose {
+    pub child: String,
+    pub name: String,
+    pub worker: String,
+}
+
+/// What the page says after an action from it.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    authorised: Option<String>,
+    #[serde(default)]
+    allocated: Option<String>,
 }
 
 /// A worker's caseload.
@@ -48,12 +75,19 @@ struct TeamPage {
     team: String,
     promise: usize,
     waiting: Vec<Waiting>,
+    authorise: Vec<ToAuthorise>,
+    close: Vec<ToClose>,
+    done: Option<String>,
     workers: Vec<Worker>,
     standards: Vec<ByStandard>,
 }
 
 /// The page, for managers only: anyone else is told there is no such page.
-pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: User,
+    Query(done): Query<Done>,
+) -> Result<Html<String>, WebError> {
     if !user.role.is_manager() {
         return Err(WebError::NotFound);
     }
@@ -132,14 +166,59 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     let mut by_standard: BTreeMap<String, ByStandard> = BTreeMap::new();
     drop(workforce);
     let due = crate::due::for_caseload(&state, &team_rows).await?;
+    let versions: BTreeMap<String, u64> = {
+        let streams: Vec<StreamId> = team_rows
+            .iter()
+            .filter_map(|r| ChildId::parse(&r.child_id).ok())
+            .filter(|id| {
+                due.get(id)
+                    .is_some_and(|d| !d.awaiting_authorisation.is_empty())
+            })
+            .map(|id| StreamId::child(&id))
+            .collect();
+        store
+            .stream_versions(&streams)
+            .await?
+            .into_iter()
+            .map(|v| (v.stream, v.version))
+            .collect()
+    };
     let workforce = state.workforce.read().await;
+    let worker_name = |row: &hearth_store::CaseloadRow| {
+        row.worker_id
+            .as_deref()
+            .and_then(|w| StaffId::parse(w).ok())
+            .and_then(|w| workforce.staff.get(&w))
+            .map_or_else(|| "Not allocated".to_owned(), |w| w.name.display())
+    };
+    let mut authorise = Vec::new();
+    let mut close = Vec::new();
     for row in &team_rows {
-        let Some(d) = ChildId::parse(&row.child_id)
+        let Some((id, d)) = ChildId::parse(&row.child_id)
             .ok()
-            .and_then(|id| due.get(&id).cloned())
+            .and_then(|id| due.get(&id).cloned().map(|d| (id, d)))
         else {
             continue;
         };
+        for started in &d.awaiting_authorisation {
+            authorise.push(ToAuthorise {
+                child: row.child_id.clone(),
+                name: row.display_name.clone(),
+                worker: worker_name(row),
+                started: started.clone(),
+                version: versions
+                    .get(&StreamId::child(&id).to_string())
+                    .copied()
+                    .unwrap_or(0),
+            });
+        }
+        if d.could_close {
+            close.push(ToClose {
+                child: row.child_id.clone(),
+                name: row.display_name.clone(),
+                worker: worker_name(row),
+            });
+        }
         for o in d.open.iter().filter(|o| o.overdue) {
             if let Some(w) = &row.worker_id {
                 *overdue_by_worker.entry(w.clone()).or_default() += 1;
@@ -182,11 +261,26 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
             .then_with(|| a.summary.cmp(&b.summary))
     });
     drop(workforce);
+    let name_of = |id: &str| {
+        team_rows
+            .iter()
+            .chain(open.iter().copied())
+            .find(|r| r.child_id == id)
+            .map_or_else(|| id.to_owned(), |r| r.display_name.clone())
+    };
+    let done = match (done.authorised, done.allocated) {
+        (Some(id), _) => Some(format!("Assessment authorised for {}", name_of(&id))),
+        (None, Some(id)) => Some(format!("{} allocated", name_of(&id))),
+        (None, None) => None,
+    };
     let page = TeamPage {
         layout: Layout::new(&state, &user),
         team: team_name,
         promise,
         waiting,
+        authorise,
+        close,
+        done,
         workers,
         standards,
     };

@@ -1,0 +1,274 @@
+//! Allocating a child to a worker from the team view: the manager chooses a caseholder in
+//! their team, seeing each one's open cases against the caseload promise, and writes the
+//! management oversight that goes with the decision. Recorded as `WorkerAllocated`, decided
+//! by the manager, against the record's version when the form was opened.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_domain::child::ChildEvent;
+use hearth_domain::codes::WorkerChangeReason;
+use hearth_domain::values::Text;
+use hearth_domain::{Actor, ChildId, Recorded, StaffId};
+use hearth_store::StoreError;
+use hearth_store::records::RecordError;
+
+use super::Layout;
+use super::authorise::may_authorise;
+use crate::access::view_child;
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// An error against one field, for the error summary and the field. (The recording forms
+/// have their own; these pages do not depend on that module.)
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// A worker who could take the child.
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub open: usize,
+    pub over_promise: bool,
+}
+
+#[derive(Template)]
+#[template(path = "allocate.html")]
+struct AllocatePage {
+    layout: Layout,
+    id: String,
+    name: String,
+    version: u64,
+    promise: usize,
+    team: String,
+    workers: Vec<Candidate>,
+    reasons: Vec<(&'static str, &'static str)>,
+    values: BTreeMap<String, String>,
+    errors: Vec<FieldError>,
+}
+
+impl AllocatePage {
+    fn value(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// The caseholders in the manager's team, in post today, with their open cases.
+async fn candidates(state: &AppState, user: &User) -> Result<Vec<Candidate>, WebError> {
+    let today = super::as_at(state).date;
+    let open = state
+        .records
+        .store()
+        .team_caseload(user.team.as_str())
+        .await?;
+    let promise = state.settings.caseload_promise;
+    let workforce = state.workforce.read().await;
+    let mut workers: Vec<Candidate> = workforce
+        .staff
+        .iter()
+        .filter(|(_, m)| m.team == user.team && m.role.holds_cases() && m.in_post_on(today))
+        .map(|(id, m)| {
+            let n = open
+                .iter()
+                .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
+                .count();
+            Candidate {
+                id: id.as_str().to_owned(),
+                name: m.name.display(),
+                open: n,
+                over_promise: n >= promise,
+            }
+        })
+        .collect();
+    // Fewest cases first: the natural choice is at the top.
+    workers.sort_by(|a, b| a.open.cmp(&b.open).then_with(|| a.name.cmp(&b.name)));
+    Ok(workers)
+}
+
+async fn render(
+    state: &AppState,
+    user: &User,
+    id: &ChildId,
+    values: BTreeMap<String, String>,
+    errors: Vec<FieldError>,
+) -> Result<Response, WebError> {
+    let (permit, stream) = view_child(state, user, id, "Allocate a worker").await?;
+    if !may_authorise(user, permit.relationship()) {
+        return Err(WebError::NotFound);
+    }
+    let team = state
+        .workforce
+        .read()
+        .await
+        .teams
+        .get(&user.team)
+        .map_or_else(|| user.team.as_str().to_owned(), |t| t.name().to_owned());
+    let page = AllocatePage {
+        layout: Layout::new(state, user),
+        id: id.as_str().to_owned(),
+        name: stream
+            .record()
+            .details
+            .as_ref()
+            .map_or_else(|| id.as_str().to_owned(), |d| d.name.display()),
+        version: values
+            .get("version")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(stream.version()),
+        promise: state.settings.caseload_promise,
+        team,
+        workers: candidates(state, user).await?,
+        reasons: WorkerChangeReason::ALL
+            .iter()
+            .map(|r| (r.code(), r.label()))
+            .collect(),
+        values,
+        errors,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The empty form.
+pub async fn form(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let mut values = BTreeMap::new();
+    values.insert(
+        "reason".to_owned(),
+        WorkerChangeReason::Fconta.code().to_owned(),
+    );
+    render(&state, &user, &id, values, Vec::new()).await
+}
+
+/// The form sent back.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    user.check_form(values.get("csrf").map_or("", String::as_str))?;
+    let (permit, _) = view_child(&state, &user, &id, "Allocate a worker").await?;
+    if !may_authorise(&user, permit.relationship()) {
+        return Err(WebError::NotFound);
+    }
+    let mut errors = Vec::new();
+    // Only a caseholder offered on the form: the team's, in post.
+    let offered = candidates(&state, &user).await?;
+    let worker = values
+        .get("worker")
+        .filter(|w| offered.iter().any(|c| &c.id == *w))
+        .and_then(|w| StaffId::parse(w).ok());
+    if worker.is_none() {
+        errors.push(FieldError {
+            field: "worker",
+            message: "Select the worker to allocate".into(),
+        });
+    }
+    let reason = values
+        .get("reason")
+        .and_then(|r| r.parse::<WorkerChangeReason>().ok());
+    if reason.is_none() {
+        errors.push(FieldError {
+            field: "reason",
+            message: "Select why the child is allocated to this worker".into(),
+        });
+    }
+    let oversight = match values.get("oversight").map_or("", |v| v.trim()) {
+        "" => {
+            errors.push(FieldError {
+                field: "oversight",
+                message: "Enter the management oversight: why this worker, and what to do first"
+                    .into(),
+            });
+            None
+        }
+        text => match Text::parse(text) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.push(FieldError {
+                    field: "oversight",
+                    message: e.to_string(),
+                });
+                None
+            }
+        },
+    };
+    let version = values.get("version").and_then(|v| v.parse::<u64>().ok());
+    let (Some(worker), Some(reason), Some(oversight), Some(version), true) =
+        (worker, reason, oversight, version, errors.is_empty())
+    else {
+        if errors.is_empty() {
+            return Err(WebError::BadRequest(
+                "The form is incomplete: reload the page and try again.".into(),
+            ));
+        }
+        return render(&state, &user, &id, values, errors).await;
+    };
+    let now = state.clock.now();
+    let recorded = Recorded {
+        occurred_at: now,
+        recorded_at: now,
+        recorded_by: Actor::Staff(user.staff.clone()),
+        event: ChildEvent::WorkerAllocated {
+            worker,
+            team: user.team.clone(),
+            decided_by: user.staff.clone(),
+            oversight,
+            reason,
+        },
+    };
+    let message = match state
+        .records
+        .record_child(&id, Some(version), vec![recorded])
+        .await
+    {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/team?allocated={}#allocation", id.as_str()))
+                    .into_response(),
+            );
+        }
+        Err(RecordError::Refused(refusal)) => {
+            format!("This cannot be recorded: {}", refusal.violation.message)
+        }
+        Err(RecordError::Store(StoreError::Conflict { .. })) => "Someone else recorded on this child's record while you were writing. Check what you entered and save again.".to_owned(),
+        Err(e) => return Err(e.into()),
+    };
+    let mut values = values;
+    values.remove("version");
+    render(
+        &state,
+        &user,
+        &id,
+        values,
+        vec![FieldError {
+            field: "worker",
+            message,
+        }],
+    )
+    .await
+}

@@ -1,0 +1,94 @@
+//! Authorising a completed assessment from the team view's queue. The button posts the
+//! record's version as the queue read it, so an assessment changed since is not authorised
+//! unseen; the record's own rules decide whether there is anything to authorise.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_domain::child::ChildEvent;
+use hearth_domain::{Actor, ChildId, Recorded};
+use hearth_store::StoreError;
+use hearth_store::records::RecordError;
+
+use super::Layout;
+use crate::access::{Relationship, view_child};
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// Managers connected to the child authorise; a reviewing officer never does.
+pub fn may_authorise(user: &User, relationship: Relationship) -> bool {
+    user.role.is_manager() && relationship != Relationship::ReviewingOfficer
+}
+
+#[derive(Template)]
+#[template(path = "authorise.html")]
+struct Refused {
+    layout: Layout,
+    id: String,
+    name: String,
+    reason: String,
+}
+
+/// The queue's button.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    user.check_form(values.get("csrf").map_or("", String::as_str))?;
+    let (permit, stream) = view_child(&state, &user, &id, "Authorise an assessment").await?;
+    if !may_authorise(&user, permit.relationship()) {
+        return Err(WebError::NotFound);
+    }
+    let name = stream
+        .record()
+        .details
+        .as_ref()
+        .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+    let version = values
+        .get("version")
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or_else(|| {
+            WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
+        })?;
+    let now = state.clock.now();
+    let recorded = Recorded {
+        occurred_at: now,
+        recorded_at: now,
+        recorded_by: Actor::Staff(user.staff.clone()),
+        event: ChildEvent::AssessmentAuthorised {
+            manager: user.staff.clone(),
+        },
+    };
+    let reason = match state
+        .records
+        .record_child(&id, Some(version), vec![recorded])
+        .await
+    {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/team?authorised={}#authorisation", id.as_str()))
+                    .into_response(),
+            );
+        }
+        Err(RecordError::Refused(refusal)) => {
+            format!("The assessment cannot be authorised: {}.", refusal.violation.message)
+        }
+        Err(RecordError::Store(StoreError::Conflict { .. })) => "Someone recorded on this child's record after the queue was opened. Open the record to check what changed, then authorise from the team view again.".to_owned(),
+        Err(e) => return Err(e.into()),
+    };
+    let page = Refused {
+        layout: Layout::new(&state, &user),
+        id: id.as_str().to_owned(),
+        name,
+        reason,
+    };
+    Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
+}

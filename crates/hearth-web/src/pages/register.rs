@@ -1,0 +1,421 @@
+//! A new child: name, date of birth (or expected date for an unborn child), sex, and the
+//! contact that brought them to the service. Before the child is created, people already
+//! known are searched (tolerant of spelling) and possible duplicates are shown; the worker
+//! must confirm this is a different child before a second record is made. Creating records
+//! `ChildRegistered` and `ContactRecorded` together under a new id from the store.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use hearth_domain::child::ChildEvent;
+use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex, StaffRole};
+use hearth_domain::people::{ChildDetails, PersonName};
+use hearth_domain::values::{Line, Text};
+use hearth_domain::{Actor, ChildId, Recorded, StreamKind, Timestamp};
+use hearth_store::StoreError;
+use hearth_store::records::RecordError;
+use hearth_store::search::{Query, score};
+
+use super::Layout;
+use super::allocate::FieldError;
+use crate::access::relationship;
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// Social workers and managers register children.
+pub fn may_register(role: StaffRole) -> bool {
+    role == StaffRole::SocialWorker || role.is_manager()
+}
+
+/// Possible duplicates shown at most: enough to recognise the child, few enough to read.
+const SHOWN: usize = 10;
+
+/// Someone already known who may be this child.
+pub struct Possible {
+    pub id: String,
+    pub name: String,
+    pub born: String,
+    pub postcode: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    layout: Layout,
+    values: BTreeMap<String, String>,
+    errors: Vec<FieldError>,
+    sexes: Vec<(&'static str, &'static str)>,
+    sources: Vec<(&'static str, &'static str)>,
+    outcomes: Vec<(&'static str, &'static str)>,
+    /// Set once the search has run: possible duplicates the user may see.
+    possible: Option<Vec<Possible>>,
+    /// Possible duplicates the user may not see: counted, never described.
+    hidden: usize,
+}
+
+impl RegisterPage {
+    fn value(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+fn codes<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|&v| (code(v), label(v))).collect()
+}
+
+fn render(
+    state: &AppState,
+    user: &User,
+    values: BTreeMap<String, String>,
+    errors: Vec<FieldError>,
+    possible: Option<(Vec<Possible>, usize)>,
+) -> Result<Response, WebError> {
+    let (possible, hidden) = match possible {
+        Some((shown, hidden)) => (Some(shown), hidden),
+        None => (None, 0),
+    };
+    let page = RegisterPage {
+        layout: Layout::new(state, user),
+        values,
+        sexes: codes(Sex::ALL, Sex::code, Sex::label),
+        sources: codes(
+            ReferralSource::ALL,
+            ReferralSource::code,
+            ReferralSource::label,
+        ),
+        outcomes: codes(
+            ContactOutcome::ALL,
+            ContactOutcome::code,
+            ContactOutcome::label,
+        ),
+        possible,
+        hidden,
+        errors,
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The empty form.
+pub async fn form(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
+    if !may_register(user.role) {
+        return Err(WebError::NotFound);
+    }
+    render(&state, &user, BTreeMap::new(), Vec::new(), None)
+}
+
+/// What the form says, checked field by field.
+#[derive(Clone)]
+struct NewChild {
+    name: PersonName,
+    sex: Sex,
+    born: Option<NaiveDate>,
+    expected: Option<NaiveDate>,
+    source: ReferralSource,
+    outcome: ContactOutcome,
+    summary: Option<Text>,
+}
+
+fn line(
+    values: &BTreeMap<String, String>,
+    field: &'static str,
+    missing: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<Line> {
+    let v = values.get(field).map_or("", |v| v.trim());
+    if v.is_empty() {
+        errors.push(FieldError {
+            field,
+            message: missing.into(),
+        });
+        return None;
+    }
+    Line::parse(v)
+        .map_err(|e| {
+            errors.push(FieldError {
+                field,
+                message: e.to_string(),
+            })
+        })
+        .ok()
+}
+
+fn date(values: &BTreeMap<String, String>, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let field = |k: &str| values.get(k).map_or("", |v| v.trim());
+    let (d, m, y) = (field("day"), field("month"), field("year"));
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        errors.push(FieldError {
+            field: "day",
+            message: "Enter the date of birth, or the expected date for an unborn child".into(),
+        });
+        return None;
+    }
+    let parsed = match (d.parse::<u32>(), m.parse::<u32>(), y.parse::<i32>()) {
+        (Ok(d), Ok(m), Ok(y)) if y >= 1900 => NaiveDate::from_ymd_opt(y, m, d),
+        _ => None,
+    };
+    if parsed.is_none() {
+        errors.push(FieldError {
+            field: "day",
+            message: "The date must be a real date, like 27 3 2020".into(),
+        });
+    }
+    parsed
+}
+
+fn parse(values: &BTreeMap<String, String>) -> Result<NewChild, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let given = line(values, "given", "Enter the child's given name", &mut errors);
+    let family = line(
+        values,
+        "family",
+        "Enter the child's family name",
+        &mut errors,
+    );
+    let unborn = match values.get("born").map(String::as_str) {
+        Some("yes") => Some(false),
+        Some("no") => Some(true),
+        _ => {
+            errors.push(FieldError {
+                field: "born",
+                message: "Select whether the child has been born".into(),
+            });
+            None
+        }
+    };
+    let when = date(values, &mut errors);
+    let sex = values.get("sex").and_then(|v| v.parse::<Sex>().ok());
+    if sex.is_none() {
+        errors.push(FieldError {
+            field: "sex",
+            message: "Select the child's sex, or not known".into(),
+        });
+    }
+    let source = values
+        .get("source")
+        .and_then(|v| v.parse::<ReferralSource>().ok());
+    if source.is_none() {
+        errors.push(FieldError {
+            field: "source",
+            message: "Select who got in touch".into(),
+        });
+    }
+    let outcome = values
+        .get("outcome")
+        .and_then(|v| v.parse::<ContactOutcome>().ok());
+    if outcome.is_none() {
+        errors.push(FieldError {
+            field: "outcome",
+            message: "Select what happened to the contact".into(),
+        });
+    }
+    let summary = match values.get("summary").map_or("", |v| v.trim()) {
+        "" => None,
+        text => Text::parse(text)
+            .map_err(|e| {
+                errors.push(FieldError {
+                    field: "summary",
+                    message: e.to_string(),
+                })
+            })
+            .ok(),
+    };
+    match (given, family, unborn, when, sex, source, outcome) {
+        (
+            Some(given),
+            Some(family),
+            Some(unborn),
+            Some(when),
+            Some(sex),
+            Some(source),
+            Some(outcome),
+        ) if errors.is_empty() => Ok(NewChild {
+            name: PersonName {
+                given,
+                family,
+                preferred: None,
+            },
+            sex,
+            born: (!unborn).then_some(when),
+            expected: unborn.then_some(when),
+            source,
+            outcome,
+            summary,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// People already known who may be this child: every name typed matches one of theirs
+/// (allowing for spelling), or the date of birth is the same and at least one name matches.
+/// Split into those the user may see and a count of the rest.
+async fn possible_duplicates(
+    state: &AppState,
+    user: &User,
+    child: &NewChild,
+) -> Result<(Vec<Possible>, usize), WebError> {
+    let date = child.born.or(child.expected);
+    let names = format!("{} {}", child.name.given, child.name.family);
+    let by_name = Query::parse(&names);
+    let mut by_name_and_date = by_name.clone();
+    by_name_and_date.date_of_birth = date;
+    let rows = state
+        .records
+        .store()
+        .search_candidates(&by_name_and_date)
+        .await?;
+    let mut ranked: Vec<_> = rows
+        .into_iter()
+        .filter(|r| r.stream.kind() == StreamKind::Child)
+        .map(|r| (score(&r, &by_name), score(&r, &by_name_and_date), r))
+        // 30 for the date and at least a phonetic match on one name.
+        .filter(|(names, both, r)| *names > 0 || (r.date_of_birth == date && *both >= 39))
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.2.display_name.cmp(&b.2.display_name))
+    });
+    let mut shown = Vec::new();
+    let mut hidden = 0;
+    let workforce = state.workforce.read().await;
+    for (_, _, row) in ranked.into_iter().take(SHOWN) {
+        let Ok(id) = ChildId::parse(row.stream.id()) else {
+            continue;
+        };
+        let Some(stream) = state.records.child(&id).await? else {
+            continue;
+        };
+        if relationship(user, stream.record(), &workforce).is_none() {
+            hidden += 1;
+            continue;
+        }
+        shown.push(Possible {
+            id: id.as_str().to_owned(),
+            name: row.display_name.clone(),
+            born: row
+                .date_of_birth
+                .map(|d| d.format("%-d %B %Y").to_string())
+                .unwrap_or_default(),
+            postcode: row.postcode.clone().unwrap_or_default(),
+        });
+    }
+    Ok((shown, hidden))
+}
+
+fn events(child: NewChild, user: &User, now: Timestamp) -> Vec<Recorded<ChildEvent>> {
+    let details = ChildDetails {
+        name: child.name,
+        sex: child.sex,
+        gender: None,
+        date_of_birth: child.born,
+        expected_date_of_birth: child.expected,
+        // Asked of the family later; the returns read "not yet obtained" until then.
+        ethnicity: Ethnicity::Nobt,
+        upn: None,
+        former_upn: None,
+        upn_unknown: None,
+        nhs_number: None,
+        disabilities: Vec::new(),
+        first_language: None,
+        communication_needs: None,
+        religion: None,
+        immigration_status: None,
+        uasc: false,
+        uasc_ceased: None,
+    };
+    let recorded = |event| Recorded {
+        occurred_at: now,
+        recorded_at: now,
+        recorded_by: Actor::Staff(user.staff.clone()),
+        event,
+    };
+    vec![
+        recorded(ChildEvent::ChildRegistered {
+            details,
+            address: None,
+        }),
+        recorded(ChildEvent::ContactRecorded {
+            source: child.source,
+            outcome: child.outcome,
+            summary: child.summary,
+        }),
+    ]
+}
+
+/// The form sent back: errors, possible duplicates to rule out, or the new record.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: User,
+    Form(values): Form<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    if !may_register(user.role) {
+        return Err(WebError::NotFound);
+    }
+    user.check_form(values.get("csrf").map_or("", String::as_str))?;
+    let child = match parse(&values) {
+        Ok(c) => c,
+        Err(errors) => return render(&state, &user, values, errors, None),
+    };
+    let (shown, hidden) = possible_duplicates(&state, &user, &child).await?;
+    let confirmed = values.get("different").is_some_and(|v| v == "yes");
+    if (!shown.is_empty() || hidden > 0) && !confirmed {
+        // Shown once without an error; sent again unconfirmed, it is one.
+        let errors = if values.contains_key("checked") {
+            vec![FieldError {
+                field: "different",
+                message: "Confirm this is a different child from those listed, or open their record instead".into(),
+            }]
+        } else {
+            Vec::new()
+        };
+        let mut values = values;
+        values.insert("checked".into(), "yes".into());
+        return render(&state, &user, values, errors, Some((shown, hidden)));
+    }
+    let now = state.clock.now();
+    // Two people registering at once may be offered the same id; the store creates a stream
+    // only if it is absent, so the second asks for the next id.
+    for _ in 0..3 {
+        let id = state.records.store().next_child_id().await?;
+        let recorded = events(child.clone(), &user, now);
+        match state.records.record_child(&id, Some(0), recorded).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/children/{}", id.as_str())).into_response()),
+            Err(RecordError::Store(StoreError::Conflict { .. })) => continue,
+            Err(RecordError::Refused(refusal)) => {
+                let errors = vec![FieldError {
+                    field: "day",
+                    message: format!(
+                        "This child cannot be registered: {}",
+                        refusal.violation.message
+                    ),
+                }];
+                return render(&state, &user, values, errors, None);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(WebError::Internal(
+        "three new child ids in a row were taken while registering".into(),
+    ))
+}

@@ -1,0 +1,189 @@
+//! The reviewing officer's page: conferences and reviews due, meetings booked, and the team
+//! manager's responses to recommendations on their clock.
+//!
+//! The children listed are those with a child protection plan or looked after whom the user
+//! may see under `access.rs`. The record names no chair for a conference or review, so for a
+//! reviewing officer that means the children on whose record they have recorded (chaired,
+//! reported); managers and the head of service see theirs the same way. What is due comes
+//! from the standards engine alone: the rules the ruleset gives to a reviewing officer, and
+//! the rules those chain to (the manager's response to recommendations).
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use hearth_domain::child::fold;
+use hearth_domain::codes::{MeetingKind, StaffRole};
+use hearth_domain::{ChildId, StreamId};
+use hearth_standards::Status;
+use hearth_store::reading;
+
+use super::{Layout, is_missed, status_label, urgency};
+use crate::access::relationship;
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// Reviewing officers, and the managers and head of service who answer to their findings.
+pub fn may_see(role: StaffRole) -> bool {
+    role == StaffRole::ReviewingOfficer || role.is_manager()
+}
+
+/// Meetings a reviewing officer chairs or prepares for.
+const MEETINGS: [MeetingKind; 4] = [
+    MeetingKind::InitialConference,
+    MeetingKind::ReviewConference,
+    MeetingKind::ClaReview,
+    MeetingKind::ReviewingOfficerPreMeeting,
+];
+
+/// Something due for a child.
+pub struct DueRow {
+    pub child: String,
+    pub name: String,
+    pub summary: String,
+    pub due: String,
+    pub status: String,
+    pub tag: &'static str,
+    urgency: (u8, i64),
+}
+
+/// A meeting booked.
+pub struct MeetingRow {
+    pub child: String,
+    pub name: String,
+    pub meeting: &'static str,
+    pub at: String,
+    sort: hearth_domain::Timestamp,
+}
+
+#[derive(Template)]
+#[template(path = "reviewing.html")]
+struct ReviewingPage {
+    layout: Layout,
+    children: usize,
+    due: Vec<DueRow>,
+    meetings: Vec<MeetingRow>,
+    responses: Vec<DueRow>,
+}
+
+/// The page.
+pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+    if !may_see(user.role) {
+        return Err(WebError::NotFound);
+    }
+    let store = state.records.store();
+    let as_at = super::as_at(&state);
+    let now = state.clock.now();
+    let rules = &state.ruleset.rules;
+    let officer_rules: BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r.owner == StaffRole::ReviewingOfficer)
+        .map(|r| r.id.as_str())
+        .collect();
+    let response_rules: BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r.owner == StaffRole::ReviewingOfficer)
+        .filter_map(|r| r.chain_to.and_then(|i| rules.get(i)))
+        .filter(|r| r.owner != StaffRole::ReviewingOfficer)
+        .map(|r| r.id.as_str())
+        .collect();
+    let candidates: Vec<StreamId> = store
+        .caseload(None)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == "cp_plan" || r.status == "looked_after")
+        .filter_map(|r| ChildId::parse(&r.child_id).ok())
+        .map(|id| StreamId::child(&id))
+        .collect();
+    let workforce = state.workforce.read().await;
+    let mut children = 0;
+    let mut due = Vec::new();
+    let mut responses = Vec::new();
+    let mut meetings = Vec::new();
+    for chunk in candidates.chunks(reading::BATCH) {
+        for (id, events) in reading::children_events(store, chunk).await? {
+            let record = fold(&id, &events);
+            if relationship(&user, &record, &workforce).is_none() {
+                continue;
+            }
+            children += 1;
+            let name = record
+                .details
+                .as_ref()
+                .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+            let evaluation = hearth_standards::evaluate(
+                &record,
+                &state.ruleset,
+                &state.calendar,
+                as_at,
+                &*workforce,
+            )
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+            for o in &evaluation.obligations {
+                let open = !is_missed(o)
+                    && matches!(
+                        o.status.outcome(),
+                        Status::Overdue { .. } | Status::DueSoon | Status::Upcoming
+                    );
+                let list = if officer_rules.contains(o.rule.id.as_str()) {
+                    &mut due
+                } else if response_rules.contains(o.rule.id.as_str()) {
+                    &mut responses
+                } else {
+                    continue;
+                };
+                if !open {
+                    continue;
+                }
+                let (status, tag) = status_label(o.status.outcome());
+                list.push(DueRow {
+                    child: id.as_str().to_owned(),
+                    name: name.clone(),
+                    summary: o.rule.summary.clone(),
+                    // Hour clocks (the 72-hour response) show the time as well as the day.
+                    due: o.due_at.map_or_else(
+                        || o.due_date.format("%-d %b %Y").to_string(),
+                        |t| t.london_date_time().format("%-d %b %Y %H:%M").to_string(),
+                    ),
+                    status,
+                    tag,
+                    urgency: urgency(o).unwrap_or((
+                        2,
+                        i64::from(chrono::Datelike::num_days_from_ce(&o.due_date)),
+                    )),
+                });
+            }
+            for m in record
+                .meetings
+                .iter()
+                .filter(|m| m.cancelled.is_none() && m.at >= now && MEETINGS.contains(&m.kind))
+            {
+                meetings.push(MeetingRow {
+                    child: id.as_str().to_owned(),
+                    name: name.clone(),
+                    meeting: m.kind.label(),
+                    at: m
+                        .at
+                        .london_date_time()
+                        .format("%-d %b %Y %H:%M")
+                        .to_string(),
+                    sort: m.at,
+                });
+            }
+        }
+    }
+    drop(workforce);
+    due.sort_by(|a, b| a.urgency.cmp(&b.urgency).then_with(|| a.name.cmp(&b.name)));
+    responses.sort_by(|a, b| a.urgency.cmp(&b.urgency).then_with(|| a.name.cmp(&b.name)));
+    meetings.sort_by_key(|m| m.sort);
+    let page = ReviewingPage {
+        layout: Layout::new(&state, &user),
+        children,
+        due,
+        meetings,
+        responses,
+    };
+    Ok(Html(page.render()?))
+}

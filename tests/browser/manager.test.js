@@ -1,0 +1,243 @@
+// A team manager allocates and authorises from the team view, a reviewing officer opens
+// their page, and a social worker registers a child past the duplicate warning: with the
+// keyboard alone, and every page visited checked with axe-core (WCAG 2.2 AA rules).
+//
+// Needs: HEARTH_BIN (the hearth binary; default ../../target/release/hearth) and CHROMIUM
+// (default /usr/bin/chromium). Run by .ci/browser.sh, with every other *.test.js here.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+import axe from "axe-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = process.env.HEARTH_BIN ?? join(here, "../../target/release/hearth");
+const fixture = join(here, "../../fixtures/journeys/every-event-kind.jsonl");
+const password = "a long browser test password";
+
+let dir, db, server, base, browser;
+
+function hearth(args, input) {
+  const r = spawnSync(bin, ["--db", db, ...args], { input, encoding: "utf8" });
+  assert.equal(r.status, 0, `hearth ${args.join(" ")}: ${r.stderr}`);
+}
+
+// The server reads the real clock, so these records are dated from now.
+function at(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+function event(days, by, body) {
+  return { occurred_at: at(days), recorded_at: at(days), recorded_by: by, event: body };
+}
+
+function registered(given, family, born) {
+  return {
+    type: "child_registered",
+    details: { name: { given, family }, sex: "M", date_of_birth: born, ethnicity: "NOBT" },
+  };
+}
+
+// A child waiting for a worker, one with an assessment to authorise, one looked after and
+// reviewed by a second reviewing officer: the same records as crates/hearth/tests/web_manager.rs.
+function extraLines() {
+  const referral = { type: "referral_received", source: "2A", primary_need: "N1", no_further_action: false };
+  const allocated = {
+    type: "worker_allocated", worker: "SW2", team: "TLA1", decided_by: "TM2",
+    oversight: "Visit this week.", reason: "FCONTA",
+  };
+  return [
+    {
+      stream: "staff/RO2",
+      events: [event(-2000, "system/import", {
+        type: "staff_joined", name: { given: "Test", family: "RO2" }, role: "REVIEWING_OFFICER",
+        team: "TIRO", line_manager: "HOS1", registration: "SW900123",
+      })],
+    },
+    {
+      stream: "child/C90",
+      events: [
+        event(-3, "staff/SW2", registered("Waiting", "Walker", "2016-05-01")),
+        event(-3, "staff/SW2", referral),
+      ],
+    },
+    {
+      stream: "child/C91",
+      events: [
+        event(-30, "staff/SW2", registered("Assessed", "Archer", "2014-02-02")),
+        event(-30, "staff/SW2", referral),
+        event(-30, "staff/TM2", allocated),
+        event(-29, "staff/SW2", { type: "assessment_started" }),
+        event(-5, "staff/SW2", { type: "assessment_completed", factors: ["3B"], outcome: "CIN_PLAN" }),
+      ],
+    },
+    {
+      stream: "child/C92",
+      events: [
+        event(-60, "staff/SW2", registered("Reviewed", "Rowe", "2012-09-09")),
+        event(-60, "staff/SW2", referral),
+        event(-60, "staff/TM2", allocated),
+        event(-40, "staff/SW2", {
+          type: "episode_started", reason: "S", legal_status: "L1", placement: "U6", category_of_need: "N1",
+          provider: "PR1", urn: "SC400001", home_postcode: "BR1 3UH", placement_postcode: "BR2 9AF",
+        }),
+        event(-3, "staff/RO2", { type: "cla_review_held", participation: "PN1" }),
+        event(-2, "staff/RO2", { type: "document_shared", document: "REVIEW_RECOMMENDATIONS", audiences: ["TEAM_MANAGER"] }),
+        event(-1, "staff/RO2", { type: "meeting_scheduled", meeting: "CLA_REVIEW", at: at(60) }),
+      ],
+    },
+  ].map((l) => JSON.stringify(l) + "\n").join("");
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "hearth-browser-manager-"));
+  db = `sqlite://${join(dir, "hearth.db")}`;
+  hearth(["import", "journeys", fixture]);
+  writeFileSync(join(dir, "extra.jsonl"), extraLines());
+  hearth(["import", "journeys", join(dir, "extra.jsonl")]);
+  for (const [user, staff] of [["sw2", "SW2"], ["tm2", "TM2"], ["ro2", "RO2"]]) {
+    hearth(["account", user, "--staff", staff], `${password}\n`);
+  }
+  server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--insecure-cookies"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const first = await new Promise((resolve) => createInterface({ input: server.stdout }).once("line", resolve));
+  base = first.match(/http:\/\/[^\s/]+/)[0];
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Runs axe-core on the page as it is, and fails on any violation.
+async function accessible(page, what) {
+  await page.evaluate(axe.source);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+    }));
+  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(" ")} ${n.html} ${n.failureSummary}`).join("; ")})`);
+  assert.deepEqual(problems, [], `${what} (${page.url()})`);
+}
+
+// Presses Tab until the element matching `selector` has focus, in the page's own order.
+async function tabTo(page, selector, limit = 120) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  assert.fail(`${selector} cannot be reached with the Tab key on ${page.url()}`);
+}
+
+async function signIn(page, user) {
+  await page.goto(`${base}/sign-in`);
+  await tabTo(page, "#username");
+  await page.keyboard.type(user);
+  await tabTo(page, "#password");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/`);
+}
+
+test("a team manager allocates and authorises from the team view", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "tm2");
+  await tabTo(page, 'a[href="/team"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/team`);
+  await accessible(page, "team, with its queues");
+
+  await tabTo(page, 'a[href="/children/C90/allocate"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/C90/allocate`);
+  await accessible(page, "allocate");
+  await tabTo(page, "#save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-error-summary");
+  await accessible(page, "allocate, with errors");
+  await tabTo(page, "#worker");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#oversight");
+  await page.keyboard.type("Visit today; speak to the school first.");
+  await tabTo(page, "#save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-notification-banner--success");
+  assert.match(await page.textContent(".govuk-notification-banner--success"), /Waiting Walker allocated/);
+  await accessible(page, "team, after allocating");
+
+  await tabTo(page, 'form[action="/children/C91/authorise-assessment"] button');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-notification-banner--success");
+  assert.match(await page.textContent(".govuk-notification-banner--success"), /Assessment authorised/);
+
+  // Oversight in one step from the queue.
+  await tabTo(page, 'a[href="/children/C91/record/oversight"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/C91/record/oversight`);
+  await accessible(page, "oversight from the queue");
+});
+
+test("a reviewing officer opens their page", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "ro2");
+  await tabTo(page, 'a[href="/reviewing"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/reviewing`);
+  assert.match(await page.textContent("main"), /Reviewed Rowe/);
+  await accessible(page, "conferences and reviews");
+});
+
+test("a social worker registers a child past the duplicate warning", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "sw2");
+  await tabTo(page, 'a[href="/children/new"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/new`);
+  await accessible(page, "new child");
+  await tabTo(page, "#given");
+  await page.keyboard.type("Jasmin");
+  await tabTo(page, "#family");
+  await page.keyboard.type("Ashdon");
+  await tabTo(page, "#born");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#day");
+  await page.keyboard.type("14");
+  await tabTo(page, "#month");
+  await page.keyboard.type("3");
+  await tabTo(page, "#year");
+  await page.keyboard.type("2008");
+  await tabTo(page, "#sex");
+  await page.keyboard.press("ArrowRight");
+  await tabTo(page, "#source");
+  await page.selectOption("#source", "2A");
+  await tabTo(page, "#outcome");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-warning-text");
+  await accessible(page, "new child, possible duplicates");
+  await tabTo(page, "#different");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#save");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/\/children\/C\d{7}$/);
+  await accessible(page, "the new child's record");
+});
