@@ -54,6 +54,9 @@ function workingDaysAgo(n) {
   return date;
 }
 
+// The server's abbreviations (chrono's %b): the browser's en-GB locale writes "Sept".
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 // The date `n` working days after `date`, written as the "what is due" panel writes it.
 function workingDaysAfter(date, n) {
   let left = n;
@@ -62,8 +65,7 @@ function workingDaysAfter(date, n) {
     if (isWorkingDay(date)) left -= 1;
   }
   const d = new Date(`${date}T00:00:00Z`);
-  const month = d.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
-  return `${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 before(async () => {
@@ -114,11 +116,21 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Signs in, in a browser context of the user's own, and opens the child's record.
+// Signs in, in a browser context of the user's own, and finds the child by her family name.
 async function user(name) {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, base, name, password);
-  await page.goto(`${base}${record}`);
+  await accessible(page, `my work, as ${name}`);
+  await tabTo(page, 'a[href="/search"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/search`);
+  await accessible(page, `find a child, as ${name}`);
+  await type(page, "#q", "Halloway");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  await accessible(page, `search results, as ${name}`);
+  await tabTo(page, `a[href="${record}"]`);
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}${record}`);
   await accessible(page, `the child's record, as ${name}`);
   return page;
 }
