@@ -7,25 +7,18 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
-import axe from "axe-core";
+import { join } from "node:path";
+import * as support from "./support.js";
+import { fixture, accessible, tabTo } from "./support.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const bin = process.env.HEARTH_BIN ?? join(here, "../../target/release/hearth");
-const fixture = join(here, "../../fixtures/journeys/every-event-kind.jsonl");
 const password = "a long browser test password";
 
 let dir, db, server, base, browser;
 
 function hearth(args, input) {
-  const r = spawnSync(bin, ["--db", db, ...args], { input, encoding: "utf8" });
-  assert.equal(r.status, 0, `hearth ${args.join(" ")}: ${r.stderr}`);
+  return support.hearth(db, args, input);
 }
 
 // The server reads the real clock, so these records are dated from now.
@@ -104,21 +97,8 @@ before(async () => {
   for (const [user, staff] of [["sw2", "SW2"], ["tm2", "TM2"], ["ro2", "RO2"]]) {
     hearth(["account", user, "--staff", staff], `${password}\n`);
   }
-  server = spawn(bin, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--insecure-cookies"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const first = await new Promise((resolve) => createInterface({ input: server.stdout }).once("line", resolve));
-  base = first.match(/http:\/\/[^\s/]+/)[0];
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox"],
-  });
+  ({ server, base } = await support.serve(db));
+  browser = await support.launch();
 });
 
 after(async () => {
@@ -127,34 +107,8 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-// Runs axe-core on the page as it is, and fails on any violation.
-async function accessible(page, what) {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
-    }));
-  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(" ")} ${n.html} ${n.failureSummary}`).join("; ")})`);
-  assert.deepEqual(problems, [], `${what} (${page.url()})`);
-}
-
-// Presses Tab until the element matching `selector` has focus, in the page's own order.
-async function tabTo(page, selector, limit = 120) {
-  for (let i = 0; i < limit; i++) {
-    await page.keyboard.press("Tab");
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
-  }
-  assert.fail(`${selector} cannot be reached with the Tab key on ${page.url()}`);
-}
-
-async function signIn(page, user) {
-  await page.goto(`${base}/sign-in`);
-  await tabTo(page, "#username");
-  await page.keyboard.type(user);
-  await tabTo(page, "#password");
-  await page.keyboard.type(password);
-  await page.keyboard.press("Enter");
-  await page.waitForURL(`${base}/`);
+function signIn(page, user) {
+  return support.signIn(page, base, user, password);
 }
 
 test("a team manager allocates and authorises from the team view", async () => {
