@@ -811,6 +811,10 @@ impl Gen<'_> {
         };
         let placement = if adoption {
             PlacementType::U4
+        } else if placement == PlacementType::P1 && first_legal == LegalStatus::V2 {
+            // A child accommodated under section 20 alone cannot be placed with their
+            // parents (SSDA903 378): that is not being looked after.
+            PlacementType::U6
         } else {
             placement
         };
@@ -883,6 +887,11 @@ impl Gen<'_> {
         for _ in 0..moves.min(12) {
             let at = sdate + Days::new(rng.below((planned_end - sdate).num_days().max(2) as u64));
             changes.push((at, None, true));
+        }
+        // Police protection lasts 72 hours at most (903 361): the child stays where the
+        // police placed them until it gives way to the next legal status.
+        if let Some(&(protected_until, ..)) = changes.first().filter(|_| emergency.is_some()) {
+            changes.retain(|c| !(c.2 && c.0 <= protected_until));
         }
         changes.sort_by_key(|c| c.0);
         let mut adoption_steps = None;
@@ -1040,7 +1049,13 @@ impl Gen<'_> {
                 (false, true) => ReasonNewEpisode::P,
                 (false, false) => continue,
             };
-            next.start = rng.office(day);
+            // Police protection ends when its hours run out, weekend or not.
+            next.start = if current.legal == LegalStatus::L1 {
+                let (h, m) = (9 + rng.below(8) as u32, rng.below(60) as u32);
+                at_time(day, h, m)
+            } else {
+                rng.office(day)
+            };
             if next.start.london_date() >= planned_end || next.start <= current.start {
                 continue;
             }
@@ -1058,6 +1073,19 @@ impl Gen<'_> {
             if po.start > current.start {
                 segments.push(po.clone());
                 current = po;
+            }
+            // When the plan for adoption ends the placement order is revoked and the care
+            // order revives (903 553: a placement order needs a decision in force).
+            if let Some((ended, _)) = a.ended {
+                let mut revoked = current.clone();
+                revoked.start = ended;
+                revoked.legal = LegalStatus::C2;
+                revoked.reason = ReasonNewEpisode::L;
+                revoked.change = None;
+                if revoked.start > current.start && revoked.start.london_date() < planned_end {
+                    segments.push(revoked.clone());
+                    current = revoked;
+                }
             }
             if let Some(placed) = a.placed {
                 let mut ad = current.clone();
@@ -1077,7 +1105,13 @@ impl Gen<'_> {
                 } else {
                     self.placement_postcode(rng, ad.placement, provider, &home)
                 };
-                ad.reason = ReasonNewEpisode::P;
+                // With the child's own foster carers only the placement type changes (T);
+                // with other adopters the carer changes too (P) (SSDA903 217).
+                ad.reason = if a.foster_carers {
+                    ReasonNewEpisode::T
+                } else {
+                    ReasonNewEpisode::P
+                };
                 ad.change = Some(ReasonPlaceChange::Carpl);
                 if ad.start > current.start {
                     segments.push(ad.clone());
@@ -1120,6 +1154,17 @@ impl Gen<'_> {
                     ReasonEpisodeCeased::E48,
                 ])
                 .unwrap_or(&ReasonEpisodeCeased::E45);
+            // A special guardianship order goes to former foster carers (E45, E46) only
+            // when the child was living with foster carers (SSDA903 516).
+            let r = match r {
+                ReasonEpisodeCeased::E45 if !current.placement.is_foster() => {
+                    ReasonEpisodeCeased::E47
+                }
+                ReasonEpisodeCeased::E46 if !current.placement.is_foster() => {
+                    ReasonEpisodeCeased::E48
+                }
+                r => r,
+            };
             Some((rng.office(planned_end), r))
         } else if uasc {
             Some((rng.office(planned_end), ReasonEpisodeCeased::E8))

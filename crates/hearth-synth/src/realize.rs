@@ -1117,10 +1117,18 @@ impl Gen<'_> {
                             PreviousPermanence::P4,
                         ])
                         .unwrap_or(&PreviousPermanence::P2);
-                    let y =
-                        (birth.year() + 1 + rng.below(3) as i32).min(start.london_date().year());
-                    let date = PartialDate::parse(&format!("{y:04}-{:02}", 1 + rng.below(12)))
-                        .map_err(err)?;
+                    let began = start.london_date();
+                    let y = (birth.year() + 1 + rng.below(3) as i32).min(began.year());
+                    let m = 1 + rng.below(12) as u32;
+                    // The order was made before this period of care began (903 632).
+                    let (y, m) = if y < began.year() {
+                        (y, m)
+                    } else if began.month() > 1 {
+                        (y, 1 + (m - 1) % (began.month() - 1))
+                    } else {
+                        (y - 1, m)
+                    };
+                    let date = PartialDate::parse(&format!("{y:04}-{m:02}")).map_err(err)?;
                     (
                         order,
                         Some(PermanenceAuthority::parse(&self.council.la_number).map_err(err)?),
@@ -1373,11 +1381,33 @@ impl Gen<'_> {
                     ChildEvent::DevelopmentCheckCompleted {},
                 );
             }
+        }
+        // Carers fill in the SDQ in the council's yearly round, timed for the SSDA903: due by
+        // the end of June, some returned over the summer. So a child looked after for a whole
+        // collection year has one in it (903 186), however the annual health check drifts.
+        let april = |y: i32| NaiveDate::from_ymd_opt(y, 4, 1);
+        let first = start.london_date();
+        let mut year = if april(first.year()).is_some_and(|a| first >= a) {
+            first.year()
+        } else {
+            first.year() - 1
+        };
+        while let (Some(opens), Some(due)) = (april(year), NaiveDate::from_ymd_opt(year, 6, 30)) {
+            if Timestamp::start_of_london_day(opens) >= care_end {
+                break;
+            }
+            year += 1;
+            let day = day_for(rng, due, opens, Every::Months(3), reviews);
+            let at = rng.office(day);
+            if at <= start || at >= care_end {
+                continue;
+            }
+            let age = age_at(at);
             if age == 3 || age == 17 {
                 // The year a child turns four or seventeen DfE still wants an SDQ or the
                 // reason there is none: here, that they are outside the age range (903 197B).
                 b.routine(
-                    plus(at, 3 * HOUR),
+                    at,
                     Who::Worker,
                     ChildEvent::SdqRecorded {
                         score: None,
@@ -1402,11 +1432,7 @@ impl Gen<'_> {
                         ),
                     )
                 };
-                b.routine(
-                    plus(at, 3 * HOUR),
-                    Who::Worker,
-                    ChildEvent::SdqRecorded { score, reason },
-                );
+                b.routine(at, Who::Worker, ChildEvent::SdqRecorded { score, reason });
             }
         }
         // Personal education plans from age three: within ten working days, then each term.
@@ -1454,7 +1480,13 @@ impl Gen<'_> {
                     },
                 );
             }
-            self.realize_missing(rng, teen_from, care_end, b)?;
+            let moves: Vec<NaiveDate> = care
+                .segments
+                .iter()
+                .skip(1)
+                .map(|s| s.start.london_date())
+                .collect();
+            self.realize_missing(rng, teen_from, care_end, &moves, b)?;
             let in_home = care
                 .segments
                 .iter()
@@ -1690,6 +1722,7 @@ impl Gen<'_> {
         rng: &mut Rng,
         from: Timestamp,
         until: Timestamp,
+        moves: &[NaiveDate],
         b: &mut Builder,
     ) -> Result<(), DataError> {
         let la = &self.rates.looked_after;
@@ -1735,6 +1768,13 @@ impl Gen<'_> {
                 let back = plus(start, (hours * HOUR as f64) as i64);
                 if back >= until || start <= t || start >= z {
                     break;
+                }
+                // A missing episode belongs to one placement: the return wants it ended when
+                // the placement ends (903 575), so none spans the day of a change.
+                let (gone, returned) = (start.london_date(), back.london_date());
+                if moves.iter().any(|d| (gone..=returned).contains(d)) {
+                    t = plus(back, DAY);
+                    continue;
                 }
                 let kind = if rng.chance(0.8) {
                     MissingKind::Missing
@@ -2092,6 +2132,9 @@ impl Gen<'_> {
                     ])
                     .unwrap_or(&"D")
                 };
+                // Staying with former foster carers ("staying put") begins at 18; a
+                // 17-year-old who has left care lives in supported lodgings (903 3001).
+                let kind = if kind == "Z" && age < 18 { "E" } else { kind };
                 let code = format!("{kind}{}", if suitable { 1 } else { 2 });
                 code.parse::<CareLeaverAccommodation>()
                     .unwrap_or(CareLeaverAccommodation::D1)
@@ -2218,6 +2261,13 @@ impl Gen<'_> {
                             routine: false,
                         });
                     }
+                    // A case that closes within days is not handed over: so short an
+                    // allocation is no allocation (903 SW09STG2 wants three days or more).
+                    let closing = h.until < self.as_at && plus(at, 3 * DAY) > h.until;
+                    if closing {
+                        last_holder = Some((n, holder));
+                        continue;
+                    }
                     reallocations.push(Item {
                         at,
                         seq: 0,
@@ -2284,7 +2334,12 @@ impl Gen<'_> {
                 .map(|h| h.post)
                 .or(duty);
             let worker = post.and_then(|p| self.world.posts[p].holder_on(date).cloned());
-            let manager = post.and_then(|p| self.world.a_manager(p, date));
+            // With every duty post vacant (a small borough's turnover can leave none), the
+            // head of service records what comes in, so nothing the child's record needs is
+            // lost before it is registered.
+            let manager = post
+                .and_then(|p| self.world.a_manager(p, date))
+                .or_else(|| self.world.head_of_service(date));
             let actor = match item.who {
                 Who::Worker => worker.clone(),
                 Who::Manager => manager.clone(),

@@ -629,9 +629,20 @@ impl World {
         let m = self.month(date);
         let mut best: Vec<usize> = Vec::new();
         let mut best_load = u16::MAX;
+        // A manager does not give a case to a worker in their last days (903 SW09STG2: an
+        // allocation lasts three days or more), unless no one else is in post.
+        let staying = |p: usize| {
+            let holder = self.posts[p].holder_on(date);
+            holder.is_some() && holder == self.posts[p].holder_on(date + chrono::Days::new(3))
+        };
+        let any_staying = self
+            .teams
+            .iter()
+            .filter(|t| t.service == area)
+            .any(|t| t.posts.iter().any(|&p| staying(p)));
         for team in self.teams.iter().filter(|t| t.service == area) {
             for &p in &team.posts {
-                if self.posts[p].holder_on(date).is_none() {
+                if self.posts[p].holder_on(date).is_none() || (any_staying && !staying(p)) {
                     continue;
                 }
                 let l = self.load[p][m];

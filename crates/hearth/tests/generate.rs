@@ -92,6 +92,17 @@ fn the_same_seed_gives_the_same_borough_and_another_seed_a_different_one() {
 }
 
 #[test]
+fn a_small_borough_generates_even_when_every_duty_post_falls_vacant() {
+    // Seed 1 gives 1,500 children a workforce whose referral and assessment posts were all
+    // vacant for a while; what came in then was once dropped, the registration with it, and
+    // the record refused the child's later events.
+    let dir = tempfile::tempdir().unwrap();
+    let summary = generate(&sqlite(dir.path(), "one.db"), 1);
+    assert!(summary["children_known"].as_u64().unwrap() > 0);
+    assert!(summary["looked_after"].as_u64().unwrap() > 0);
+}
+
+#[test]
 fn an_exported_borough_reimports_with_the_same_fingerprint() {
     let dir = tempfile::tempdir().unwrap();
     let first = sqlite(dir.path(), "first.db");

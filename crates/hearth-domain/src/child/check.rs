@@ -741,6 +741,16 @@ impl ChildRecord {
                     !known || (authority.is_some() && when.is_some()),
                     Rule::PreviousPermanence,
                     || "say which council made the previous order, and when".to_owned(),
+                )?;
+                // A previous order was made before it is recorded (SSDA903 632): its
+                // earliest possible day, with an unknown day or month taken as the first.
+                let earliest = when.and_then(|w| {
+                    NaiveDate::from_ymd_opt(w.year, w.month.unwrap_or(1), w.day.unwrap_or(1))
+                });
+                ensure(
+                    earliest.is_none_or(|e| e <= date),
+                    Rule::PreviousPermanence,
+                    || "the previous order cannot be dated after it is recorded".to_owned(),
                 )
             }
             ClaReviewHeld { participation } => {
