@@ -257,7 +257,7 @@ test("a child's journey from a referral to a protection plan, with the keyboard 
 
   // Waiting for a worker, the child is open to team managers, who allocate.
   const tm = await user("tm2");
-  assert.match(await tm.textContent("main"), /waiting for a worker and you are a team manager/);
+  assert.match(await tm.textContent("main"), /waiting for a worker and you are a manager/);
   await recorded(tm, "allocation", 21, async () => {
     await choose(tm, "worker", "SW2");
     await choose(tm, "reason", "FCONTA");
