@@ -918,3 +918,28 @@ fn only_an_asylum_seeker_starts_care_without_a_home_postcode() {
     s.append(vec![ev("2025-02-03T10:00:00Z", start())], &dir())
         .unwrap();
 }
+
+#[test]
+fn a_previous_order_cannot_postdate_its_recording() {
+    use crate::values::{PartialDate, PermanenceAuthority};
+    let order = |date: &str| ChildEvent::PreviousPermanenceRecorded {
+        order: PreviousPermanence::P2,
+        authority: Some(PermanenceAuthority::parse("305").unwrap()),
+        date: Some(PartialDate::parse(date).unwrap()),
+    };
+    let mut s = open_case();
+    // Only the year known: its first day is the earliest the order can have been made.
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-02-03T10:00:00Z", order("2026"))]),
+        Rule::PreviousPermanence
+    );
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev("2025-02-03T10:00:00Z", order("2025-02-04"))]
+        ),
+        Rule::PreviousPermanence
+    );
+    s.append(vec![ev("2025-02-03T10:00:00Z", order("2025-02"))], &dir())
+        .unwrap();
+}
