@@ -3,63 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
 
+use common::*;
 use hearth_domain::{ChildId, StreamId};
-
-const HEARTH: &str = env!("CARGO_BIN_EXE_hearth");
-const PASSWORD: &str = "a long test password";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/journeys/every-event-kind.jsonl")
-}
-
-fn hearth(db: &str, args: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(HEARTH)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("HEARTH_COUNCIL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "hearth {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The app serving a fresh store; stopped when dropped.
-struct App {
-    process: Child,
-    url: String,
-    db: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
 
 /// Staff added to the fixture: (id, role, team, line manager).
 const EXTRA_STAFF: [(&str, &str, &str, Option<&str>); 5] = [
@@ -71,13 +18,7 @@ const EXTRA_STAFF: [(&str, &str, &str, Option<&str>); 5] = [
 ];
 
 async fn start() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
-    hearth(
-        &db,
-        &["import", "journeys", fixture().to_str().unwrap()],
-        None,
-    );
+    let (dir, db) = fresh_store();
     // The fixture's first child is a care leaver with no social worker now; allocate one so
     // that she is on a caseload.
     let c1_events: usize = std::fs::read_to_string(fixture())
@@ -159,86 +100,7 @@ async fn start() -> App {
             Some(&format!("{PASSWORD}\n")),
         );
     }
-    let mut process = Command::new(HEARTH)
-        .args([
-            "--db",
-            &db,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--insecure-cookies",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(process.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
-    // Wait for the health endpoint rather than sleeping a fixed time.
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        if client.get(format!("{url}/health")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    App {
-        process,
-        url,
-        db,
-        _dir: dir,
-    }
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .unwrap()
-}
-
-fn hidden_csrf(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    html[at..].split('"').next().unwrap().to_owned()
-}
-
-async fn sign_in(
-    app: &App,
-    username: &str,
-    password: &str,
-) -> (reqwest::Client, reqwest::Response) {
-    let client = browser();
-    let form = client
-        .get(format!("{}/sign-in", app.url))
-        .send()
-        .await
-        .unwrap();
-    let csrf = hidden_csrf(&form.text().await.unwrap());
-    let response = client
-        .post(format!("{}/sign-in", app.url))
-        .form(&[
-            ("username", username),
-            ("password", password),
-            ("csrf", &csrf),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (client, response)
-}
-
-async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
-    let r = client.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
+    serve(dir, db).await
 }
 
 async fn access_log(app: &App, child: &str) -> Vec<String> {
@@ -263,7 +125,7 @@ async fn signing_in_my_work_and_the_child_s_record() {
     assert!(body.contains("Sign in to Hearth"), "{body}");
 
     // A wrong password is refused with the error summary, and keeps the username typed.
-    let (_, refused) = sign_in(&app, "sw2", "not the password").await;
+    let (_, refused) = sign_in_with(&app, "sw2", "not the password").await;
     assert_eq!(refused.status().as_u16(), 401);
     let body = refused.text().await.unwrap();
     assert!(
@@ -272,7 +134,7 @@ async fn signing_in_my_work_and_the_child_s_record() {
     );
 
     // The allocated worker sees the child on My work and opens the record.
-    let (sw2, response) = sign_in(&app, "sw2", PASSWORD).await;
+    let (sw2, response) = sign_in_with(&app, "sw2", PASSWORD).await;
     let headers = response.headers().clone();
     let my_work = response.text().await.unwrap();
     assert!(my_work.contains("My caseload"), "{my_work}");
@@ -293,13 +155,13 @@ async fn signing_in_my_work_and_the_child_s_record() {
     assert_eq!(access_log(&app, "C1").await, ["staff/SW2 view"]);
 
     // Someone who has left cannot sign in, whatever their password.
-    let (_, left) = sign_in(&app, "sw3", PASSWORD).await;
+    let (_, left) = sign_in_with(&app, "sw3", PASSWORD).await;
     assert_eq!(left.status().as_u16(), 401);
 
     // Someone in another team with no other connection (she was the child's worker before
     // the last allocation) gets the same page for this child as for a child who does not
     // exist, and nothing is logged for her.
-    let (other, _) = sign_in(&app, "sw1", PASSWORD).await;
+    let (other, _) = sign_in_with(&app, "sw1", PASSWORD).await;
     let (status, denied) = page(&other, format!("{}/children/C1", app.url)).await;
     let (missing_status, missing) = page(&other, format!("{}/children/C999", app.url)).await;
     assert_eq!((status, missing_status), (404, 404));
@@ -308,7 +170,7 @@ async fn signing_in_my_work_and_the_child_s_record() {
 
     // The worker's manager and the head of service see it, each view logged.
     for (who, staff) in [("tm2", "TM2"), ("hos1", "HOS1")] {
-        let (client, _) = sign_in(&app, who, PASSWORD).await;
+        let (client, _) = sign_in_with(&app, who, PASSWORD).await;
         let (status, _) = page(&client, format!("{}/children/C1", app.url)).await;
         assert_eq!(status, 200, "{who}");
         assert!(
@@ -333,7 +195,7 @@ async fn signing_in_my_work_and_the_child_s_record() {
         .unwrap();
     assert_eq!(refused.status().as_u16(), 403);
     let (_, still_in) = page(&sw2, format!("{}/", app.url)).await;
-    let csrf = hidden_csrf(&still_in);
+    let csrf = hidden(&still_in, "csrf");
     let out = sw2
         .post(format!("{}/sign-out", app.url))
         .form(&[("csrf", csrf.as_str())])
@@ -372,7 +234,7 @@ fn entries(record: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recording_a_visit_a_note_and_oversight() {
     let app = start().await;
-    let (sw2, _) = sign_in(&app, "sw2", PASSWORD).await;
+    let (sw2, _) = sign_in_with(&app, "sw2", PASSWORD).await;
     let (_, record) = page(&sw2, format!("{}/children/C1", app.url)).await;
     let before = entries(&record);
     assert!(record.contains("/children/C1/record/visit"), "{record}");
@@ -384,7 +246,7 @@ async fn recording_a_visit_a_note_and_oversight() {
 
     let (status, form) = page(&sw2, format!("{}/children/C1/record/visit", app.url)).await;
     assert_eq!(status, 200);
-    let csrf = hidden_csrf(&form);
+    let csrf = hidden(&form, "csrf");
     let post = |fields: Vec<(&'static str, &'static str)>| {
         let mut fields: Vec<(String, String)> = fields
             .into_iter()
@@ -474,7 +336,7 @@ async fn recording_a_visit_a_note_and_oversight() {
     assert_eq!(forged.status().as_u16(), 403);
 
     // The worker's manager records oversight in a few clicks from the record.
-    let (tm2, _) = sign_in(&app, "tm2", PASSWORD).await;
+    let (tm2, _) = sign_in_with(&app, "tm2", PASSWORD).await;
     let (_, record) = page(&tm2, format!("{}/children/C1", app.url)).await;
     assert!(record.contains("/children/C1/record/oversight"), "{record}");
     let (_, form) = page(&tm2, format!("{}/children/C1/record/oversight", app.url)).await;
@@ -489,7 +351,7 @@ async fn recording_a_visit_a_note_and_oversight() {
     let saved = tm2
         .post(format!("{}/children/C1/record/oversight", app.url))
         .form(&[
-            ("csrf", hidden_csrf(&form).as_str()),
+            ("csrf", hidden(&form, "csrf").as_str()),
             ("version", version.as_str()),
             ("day", "4"),
             ("month", "11"),
@@ -575,7 +437,7 @@ async fn the_access_matrix() {
         ("/record/oversight", "Record management oversight"),
     ];
     for (user, role, relationship, sees, records, oversees) in matrix {
-        let (client, signed_in) = sign_in(&app, user, PASSWORD).await;
+        let (client, signed_in) = sign_in_with(&app, user, PASSWORD).await;
         assert_eq!(signed_in.status().as_u16(), 200, "{user} signs in");
         for (i, (path, detail)) in pages.iter().enumerate() {
             let allowed = match i {
@@ -610,7 +472,10 @@ async fn the_access_matrix() {
                     let (_, any_page) = page(&client, format!("{}/", app.url)).await;
                     let post = client
                         .post(format!("{}/children/C1{path}", app.url))
-                        .form(&[("csrf", hidden_csrf(&any_page).as_str()), ("version", "1")])
+                        .form(&[
+                            ("csrf", hidden(&any_page, "csrf").as_str()),
+                            ("version", "1"),
+                        ])
                         .send()
                         .await
                         .unwrap();
@@ -624,7 +489,7 @@ async fn the_access_matrix() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_team_manager_s_view() {
     let app = start().await;
-    let (tm2, _) = sign_in(&app, "tm2", PASSWORD).await;
+    let (tm2, _) = sign_in_with(&app, "tm2", PASSWORD).await;
     let (status, team) = page(&tm2, format!("{}/team", app.url)).await;
     assert_eq!(status, 200, "{team}");
     assert!(team.contains("Children Looked After 1"), "{team}");
@@ -640,7 +505,7 @@ async fn the_team_manager_s_view() {
     assert!(row("Test SW4").contains(">0<"), "{}", row("Test SW4"));
     assert!(row("Tomasz Wren").contains(">1<"), "{}", row("Tomasz Wren"));
     // Not a page for a social worker.
-    let (sw2, _) = sign_in(&app, "sw2", PASSWORD).await;
+    let (sw2, _) = sign_in_with(&app, "sw2", PASSWORD).await;
     let (status, _) = page(&sw2, format!("{}/team", app.url)).await;
     assert_eq!(status, 404);
 }

@@ -4,64 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
 
 use chrono::{Days, NaiveDate};
+use common::*;
 
-const HEARTH: &str = env!("CARGO_BIN_EXE_hearth");
-const PASSWORD: &str = "a long test password";
 /// The child walked: new to the service, registered before the walk starts.
 const CHILD: &str = "C900";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/journeys/every-event-kind.jsonl")
-}
-
-fn hearth(db: &str, args: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(HEARTH)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("HEARTH_COUNCIL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "hearth {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The app serving a fresh store; stopped when dropped.
-struct App {
-    process: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
 
 /// Today in England, as the server will see it: the walk is dated in the weeks before, so
 /// what is due is measured against the real clock the binary reads.
@@ -86,13 +35,7 @@ fn working_days_ago(n: u64) -> NaiveDate {
 }
 
 async fn start() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
-    hearth(
-        &db,
-        &["import", "journeys", fixture().to_str().unwrap()],
-        None,
-    );
+    let (dir, db) = fresh_store();
     let registered = today().checked_sub_days(Days::new(40)).unwrap();
     let line = serde_json::json!({
         "stream": format!("child/{CHILD}"),
@@ -112,60 +55,9 @@ async fn start() -> App {
             }
         }]
     });
-    let child = dir.path().join("child.jsonl");
-    std::fs::write(&child, format!("{line}\n")).unwrap();
-    hearth(&db, &["import", "journeys", child.to_str().unwrap()], None);
-    for (username, staff) in [("sw2", "SW2"), ("tm2", "TM2"), ("hos1", "HOS1")] {
-        hearth(
-            &db,
-            &["account", username, "--staff", staff],
-            Some(&format!("{PASSWORD}\n")),
-        );
-    }
-    let mut process = Command::new(HEARTH)
-        .args([
-            "--db",
-            &db,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--insecure-cookies",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(process.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        if client.get(format!("{url}/health")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    App {
-        process,
-        url,
-        _dir: dir,
-    }
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {html}"))
-        + marker.len();
-    html[at..].split('"').next().unwrap().to_owned()
+    import_lines(&dir, &db, "child.jsonl", &format!("{line}\n"));
+    accounts(&db, [("sw2", "SW2"), ("tm2", "TM2"), ("hos1", "HOS1")]);
+    serve(dir, db).await
 }
 
 /// The date `n` working days after `date`, as the panel shows it.
@@ -189,29 +81,7 @@ struct User {
 }
 
 async fn sign_in(app: &App, username: &str) -> User {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .unwrap();
-    let form = client
-        .get(format!("{}/sign-in", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let response = client
-        .post(format!("{}/sign-in", app.url))
-        .form(&[
-            ("username", username),
-            ("password", PASSWORD),
-            ("csrf", &hidden(&form, "csrf")),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (client, response) = sign_in_with(app, username, PASSWORD).await;
     assert_eq!(response.status().as_u16(), 200, "{username} signs in");
     User {
         client,

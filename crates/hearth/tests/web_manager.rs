@@ -6,63 +6,11 @@
 // The records added here are dated relative to now, because the server reads the real clock.
 #![allow(clippy::disallowed_methods)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
 
 use chrono::Utc;
+use common::*;
 use hearth_domain::StreamId;
-
-const HEARTH: &str = env!("CARGO_BIN_EXE_hearth");
-const PASSWORD: &str = "a long test password";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/journeys/every-event-kind.jsonl")
-}
-
-fn hearth(db: &str, args: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(HEARTH)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("HEARTH_COUNCIL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "hearth {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-struct App {
-    process: Child,
-    url: String,
-    db: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
 
 /// An instant `days` from now (negative for the past), as the interchange writes it.
 fn at(days: i64) -> String {
@@ -147,107 +95,26 @@ fn extra_lines() -> String {
 }
 
 async fn start() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
-    hearth(
+    let (dir, db) = fresh_store();
+    import_lines(&dir, &db, "extra.jsonl", &extra_lines());
+    accounts(
         &db,
-        &["import", "journeys", fixture().to_str().unwrap()],
-        None,
+        [
+            ("sw1", "SW1"),
+            ("sw2", "SW2"),
+            ("tm2", "TM2"),
+            ("ro1", "RO1"),
+            ("ro2", "RO2"),
+        ],
     );
-    let extra = dir.path().join("extra.jsonl");
-    std::fs::write(&extra, extra_lines()).unwrap();
-    hearth(&db, &["import", "journeys", extra.to_str().unwrap()], None);
-    for (username, staff) in [
-        ("sw1", "SW1"),
-        ("sw2", "SW2"),
-        ("tm2", "TM2"),
-        ("ro1", "RO1"),
-        ("ro2", "RO2"),
-    ] {
-        hearth(
-            &db,
-            &["account", username, "--staff", staff],
-            Some(&format!("{PASSWORD}\n")),
-        );
-    }
-    let mut process = Command::new(HEARTH)
-        .args([
-            "--db",
-            &db,
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--insecure-cookies",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(process.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_owned();
-    let client = reqwest::Client::new();
-    for _ in 0..100 {
-        if client.get(format!("{url}/health")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    App {
-        process,
-        url,
-        db,
-        _dir: dir,
-    }
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .build()
-        .unwrap()
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker).expect("the hidden field") + marker.len();
-    html[at..].split('"').next().unwrap().to_owned()
+    serve(dir, db).await
 }
 
 async fn sign_in(app: &App, username: &str) -> (reqwest::Client, String) {
-    let client = browser();
-    let form = client
-        .get(format!("{}/sign-in", app.url))
-        .send()
-        .await
-        .unwrap();
-    let csrf = hidden(&form.text().await.unwrap(), "csrf");
-    let response = client
-        .post(format!("{}/sign-in", app.url))
-        .form(&[
-            ("username", username),
-            ("password", PASSWORD),
-            ("csrf", &csrf),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (client, response) = sign_in_with(app, username, PASSWORD).await;
     let body = response.text().await.unwrap();
     let csrf = hidden(&body, "csrf");
     (client, csrf)
-}
-
-async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
-    let r = client.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 async fn post(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String) {
