@@ -918,3 +918,78 @@ fn the_workbook_is_a_zip_with_every_sheet() {
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("xl/worksheets/sheet11.xml"));
 }
+
+#[test]
+fn a_young_care_leaver_seen_since_leaving_care_is_in_touch() {
+    let seen = ChildEvent::VisitMade {
+        kind: VisitKind::PersonalAdviser,
+        child_seen: true,
+        seen_alone: None,
+        not_seen_alone_reason: None,
+        bedroom_seen: None,
+    };
+    let leaver = |visited: bool| {
+        let mut events = vec![
+            (
+                day(2025, 6, 1),
+                care(
+                    ReasonNewEpisode::S,
+                    LegalStatus::C2,
+                    PlacementType::U6,
+                    "BR2 9AA",
+                ),
+            ),
+            (
+                day(2026, 6, 1),
+                ChildEvent::EpisodeEnded {
+                    reason: ReasonEpisodeCeased::E13,
+                },
+            ),
+            (
+                day(2026, 6, 1),
+                ChildEvent::CareLeaverStatusRecorded {
+                    category: CareLeaverCategory::Relevant,
+                },
+            ),
+        ];
+        if visited {
+            events.push((day(2026, 7, 1), seen.clone()));
+        }
+        child(if visited { "C1" } else { "C2" }, events)
+    };
+    let a = lists(&[leaver(true), leaver(false)]);
+    let l = List::CareLeavers;
+    let rows = a.rows(l);
+    assert_eq!(text(l, &rows[0], "LA in Touch"), "a) Yes");
+    assert_eq!(
+        value(l, &rows[1], "LA in Touch"),
+        &Cell::Blank,
+        "nothing says so"
+    );
+}
+
+#[test]
+fn placement_location_falls_back_to_the_childs_address() {
+    let mut start = care(
+        ReasonNewEpisode::S,
+        LegalStatus::C2,
+        PlacementType::U6,
+        "SE9 2BG",
+    );
+    if let ChildEvent::EpisodeStarted { home_postcode, .. } = &mut start {
+        *home_postcode = None;
+    }
+    let moved = ChildEvent::AddressChanged {
+        address: hearth_domain::people::Address {
+            lines: vec![Line::parse("1 High Street").unwrap()],
+            town: None,
+            postcode: Some(Postcode::parse("SE20 8LF").unwrap()),
+        },
+    };
+    let a = lists(&[child(
+        "C1",
+        vec![(day(2026, 1, 1), moved), (day(2026, 6, 1), start)],
+    )]);
+    let r = &a.rows(List::LookedAfter)[0];
+    assert_eq!(text(List::LookedAfter, r, "Placement Location"), "a) In");
+}
