@@ -28,6 +28,7 @@ struct At<'r> {
     r: &'r ChildRecord,
     w: Window,
     staff: &'r dyn Directory,
+    council_areas: &'r [String],
 }
 
 impl<'r> At<'r> {
@@ -116,12 +117,14 @@ impl<'r> At<'r> {
 pub(super) fn child_rows(
     record: &ChildRecord,
     staff: &dyn Directory,
+    council_areas: &[String],
     w: Window,
 ) -> Vec<(List, Row)> {
     let at = At {
         r: record,
         w,
         staff,
+        council_areas,
     };
     if record.details.is_none() || record.registered.is_none_or(|m| !at.by(m)) {
         return Vec::new();
@@ -579,7 +582,9 @@ fn looked_after(at: At<'_>) -> Option<Row> {
 /// In or out of the council's area. The record holds postcodes, not councils, so a
 /// placement counts as in the area when it shares the postcode area (the letters that
 /// start the postcode, `BR` in `BR1 3UH`) of the home the child came from: the home
-/// postcode on the episode, or else the child's address when the episode started.
+/// postcode on the episode, or else the child's address when the episode started. A child
+/// with no home here (an unaccompanied asylum seeker) is compared with the council's own
+/// postcode areas, when they are given.
 fn placement_location(at: At<'_>, ep: &CareEpisode) -> Option<&'static str> {
     let area = |p: &Postcode| -> String {
         p.outward()
@@ -595,8 +600,14 @@ fn placement_location(at: At<'_>, ep: &CareEpisode) -> Option<&'static str> {
             .find(|a| a.from <= ep.start)
             .or(at.r.addresses.first())
             .and_then(|a| a.address.postcode.as_ref())
-    })?;
-    Some(labels::location(area(home) == area(placed)))
+    });
+    match home {
+        Some(home) => Some(labels::location(area(home) == area(placed))),
+        None if !at.council_areas.is_empty() => Some(labels::location(
+            at.council_areas.iter().any(|a| *a == area(placed)),
+        )),
+        None => None,
+    }
 }
 
 /// List 9: a care leaver on the as-at date (relevant, former relevant or qualifying, and
@@ -640,22 +651,19 @@ fn care_leaver(at: At<'_>) -> Option<Row> {
 }
 
 /// Whether the council is in touch: the latest check recorded, or for a young person
-/// not yet due a check (DfE asks around birthdays from 17), whether someone saw them on
-/// a visit or contact since they left care.
+/// not yet due a check (DfE asks around birthdays from 17), whether someone saw them on a
+/// visit in the three months before the date (the 903's in-touch window).
 fn in_touch(at: At<'_>) -> Option<&'static str> {
-    let cl = &at.r.care_leaver;
-    if let Some(t) = latest_of(at, &cl.contacts) {
+    if let Some(t) = latest_of(at, &at.r.care_leaver.contacts) {
         return Some(labels::in_touch(*t));
     }
-    let left =
-        at.r.care_episodes
-            .iter()
-            .filter_map(|e| e.end.map(|x| x.0))
-            .filter(|m| at.by(*m))
-            .max()?;
+    let since =
+        at.w.as_at
+            .checked_sub_months(chrono::Months::new(3))
+            .unwrap_or(NaiveDate::MIN);
     at.r.visits
         .iter()
-        .any(|v| v.child_seen && v.mark >= left && at.by(v.mark))
+        .any(|v| v.child_seen && v.mark.date() >= since && at.by(v.mark))
         .then(|| labels::yes_no(true))
 }
 

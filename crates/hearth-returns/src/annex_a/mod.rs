@@ -360,6 +360,7 @@ pub struct AnnexAError(#[from] rust_xlsxwriter::XlsxError);
 pub struct Builder<'d> {
     window: Window,
     staff: &'d dyn Directory,
+    council_areas: Vec<String>,
     lists: Vec<Vec<Row>>,
 }
 
@@ -369,13 +370,24 @@ impl<'d> Builder<'d> {
         Builder {
             window: Window::ending(as_at),
             staff,
+            council_areas: Vec::new(),
             lists: vec![Vec::new(); List::ALL.len()],
         }
     }
 
+    /// The council's postcode areas (`BR`), for placing a child with no home postcode in
+    /// or out of the area.
+    pub fn council_postcode_areas(mut self, areas: impl IntoIterator<Item = String>) -> Self {
+        self.council_areas = areas
+            .into_iter()
+            .map(|a| a.trim().to_ascii_uppercase())
+            .collect();
+        self
+    }
+
     /// Adds a child's rows to every list they belong on.
     pub fn add(&mut self, record: &ChildRecord) {
-        for (list, row) in lists::child_rows(record, self.staff, self.window) {
+        for (list, row) in lists::child_rows(record, self.staff, &self.council_areas, self.window) {
             self.push(list, row);
         }
     }

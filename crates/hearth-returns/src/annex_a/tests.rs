@@ -920,7 +920,7 @@ fn the_workbook_is_a_zip_with_every_sheet() {
 }
 
 #[test]
-fn a_young_care_leaver_seen_since_leaving_care_is_in_touch() {
+fn a_young_care_leaver_seen_in_the_last_three_months_is_in_touch() {
     let seen = ChildEvent::VisitMade {
         kind: VisitKind::PersonalAdviser,
         child_seen: true,
@@ -953,7 +953,7 @@ fn a_young_care_leaver_seen_since_leaving_care_is_in_touch() {
             ),
         ];
         if visited {
-            events.push((day(2026, 7, 1), seen.clone()));
+            events.push((day(2026, 9, 1), seen.clone()));
         }
         child(if visited { "C1" } else { "C2" }, events)
     };

@@ -27,6 +27,10 @@ pub struct ExportArgs {
     /// The workbook to write (replaced only once complete).
     #[arg(long)]
     out: PathBuf,
+    /// The council's postcode areas, such as BR, for placing a child who has no home
+    /// postcode (an unaccompanied asylum seeker) in or out of the area.
+    #[arg(long, value_delimiter = ',')]
+    postcode_areas: Vec<String>,
 }
 
 /// Every adopter household, folded from its events up to the end of the date.
@@ -50,7 +54,7 @@ impl ExportArgs {
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
         let store = super::open(db, council).await?;
         let dir = staff(&store).await?;
-        let mut lists = Builder::new(self.as_at, &dir);
+        let mut lists = Builder::new(self.as_at, &dir).council_postcode_areas(self.postcode_areas);
         for batch in child_streams(&store, None).await?.chunks(BATCH) {
             for (id, events) in children(&store, batch).await? {
                 lists.add(&fold(&id, &events));
