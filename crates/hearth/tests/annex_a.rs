@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use calamine::{Data, Reader, Xlsx, open_workbook};
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
 use chrono::{Days, NaiveDate};
 use hearth_domain::child::fold;
 use hearth_domain::{ChildId, StreamId, StreamKind, Timestamp};
