@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The statutory returns of the synthetic borough, checked by DfE's rules as the independent
 # validators implement them (../shared/validators): the CIN census and the SSDA903 for
-# collection years 2026 and 2027. Any error fails the run; queries are listed, not failed.
+# collection years 2026 and 2027, and Ofsted's Annex A as at 20 November 2026. Any error
+# fails the run; queries are listed, not failed.
 #
 #   .ci/returns.sh [STORE_URL]     (without one, the default borough is generated first)
 #
@@ -55,11 +56,23 @@ EOF
   echo "collection year $year: exported in $((exported - started)) s, validated in $(( $(date +%s) - exported )) s"
 }
 
+# Ofsted's Annex A as at the borough's date, checked by liiatools' Annex A cleaner (the
+# harness runs it when the directory has annex_a/*.xlsx). Any problem it reports fails the run.
+check_annex_a() {
+  local out="$work/returns-annex-a" problems
+  "$hearth" --db "$db" export annex-a --as-at 2026-11-20 --postcode-areas BR --out "$out/annex_a/annex_a.xlsx"
+  "$validators/validate.sh" "$out" 2027 --out "$work/annex-a.json" | grep '^Annex A'
+  problems=$("$VALIDATORS_VENV/bin/python" -c \
+    'import json, sys; print(json.load(open(sys.argv[1]))["annex_a"]["problems"])' "$work/annex-a.json")
+  [ "$problems" = 0 ]
+}
+
 # The two years are checked side by side: the CIN validator's reader takes minutes a year.
 check 2026 > "$work/2026.log" 2>&1 & first=$!
 check 2027 > "$work/2027.log" 2>&1 & second=$!
 status=0
+check_annex_a > "$work/annex-a.log" 2>&1 || status=1
 wait "$first" || status=1
 wait "$second" || status=1
-cat "$work/2026.log" "$work/2027.log"
+cat "$work/2026.log" "$work/2027.log" "$work/annex-a.log"
 exit "$status"

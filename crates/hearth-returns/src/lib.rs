@@ -6,6 +6,7 @@
 //! importers take bytes and give commands or located reasons. The binary does the reading
 //! and writing of files and of the store.
 
+pub mod annex_a;
 pub mod cin;
 pub mod ssda903;
 pub mod year;

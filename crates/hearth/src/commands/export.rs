@@ -26,6 +26,8 @@ pub enum Export {
     Ssda903(super::ssda903::ExportArgs),
     /// The children in need census for a collection year (DfE's XML).
     CinCensus(super::cin_census::ExportArgs),
+    /// Ofsted's ILACS Annex A lists as at a date, as one xlsx workbook.
+    AnnexA(super::annex_a::ExportArgs),
 }
 
 fn write_run(w: &mut impl Write, run: &[StoredEvent]) -> anyhow::Result<()> {
@@ -48,6 +50,7 @@ impl Export {
             Export::Journeys { out } => out,
             Export::Ssda903(args) => return super::ssda903::export(args, db, council).await,
             Export::CinCensus(args) => return args.run(db, council).await,
+            Export::AnnexA(args) => return args.run(db, council).await,
         };
         let store = super::open(db, council).await?;
         let partial = out.with_extension("partial");

@@ -1,5 +1,6 @@
 //! The subcommands.
 
+pub mod annex_a;
 pub mod bench;
 pub mod bench_returns;
 pub mod bench_web;
