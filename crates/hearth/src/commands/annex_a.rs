@@ -34,7 +34,10 @@ pub struct ExportArgs {
 }
 
 /// Every adopter household, folded from its events up to the end of the date.
-async fn adopters(store: &Store, as_at: NaiveDate) -> anyhow::Result<Vec<(AdopterId, Adopter)>> {
+pub(crate) async fn adopters(
+    store: &Store,
+    as_at: NaiveDate,
+) -> anyhow::Result<Vec<(AdopterId, Adopter)>> {
     let mut out = Vec::new();
     for chunk in streams_of(store, StreamKind::Adopter).await?.chunks(BATCH) {
         let events = store.read_streams(chunk).await?;

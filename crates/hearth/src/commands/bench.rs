@@ -51,8 +51,8 @@ pub enum Bench {
     /// The web application's My work and child's record pages under concurrent load, against
     /// its static health endpoint, from this second process.
     Web(super::bench_web::BenchWeb),
-    /// Building the CIN census and the SSDA903 for a collection year from the store named by
-    /// --db, against reading the same children's events in the same run.
+    /// Building the CIN census, the SSDA903 and Annex A for a collection year from the store
+    /// named by --db, against reading the same children's events in the same run.
     Returns(super::bench_returns::BenchReturns),
     /// Folds every open child's record and evaluates it under a ruleset as at a date,
     /// against folding alone in the same run.

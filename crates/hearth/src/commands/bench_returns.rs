@@ -11,11 +11,13 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use clap::Args;
 use hearth_domain::StreamId;
 use hearth_domain::child::fold;
 use hearth_domain::directory::MemoryDirectory;
 use hearth_returns::CollectionYear;
+use hearth_returns::annex_a::Builder as AnnexA;
 use hearth_returns::cin::{CensusBuilder, LaNumber};
 use hearth_returns::ssda903::Builder;
 use hearth_store::Store;
@@ -32,6 +34,9 @@ pub struct BenchReturns {
     /// The council's three-digit DfE number, for the census header.
     #[arg(long, default_value = "305", value_parser = parse_la)]
     la: LaNumber,
+    /// The date Annex A is built as at (by default the last day of the collection year).
+    #[arg(long)]
+    as_at: Option<NaiveDate>,
     /// How many passes of each side; the fastest is reported.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     rounds: u32,
@@ -47,16 +52,18 @@ enum Side {
     Read,
     CinCensus,
     Ssda903,
+    AnnexA,
 }
 
 impl Side {
-    const ALL: [Side; 3] = [Side::Read, Side::CinCensus, Side::Ssda903];
+    const ALL: [Side; 4] = [Side::Read, Side::CinCensus, Side::Ssda903, Side::AnnexA];
 
     fn name(self) -> &'static str {
         match self {
             Side::Read => "read every child's events (baseline)",
             Side::CinCensus => "read, fold and build the CIN census",
             Side::Ssda903 => "read, fold and build the SSDA903 tables",
+            Side::AnnexA => "read, fold and build the Annex A workbook (with adopters)",
         }
     }
 }
@@ -145,24 +152,36 @@ impl BenchReturns {
             Side::Ssda903 => Some(Builder::new(self.year, dir)),
             _ => None,
         };
+        let as_at = self.as_at.unwrap_or(self.year.end());
+        let mut lists = match side {
+            Side::AnnexA => Some(AnnexA::new(as_at, dir)),
+            _ => None,
+        };
         for batch in streams.chunks(BATCH) {
             for (id, child_events) in children(store, batch).await? {
                 children_read += 1;
                 events += child_events.len();
-                match (&mut census, &mut tables) {
-                    (Some(c), _) => {
+                match (&mut census, &mut tables, &mut lists) {
+                    (Some(c), _, _) => {
                         c.add(&fold(&id, &child_events));
                     }
-                    (_, Some(t)) => t.add(&fold(&id, &child_events)),
+                    (_, Some(t), _) => t.add(&fold(&id, &child_events)),
+                    (_, _, Some(l)) => l.add(&fold(&id, &child_events)),
                     _ => {
                         black_box(&child_events);
                     }
                 }
             }
         }
-        let bytes = match (census, tables) {
-            (Some(c), _) => c.finish().len(),
-            (_, Some(t)) => t.finish().files().iter().map(|(_, b)| b.len()).sum(),
+        let bytes = match (census, tables, lists) {
+            (Some(c), _, _) => c.finish().len(),
+            (_, Some(t), _) => t.finish().files().iter().map(|(_, b)| b.len()).sum(),
+            (_, _, Some(mut l)) => {
+                for (id, adopter) in super::annex_a::adopters(store, as_at).await? {
+                    l.add_adopter(&id, &adopter);
+                }
+                l.finish().to_xlsx()?.len()
+            }
             _ => 0,
         };
         Ok(Pass {
