@@ -233,29 +233,32 @@ macro_rules! store_impl {
                 rows.iter().map(Self::event_from_row).collect()
             }
 
-            pub(crate) async fn read_stream_logged(&self, stream: &StreamId, after_version: u64, access: &AccessEntry) -> Result<Vec<StoredEvent>, StoreError> {
+            pub(crate) async fn read_streams_logged(&self, reads: &[(AccessEntry, u64)]) -> Result<Vec<Vec<StoredEvent>>, StoreError> {
                 let mut tx = self.begin_write().await?;
-                sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+                let mut out = Vec::with_capacity(reads.len());
+                for (access, after_version) in reads {
+                    sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(&self.council)
+                        .bind($ts(access.at))
+                        .bind(&access.actor)
+                        .bind(access.stream.to_string())
+                        .bind(&access.action)
+                        .bind(&access.detail)
+                        .execute(&mut *tx)
+                        .await?;
+                    let rows = sqlx::query(
+                        "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
+                         FROM events WHERE council = $1 AND stream_id = $2 AND version > $3 ORDER BY version",
+                    )
                     .bind(&self.council)
-                    .bind($ts(access.at))
-                    .bind(&access.actor)
                     .bind(access.stream.to_string())
-                    .bind(&access.action)
-                    .bind(&access.detail)
-                    .execute(&mut *tx)
+                    .bind(version_i64(*after_version))
+                    .fetch_all(&mut *tx)
                     .await?;
-                let rows = sqlx::query(
-                    "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
-                     FROM events WHERE council = $1 AND stream_id = $2 AND version > $3 ORDER BY version",
-                )
-                .bind(&self.council)
-                .bind(stream.to_string())
-                .bind(version_i64(after_version))
-                .fetch_all(&mut *tx)
-                .await?;
-                let events = rows.iter().map(Self::event_from_row).collect::<Result<Vec<_>, _>>()?;
+                    out.push(rows.iter().map(Self::event_from_row).collect::<Result<Vec<_>, _>>()?);
+                }
                 tx.commit().await?;
-                Ok(events)
+                Ok(out)
             }
 
             pub(crate) async fn read_streams(&self, streams: &[StreamId]) -> Result<Vec<StoredEvent>, StoreError> {

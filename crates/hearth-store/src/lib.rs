@@ -329,7 +329,7 @@ impl Store {
         stream: &StreamId,
         access: &AccessEntry,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        dispatch!(self.read_stream_logged(stream, 0, access))
+        self.read_stream_logged_after(stream, 0, access).await
     }
 
     /// A stream's events after `after_version`, read in the same transaction as the
@@ -341,7 +341,22 @@ impl Store {
         after_version: u64,
         access: &AccessEntry,
     ) -> Result<Vec<StoredEvent>, StoreError> {
-        dispatch!(self.read_stream_logged(stream, after_version, access))
+        let access = AccessEntry {
+            stream: stream.clone(),
+            ..access.clone()
+        };
+        let mut read = self.read_streams_logged(&[(access, after_version)]).await?;
+        Ok(read.pop().unwrap_or_default())
+    }
+
+    /// Several logged reads in one transaction: each entry's stream after its version, each
+    /// read with its own access-log row. Concurrent views share one commit this way; if the
+    /// transaction fails, none of them is returned and none is logged.
+    pub async fn read_streams_logged(
+        &self,
+        reads: &[(AccessEntry, u64)],
+    ) -> Result<Vec<Vec<StoredEvent>>, StoreError> {
+        dispatch!(self.read_streams_logged(reads))
     }
 
     /// Several streams' events, grouped by stream and in version order within each.

@@ -299,21 +299,18 @@ impl Records {
         Ok(decode_all(&stored)?)
     }
 
-    /// The events appended to a child's stream after `version`, read in the same transaction
-    /// as the access-log row for a view: with the events up to `version` the caller already
-    /// holds (versions never change once written), that is the whole stream as it stands
-    /// under the log row.
-    pub async fn view_child_events_after(
+    /// Several children's views in one transaction (see [`Store::read_streams_logged`]):
+    /// for each (access-log row, version held), the events of the row's stream after that
+    /// version. A stream that cannot be decoded fails only its own view.
+    pub async fn view_children_events_after(
         &self,
-        id: &ChildId,
-        version: u64,
-        access: &AccessEntry,
-    ) -> Result<Vec<Recorded<ChildEvent>>, RecordError> {
-        let stored = self
-            .store
-            .read_stream_logged_after(&StreamId::child(id), version, access)
-            .await?;
-        Ok(decode_all(&stored)?)
+        views: &[(AccessEntry, u64)],
+    ) -> Result<Vec<Result<Vec<Recorded<ChildEvent>>, RecordError>>, RecordError> {
+        let read = self.store.read_streams_logged(views).await?;
+        Ok(read
+            .iter()
+            .map(|stored| decode_all(stored).map_err(RecordError::from))
+            .collect())
     }
 
     /// Checks a command's events against a child's record and appends them. With

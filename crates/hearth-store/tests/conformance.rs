@@ -467,6 +467,39 @@ async fn reads_are_logged_in_the_same_transaction(store: Store) {
         store.access_log(&stream("child/C1")).await.unwrap().len(),
         4
     );
+    // Views of two streams in one transaction: each with its own row and its own read.
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C2"),
+                expected_version: 0,
+                events: vec![event(0)],
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    let of = |s: &str| AccessEntry {
+        stream: stream(s),
+        ..access.clone()
+    };
+    let both = store
+        .read_streams_logged(&[
+            (of("child/C1"), 0),
+            (of("child/C2"), 0),
+            (of("child/C1"), 2),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(both.iter().map(Vec::len).collect::<Vec<_>>(), [2, 1, 0]);
+    assert_eq!(
+        store.access_log(&stream("child/C1")).await.unwrap().len(),
+        6
+    );
+    assert_eq!(
+        store.access_log(&stream("child/C2")).await.unwrap().len(),
+        1
+    );
     let unlogged = store
         .read_stream_after(&stream("child/C1"), 1)
         .await
@@ -474,7 +507,7 @@ async fn reads_are_logged_in_the_same_transaction(store: Store) {
     assert_eq!(unlogged.iter().map(|e| e.version).collect::<Vec<_>>(), [2]);
     assert_eq!(
         store.access_log(&stream("child/C1")).await.unwrap().len(),
-        4
+        6
     );
 }
 

@@ -203,10 +203,7 @@ pub async fn view_child(
         action: "view".into(),
         detail: Some(page.to_owned()),
     };
-    let after = state
-        .records
-        .view_child_events_after(id, held.version(), &entry)
-        .await?;
+    let after = state.views.read(entry, held.version()).await?;
     let stream = extended(held, after);
     state.streams.put(Arc::clone(&stream));
     // Decided again on what is shown: something recorded between the two reads (a new

@@ -14,6 +14,7 @@ mod pages;
 mod security;
 mod state;
 mod streams;
+mod views;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -12,6 +12,7 @@ use tokio::sync::RwLock;
 use crate::auth::Sessions;
 use crate::due::DueCache;
 use crate::streams::StreamCache;
+use crate::views::ViewLog;
 
 /// Where the application reads the time. The binary passes the system clock; tests pass a
 /// fixed instant.
@@ -64,6 +65,7 @@ pub struct AppState {
     pub(crate) sessions: Arc<Sessions>,
     pub(crate) due: Arc<DueCache>,
     pub(crate) streams: Arc<StreamCache>,
+    pub(crate) views: Arc<ViewLog>,
     pub(crate) clock: Clock,
     pub(crate) settings: Arc<Settings>,
 }
@@ -78,8 +80,10 @@ impl AppState {
         settings: Settings,
     ) -> Result<AppState, hearth_store::StoreError> {
         let workforce = hearth_store::reading::workforce(records.store()).await?;
+        let records = Arc::new(records);
         Ok(AppState {
-            records: Arc::new(records),
+            views: Arc::new(ViewLog::start(Arc::clone(&records))),
+            records,
             workforce: Arc::new(RwLock::new(workforce)),
             ruleset: Arc::new(ruleset),
             calendar: Arc::new(Calendar::england_and_wales()),
