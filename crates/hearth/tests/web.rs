@@ -435,6 +435,7 @@ async fn the_access_matrix() {
         ("/record/visit", "Record a visit"),
         ("/record/case-note", "Add a case note"),
         ("/record/oversight", "Record management oversight"),
+        ("/allocate", "Allocate a worker"),
     ];
     for (user, role, relationship, sees, records, oversees) in matrix {
         let (client, signed_in) = sign_in_with(&app, user, PASSWORD).await;
@@ -442,7 +443,8 @@ async fn the_access_matrix() {
         for (i, (path, detail)) in pages.iter().enumerate() {
             let allowed = match i {
                 0 => sees,
-                3 => oversees,
+                // Management oversight and allocation are managers' decisions.
+                3 | 4 => oversees,
                 _ => records,
             };
             let logged_before = access_log(&app, "C1").await.len();
