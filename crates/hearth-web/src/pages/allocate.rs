@@ -255,7 +255,9 @@ pub async fn submit(
         Err(RecordError::Refused(refusal)) => {
             format!("This cannot be recorded: {}", refusal.violation.message)
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => "Someone else recorded on this child's record while you were writing. Check what you entered and save again.".to_owned(),
+        Err(RecordError::Store(StoreError::Conflict { .. })) => {
+            super::record::STALE_FORM.to_owned()
+        }
         Err(e) => return Err(e.into()),
     };
     let mut values = values;

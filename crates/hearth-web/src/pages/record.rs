@@ -148,6 +148,9 @@ fn time_of(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
+/// Said when a form was opened at a version of the record that someone has since written to.
+pub const STALE_FORM: &str = "Someone else recorded on this child's record while you were writing. Check what you entered and save again.";
+
 /// Reads a posted form's fields into the domain's value types, collecting a message against
 /// each field that is missing or does not parse. Fields asked only on a condition are read
 /// only when the condition holds, so an answer left in a field that no longer applies is
@@ -792,9 +795,7 @@ pub async fn submit(
         Err(RecordError::Store(StoreError::Conflict { .. })) => {
             // The form goes back at the record's new version, so saving again is checked
             // against what the other person recorded.
-            let errors = refused(
-                "Someone else recorded on this child's record while you were writing. Check what you entered and save again.".into(),
-            );
+            let errors = refused(STALE_FORM.into());
             render(&state, &user, &id, form, &values, errors, None).await
         }
         Err(e) => Err(e.into()),
