@@ -135,4 +135,16 @@ test("a team manager records oversight with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   await page.waitForSelector(".govuk-notification-banner--success");
   assert.match(await page.textContent(".govuk-notification-banner--success"), /Management oversight recorded/);
+
+  // The case file's oversight page shows what was just written, reached from the record by
+  // keyboard; every page of the case file passes the accessibility rules.
+  await tabTo(page, 'a[href="/children/C1/file/oversight"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/C1/file/oversight`);
+  await accessible(page, "case file: oversight");
+  assert.match(await page.textContent("main"), /Review the pathway plan with her this month\./);
+  for (const part of ["chronology", "plans", "visits", "meetings", "assessments", "notes"]) {
+    await page.goto(`${base}/children/C1/file/${part}`);
+    await accessible(page, `case file: ${part}`);
+  }
 });

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::submit),
         )
+        .route("/children/{id}/file/{part}", get(pages::casefile::page))
         .route("/search", get(pages::search::page))
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))

@@ -10,4 +10,4 @@ mod tests;
 pub use check::check_details;
 pub use events::{ChildEvent, Reference, Replacement};
 pub use state::*;
-pub use stream::{ChildStream, fold};
+pub use stream::{ChildStream, Standing, fold};

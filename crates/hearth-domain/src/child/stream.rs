@@ -152,6 +152,21 @@ fn check_correction(events: &[Recorded<ChildEvent>], at: usize) -> Result<(), Ru
     }
 }
 
+/// One event of a stream as it stands, for showing the record to people.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing<'a> {
+    /// The version the record points at (the original event's, for a replacement).
+    pub version: u64,
+    /// When it happened (the corrected time, for a replacement).
+    pub occurred_at: crate::time::Timestamp,
+    /// What happened (the replacement, if corrected).
+    pub event: &'a ChildEvent,
+    /// The original as stored: who recorded it and when.
+    pub recorded: &'a Recorded<ChildEvent>,
+    /// The version of the correction that replaced it, if one did.
+    pub corrected_by: Option<u64>,
+}
+
 /// A child's stream and folded record.
 #[derive(Debug, Clone)]
 pub struct ChildStream {
@@ -221,6 +236,22 @@ impl ChildStream {
     /// The folded record.
     pub fn record(&self) -> &ChildRecord {
         &self.record
+    }
+
+    /// The events as they stand once corrections are applied, in the order things happened
+    /// (the order the record is folded in). A corrected event appears as its replacement,
+    /// under the original's version; a struck-out event does not appear.
+    pub fn as_it_stands(&self) -> Vec<Standing<'_>> {
+        effective(&self.events)
+            .into_iter()
+            .map(|e| Standing {
+                version: e.version,
+                occurred_at: e.occurred_at,
+                event: e.event,
+                recorded: e.original,
+                corrected_by: (e.blame != e.version).then_some(e.blame),
+            })
+            .collect()
     }
 
     /// Checks a command's events and, if every rule holds, appends them. On refusal the

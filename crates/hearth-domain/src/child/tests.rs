@@ -943,3 +943,68 @@ fn a_previous_order_cannot_postdate_its_recording() {
     s.append(vec![ev("2025-02-03T10:00:00Z", order("2025-02"))], &dir())
         .unwrap();
 }
+
+#[test]
+fn the_record_as_it_stands_shows_replacements_and_leaves_out_struck_events() {
+    let mut s = open_case();
+    let visit = |seen| ChildEvent::VisitMade {
+        kind: VisitKind::Assessment,
+        child_seen: seen,
+        seen_alone: seen.then_some(true),
+        not_seen_alone_reason: None,
+        bedroom_seen: None,
+    };
+    s.append(vec![ev("2025-01-08T15:00:00Z", visit(true))], &dir())
+        .unwrap();
+    s.append(vec![ev("2025-01-09T15:00:00Z", visit(false))], &dir())
+        .unwrap();
+    let (first, second) = (s.version() - 1, s.version());
+    // The first visit really happened a day earlier; the second was on another child's
+    // record.
+    let moved = ChildEvent::Corrected {
+        corrects: first,
+        reason: text("wrong date"),
+        replacement: Some(Replacement {
+            occurred_at: ts("2025-01-07T15:00:00Z"),
+            event: Box::new(visit(true)),
+        }),
+    };
+    let struck = ChildEvent::Corrected {
+        corrects: second,
+        reason: text("recorded on the wrong child"),
+        replacement: None,
+    };
+    s.append(vec![ev("2025-01-10T10:00:00Z", moved)], &dir())
+        .unwrap();
+    s.append(vec![ev("2025-01-10T10:05:00Z", struck)], &dir())
+        .unwrap();
+    let standing = s.as_it_stands();
+    let visits: Vec<_> = standing
+        .iter()
+        .filter(|e| matches!(e.event, ChildEvent::VisitMade { .. }))
+        .collect();
+    assert_eq!(visits.len(), 1);
+    assert_eq!(visits[0].version, first);
+    assert_eq!(visits[0].occurred_at, ts("2025-01-07T15:00:00Z"));
+    assert_eq!(visits[0].corrected_by, Some(first + 2));
+    // In the order things happened, and the corrections themselves stand too.
+    assert!(
+        standing
+            .windows(2)
+            .all(|w| w[0].occurred_at <= w[1].occurred_at)
+    );
+    assert_eq!(
+        standing
+            .iter()
+            .filter(|e| matches!(e.event, ChildEvent::Corrected { .. }))
+            .count(),
+        2
+    );
+    // Everything else is as recorded.
+    assert!(
+        standing
+            .iter()
+            .filter(|e| e.version != first)
+            .all(|e| e.corrected_by.is_none())
+    );
+}

@@ -65,6 +65,7 @@ struct ChildPage {
     due: Arc<Due>,
     events: Vec<Happened>,
     event_count: usize,
+    links: Vec<super::casefile::Link>,
 }
 
 fn date(d: chrono::NaiveDate) -> String {
@@ -340,6 +341,7 @@ pub async fn page(
         due,
         event_count: record.log.len(),
         events,
+        links: super::casefile::links(&id, None),
         name,
     };
     drop(workforce);

@@ -3,6 +3,7 @@
 
 pub mod allocate;
 pub mod authorise;
+pub mod casefile;
 pub mod child;
 pub mod forms;
 pub mod my_work;

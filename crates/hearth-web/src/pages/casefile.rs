@@ -1,0 +1,661 @@
+//! The case file: the child's record read by theme. The chronology (significant events and
+//! the entries workers add, oldest first), plans, visits, meetings, assessments, case notes,
+//! and management oversight and supervision, each with what was written, who recorded it and
+//! when. Ofsted found the old system hid where oversight and supervision happened; here each
+//! has its own page, one link from the record.
+//!
+//! Each page reads the record as it stands (corrections applied, struck-out entries left
+//! out), through the one access decision, and is logged as a view like the record itself.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use hearth_domain::child::{ChildEvent, Standing};
+use hearth_domain::directory::MemoryDirectory;
+use hearth_domain::{Actor, ChildId, EventKind, StaffId};
+
+use super::Layout;
+use crate::auth::User;
+use crate::error::WebError;
+use crate::state::AppState;
+
+/// A page of the case file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Chronology,
+    Plans,
+    Visits,
+    Meetings,
+    Assessments,
+    Notes,
+    Oversight,
+}
+
+impl Part {
+    pub const ALL: [Part; 7] = [
+        Part::Chronology,
+        Part::Plans,
+        Part::Visits,
+        Part::Meetings,
+        Part::Assessments,
+        Part::Notes,
+        Part::Oversight,
+    ];
+
+    /// Its address: `/children/{id}/file/{slug}`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Part::Chronology => "chronology",
+            Part::Plans => "plans",
+            Part::Visits => "visits",
+            Part::Meetings => "meetings",
+            Part::Assessments => "assessments",
+            Part::Notes => "notes",
+            Part::Oversight => "oversight",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Part::Chronology => "Chronology",
+            Part::Plans => "Plans",
+            Part::Visits => "Visits",
+            Part::Meetings => "Meetings and conferences",
+            Part::Assessments => "Assessments and enquiries",
+            Part::Notes => "Case notes",
+            Part::Oversight => "Management oversight and supervision",
+        }
+    }
+
+    fn intro(self) -> &'static str {
+        match self {
+            Part::Chronology => {
+                "Significant events and the entries workers add, oldest first, so the child's story reads in order."
+            }
+            Part::Plans => {
+                "Child protection, child in need, care, permanence, pathway and adoption plans, newest first."
+            }
+            Part::Visits => {
+                "Every visit, newest first: whether the child was seen, and seen alone."
+            }
+            Part::Meetings => {
+                "Strategy discussions, conferences, core groups, reviews and other meetings, newest first."
+            }
+            Part::Assessments => {
+                "Child and family assessments, section 47 enquiries, early help and health assessments, newest first."
+            }
+            Part::Notes => {
+                "Case notes, chronology entries, concerns and case summaries, newest first."
+            }
+            Part::Oversight => {
+                "Managers' oversight and direction, supervision, allocation decisions and other management decisions, newest first."
+            }
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+
+    /// Whether an event belongs on this page.
+    fn holds(self, event: &ChildEvent) -> bool {
+        use ChildEvent::*;
+        match self {
+            Part::Chronology => event.is_significant(),
+            Part::Plans => matches!(
+                event,
+                CpPlanStarted { .. }
+                    | CpPlanEnded { .. }
+                    | CinPlanStarted { .. }
+                    | CinPlanEnded { .. }
+                    | CarePlanRecorded { .. }
+                    | PermanencePlanRecorded { .. }
+                    | PathwayPlanRecorded { .. }
+                    | AdoptionDecisionMade { .. }
+                    | AdoptionPlanEnded { .. }
+            ),
+            Part::Visits => matches!(event, VisitMade { .. }),
+            Part::Meetings => matches!(
+                event,
+                StrategyDiscussionHeld { .. }
+                    | InitialConferenceHeld { .. }
+                    | ReviewConferenceHeld { .. }
+                    | CoreGroupHeld { .. }
+                    | CinMeetingHeld { .. }
+                    | ClaReviewHeld { .. }
+                    | PepHeld { .. }
+                    | MeetingScheduled { .. }
+                    | MeetingCancelled { .. }
+                    | MeetingHeld { .. }
+                    | DissentRecorded { .. }
+            ),
+            Part::Assessments => matches!(
+                event,
+                AssessmentStarted { .. }
+                    | AssessmentChildSeen { .. }
+                    | AssessmentCompleted { .. }
+                    | AssessmentAuthorised { .. }
+                    | Section47Started { .. }
+                    | Section47Completed { .. }
+                    | EarlyHelpAssessmentStarted { .. }
+                    | EarlyHelpAssessmentCompleted { .. }
+                    | HealthAssessmentCompleted { .. }
+                    | DevelopmentCheckCompleted { .. }
+                    | DentalCheckCompleted { .. }
+                    | SdqRecorded { .. }
+            ),
+            Part::Notes => matches!(
+                event,
+                CaseNoteRecorded { .. }
+                    | ChronologyEntryAdded { .. }
+                    | ConcernRaised { .. }
+                    | CaseSummaryRecorded { .. }
+            ),
+            Part::Oversight => matches!(
+                event,
+                ManagementOversightRecorded { .. }
+                    | SupervisionRecorded { .. }
+                    | WorkerAllocated { .. }
+                    | WorkerUnallocated { .. }
+                    | AssessmentAuthorised { .. }
+                    | ManagerResponseRecorded { .. }
+                    | DocumentWithheld { .. }
+                    | ObligationVaried { .. }
+                    | VariationEnded { .. }
+            ),
+        }
+    }
+
+    /// Whether the page reads oldest first.
+    fn oldest_first(self) -> bool {
+        self == Part::Chronology
+    }
+}
+
+/// One entry on a page.
+pub struct Entry {
+    pub date: String,
+    pub what: String,
+    /// What was written, a paragraph each.
+    pub detail: Vec<String>,
+    pub by: String,
+    /// The entry was corrected after it was first recorded.
+    pub corrected: bool,
+}
+
+/// A link to a page of the case file.
+pub struct Link {
+    pub href: String,
+    pub title: &'static str,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "casefile.html")]
+struct CaseFilePage {
+    layout: Layout,
+    id: String,
+    name: String,
+    access: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    links: Vec<Link>,
+    entries: Vec<Entry>,
+}
+
+/// The links to every page of the case file, for the record and for the pages themselves.
+pub fn links(child: &ChildId, current: Option<Part>) -> Vec<Link> {
+    Part::ALL
+        .into_iter()
+        .map(|p| Link {
+            href: format!("/children/{}/file/{}", child.as_str(), p.slug()),
+            title: p.title(),
+            current: Some(p) == current,
+        })
+        .collect()
+}
+
+/// A page of the case file.
+pub async fn page(
+    State(state): State<AppState>,
+    user: User,
+    Path((id, part)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let part = Part::parse(&part).ok_or(WebError::NotFound)?;
+    let purpose = format!("case file: {}", part.slug());
+    let (permit, stream) = crate::access::view_child(&state, &user, &id, &purpose).await?;
+    let record = stream.record();
+    let name = record
+        .details
+        .as_ref()
+        .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+    let workforce = state.workforce.read().await;
+    let entries = entries(&stream.as_it_stands(), part, &workforce);
+    drop(workforce);
+    let page = CaseFilePage {
+        layout: Layout::new(&state, &user),
+        id: id.as_str().to_owned(),
+        name,
+        access: permit.relationship().describe(),
+        title: part.title(),
+        intro: part.intro(),
+        links: links(&id, Some(part)),
+        entries,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The entries of one page, in the page's order.
+pub fn entries(standing: &[Standing<'_>], part: Part, workforce: &MemoryDirectory) -> Vec<Entry> {
+    let staff = |s: &StaffId| {
+        workforce
+            .staff
+            .get(s)
+            .map_or_else(|| s.as_str().to_owned(), |w| w.name.display())
+    };
+    let mut out: Vec<Entry> = standing
+        .iter()
+        .filter(|e| part.holds(e.event))
+        .map(|e| {
+            let (what, detail) = describe(e.event, &staff);
+            Entry {
+                date: e.occurred_at.london_date().format("%-d %B %Y").to_string(),
+                what,
+                detail,
+                by: match &e.recorded.recorded_by {
+                    Actor::Staff(s) => staff(s),
+                    Actor::System(process) => format!("The system ({process})"),
+                },
+                corrected: e.corrected_by.is_some(),
+            }
+        })
+        .collect();
+    if !part.oldest_first() {
+        out.reverse();
+    }
+    out
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+/// An event in words: a heading and what it says.
+fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (String, Vec<String>) {
+    use ChildEvent::*;
+    let list = |labels: Vec<&str>| labels.join(", ");
+    let (what, detail): (&str, Vec<String>) = match event {
+        ReferralReceived {
+            source,
+            primary_need,
+            no_further_action,
+            summary,
+        } => (
+            "Referral received",
+            [
+                Some(format!("From: {}", source.label())),
+                primary_need.map(|n| format!("Primary need: {}", n.label())),
+                no_further_action.then(|| "No further action".to_owned()),
+                summary.as_ref().map(|s| s.as_str().to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        ConcernRaised { summary } => (
+            "Concern of significant harm",
+            vec![summary.as_str().to_owned()],
+        ),
+        StrategyDiscussionHeld { agencies, decision } => (
+            "Strategy discussion",
+            vec![
+                format!(
+                    "Agencies: {}",
+                    list(agencies.iter().map(|a| a.label()).collect())
+                ),
+                format!("Decision: {}", decision.label()),
+            ],
+        ),
+        Section47Started {} => ("Section 47 enquiry started", vec![]),
+        Section47Completed {
+            outcome,
+            conference_needed,
+        } => (
+            "Section 47 enquiry completed",
+            vec![
+                format!("Outcome: {}", outcome.label()),
+                format!("Initial conference needed: {}", yes_no(*conference_needed)),
+            ],
+        ),
+        InitialConferenceHeld {
+            transfer_in,
+            outcome,
+            category,
+        } => (
+            if *transfer_in {
+                "Transfer-in child protection conference"
+            } else {
+                "Initial child protection conference"
+            },
+            [
+                Some(format!("Outcome: {}", outcome.label())),
+                category.map(|c| format!("Category: {}", c.label())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        ReviewConferenceHeld { outcome, category } => (
+            "Review child protection conference",
+            [
+                Some(format!("Outcome: {}", outcome.label())),
+                category.map(|c| format!("Category: {}", c.label())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        CpPlanStarted {} => ("Child protection plan started", vec![]),
+        CpPlanEnded { reason } => (
+            "Child protection plan ended",
+            vec![format!("Reason: {}", reason.label())],
+        ),
+        CoreGroupHeld {} => ("Core group meeting", vec![]),
+        CinPlanStarted {} => ("Child in need plan started", vec![]),
+        CinPlanEnded { reason } => (
+            "Child in need plan ended",
+            vec![format!("Reason: {}", reason.label())],
+        ),
+        CinMeetingHeld { kind } => ("Child in need meeting", vec![kind.label().to_owned()]),
+        VisitMade {
+            kind,
+            child_seen,
+            seen_alone,
+            not_seen_alone_reason,
+            bedroom_seen,
+        } => (
+            "Visit",
+            [
+                Some(kind.label().to_owned()),
+                Some(format!("Child seen: {}", yes_no(*child_seen))),
+                seen_alone.map(|a| format!("Seen alone: {}", yes_no(a))),
+                not_seen_alone_reason
+                    .as_ref()
+                    .map(|r| format!("Not seen alone because: {}", r.as_str())),
+                bedroom_seen.map(|b| format!("Bedroom seen: {}", yes_no(b))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        MeetingScheduled { meeting, at } => (
+            "Meeting booked",
+            vec![format!(
+                "{} on {}",
+                meeting.label(),
+                at.london_date_time().format("%-d %B %Y at %H:%M")
+            )],
+        ),
+        MeetingCancelled {
+            meeting,
+            at,
+            reason,
+        } => (
+            "Meeting cancelled",
+            vec![
+                format!(
+                    "{} booked for {}",
+                    meeting.label(),
+                    at.london_date_time().format("%-d %B %Y at %H:%M")
+                ),
+                reason.as_str().to_owned(),
+            ],
+        ),
+        MeetingHeld { meeting } => ("Meeting held", vec![meeting.label().to_owned()]),
+        ClaReviewHeld { participation } => (
+            "Looked-after review",
+            vec![format!("Participation: {}", participation.label())],
+        ),
+        PepHeld {} => ("Personal education plan meeting", vec![]),
+        DissentRecorded { agency, text } => (
+            "Dissent from a conference decision",
+            vec![format!("By: {}", agency.label()), text.as_str().to_owned()],
+        ),
+        AssessmentStarted {} => ("Assessment started", vec![]),
+        AssessmentChildSeen {} => ("Child seen for the assessment", vec![]),
+        AssessmentCompleted { factors, outcome } => (
+            "Assessment completed",
+            vec![
+                format!("Outcome: {}", outcome.label()),
+                format!(
+                    "Factors: {}",
+                    if factors.is_empty() {
+                        "none recorded".to_owned()
+                    } else {
+                        list(factors.iter().map(|f| f.label()).collect())
+                    }
+                ),
+            ],
+        ),
+        AssessmentAuthorised { manager } => (
+            "Assessment authorised",
+            vec![format!("By: {}", staff(manager))],
+        ),
+        EarlyHelpAssessmentStarted { organisation } => (
+            "Early help assessment started",
+            vec![format!("By: {}", organisation.as_str())],
+        ),
+        EarlyHelpAssessmentCompleted {} => ("Early help assessment completed", vec![]),
+        HealthAssessmentCompleted {} => ("Health assessment", vec![]),
+        DevelopmentCheckCompleted {} => ("Development check", vec![]),
+        DentalCheckCompleted {} => ("Dental check", vec![]),
+        SdqRecorded { score, reason } => (
+            "Strengths and difficulties questionnaire",
+            [
+                score.map(|s| format!("Score: {}", s.get())),
+                reason.map(|r| format!("No score: {}", r.label())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        EpisodeStarted {
+            reason,
+            legal_status,
+            placement,
+            ..
+        } => (
+            "Period of care started or changed",
+            vec![
+                reason.label().to_owned(),
+                format!("Legal status: {}", legal_status.label()),
+                format!("Placement: {}", placement.label()),
+            ],
+        ),
+        EpisodeEnded { reason } => (
+            "Period of care ended",
+            vec![format!("Reason: {}", reason.label())],
+        ),
+        CarePlanRecorded {} => ("Care plan", vec![]),
+        PermanencePlanRecorded { plan } => ("Permanence plan", vec![plan.label().to_owned()]),
+        PathwayPlanRecorded { stage } => ("Pathway plan", vec![stage.label().to_owned()]),
+        AdoptionDecisionMade { .. } => ("Decision that the child should be adopted", vec![]),
+        AdoptionPlanEnded { reason } => (
+            "No longer to be adopted",
+            vec![format!("Reason: {}", reason.label())],
+        ),
+        MissingEpisodeStarted { kind } => ("Missing", vec![kind.label().to_owned()]),
+        EmergencyProtectionRecorded { kind } => {
+            ("Emergency protection", vec![kind.label().to_owned()])
+        }
+        CaseNoteRecorded {
+            kind,
+            text,
+            significant,
+        } => (
+            if *significant {
+                "Case note (significant event)"
+            } else {
+                "Case note"
+            },
+            vec![kind.label().to_owned(), text.as_str().to_owned()],
+        ),
+        ChronologyEntryAdded { summary, detail } => (
+            "Chronology entry",
+            [
+                Some(summary.as_str().to_owned()),
+                detail.as_ref().map(|d| d.as_str().to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        CaseSummaryRecorded { text } => ("Case summary", vec![text.as_str().to_owned()]),
+        ManagementOversightRecorded { manager, text } => (
+            "Management oversight",
+            vec![format!("By: {}", staff(manager)), text.as_str().to_owned()],
+        ),
+        SupervisionRecorded {
+            supervisor,
+            worker,
+            text,
+        } => (
+            "Supervision",
+            vec![
+                format!("{} supervising {}", staff(supervisor), staff(worker)),
+                text.as_str().to_owned(),
+            ],
+        ),
+        WorkerAllocated {
+            worker,
+            decided_by,
+            oversight,
+            reason,
+            ..
+        } => (
+            "Allocated",
+            vec![
+                format!("To {}, decided by {}", staff(worker), staff(decided_by)),
+                format!("Reason: {}", reason.label()),
+                oversight.as_str().to_owned(),
+            ],
+        ),
+        WorkerUnallocated { reason } => (
+            "Waiting for a new worker",
+            vec![format!("Reason: {}", reason.label())],
+        ),
+        ManagerResponseRecorded {
+            to,
+            manager,
+            agreed,
+            text,
+        } => (
+            "Manager's response",
+            vec![
+                format!(
+                    "{} to the {}: {}",
+                    staff(manager),
+                    to.label(),
+                    if *agreed { "agreed" } else { "did not agree" }
+                ),
+                text.as_str().to_owned(),
+            ],
+        ),
+        DocumentWithheld {
+            document,
+            audience,
+            manager,
+            reason,
+        } => (
+            "Document withheld",
+            vec![
+                format!(
+                    "{} not shared with {}, decided by {}",
+                    document.label(),
+                    audience.label(),
+                    staff(manager)
+                ),
+                reason.as_str().to_owned(),
+            ],
+        ),
+        ObligationVaried {
+            rule,
+            amount,
+            unit,
+            authorised_by,
+            reason,
+            until,
+        } => (
+            "Timescale varied",
+            [
+                Some(format!(
+                    "{}: {amount} {}, authorised by {}",
+                    rule.as_str(),
+                    unit.label(),
+                    staff(authorised_by)
+                )),
+                until.map(|d| format!("Until {}", d.format("%-d %B %Y"))),
+                Some(reason.as_str().to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        VariationEnded { rule } => ("Timescale variation ended", vec![rule.as_str().to_owned()]),
+        CaseClosed { reason } => ("Case closed", vec![format!("Reason: {}", reason.label())]),
+        other => return (kind_words(other.kind()), vec![]),
+    };
+    (what.to_owned(), detail)
+}
+
+/// An event kind in words, for kinds without a heading of their own.
+fn kind_words(kind: &str) -> String {
+    let mut s = kind.replace('_', " ");
+    if let Some(first) = s.get(0..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(0..1, &upper);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_has_an_address_that_parses_back() {
+        for p in Part::ALL {
+            assert_eq!(Part::parse(p.slug()), Some(p));
+        }
+        assert_eq!(Part::parse("everything"), None);
+    }
+
+    #[test]
+    fn oversight_and_supervision_have_their_own_page() {
+        let oversight = ChildEvent::ManagementOversightRecorded {
+            manager: StaffId::parse("S0001").unwrap(),
+            text: hearth_domain::values::Text::parse("Visit weekly until the conference.").unwrap(),
+        };
+        assert!(Part::Oversight.holds(&oversight));
+        assert!(!Part::Visits.holds(&oversight));
+        let (what, detail) = describe(&oversight, &|s| format!("manager {}", s.as_str()));
+        assert_eq!(what, "Management oversight");
+        assert_eq!(
+            detail,
+            vec![
+                "By: manager S0001".to_owned(),
+                "Visit weekly until the conference.".to_owned()
+            ]
+        );
+    }
+
+    #[test]
+    fn the_chronology_is_the_significant_events() {
+        let plan = ChildEvent::CpPlanStarted {};
+        let core_group = ChildEvent::CoreGroupHeld {};
+        assert!(Part::Chronology.holds(&plan));
+        assert!(!Part::Chronology.holds(&core_group));
+        assert!(Part::Meetings.holds(&core_group));
+    }
+}
