@@ -110,6 +110,19 @@ test("a social worker records a visit with the keyboard alone", async () => {
   await accessible(page, "not found");
 });
 
+test("search results follow the typing, and the count is announced", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "sw2");
+  await page.goto(`${base}/search`);
+  await tabTo(page, "#q");
+  await page.keyboard.type("Ashdwn");
+  // No Enter: the results arrive as the worker types, spelling slip and all.
+  await page.waitForSelector('#search-results a[href="/children/C1"]');
+  assert.match(await page.textContent("#search-status"), /you can see/);
+  assert.match(page.url(), /\/search\?q=Ashdwn$/);
+  await accessible(page, "live search results");
+});
+
 test("a team manager records oversight with the keyboard alone", async () => {
   const page = await (await browser.newContext()).newPage();
   await signIn(page, "tm2");
