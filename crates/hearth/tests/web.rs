@@ -436,6 +436,11 @@ async fn the_access_matrix() {
         ("/record/case-note", "Add a case note"),
         ("/record/oversight", "Record management oversight"),
         ("/allocate", "Allocate a worker"),
+        // Identity and network changes: as for recording.
+        ("/details", "Change the child's details"),
+        ("/address", "Record a change of address"),
+        ("/network/add", "Add someone to the family and network"),
+        ("/professionals/add", "Add a professional"),
     ];
     for (user, role, relationship, sees, records, oversees) in matrix {
         let (client, signed_in) = sign_in_with(&app, user, PASSWORD).await;
