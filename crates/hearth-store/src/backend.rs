@@ -15,8 +15,8 @@ use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
 
 use crate::search::Query;
 use crate::{
-    AccessEntry, AccessRow, AccountRow, CaseloadRow, PersonRow, Projections, StoreError,
-    StoredEvent, StreamAppend, StreamVersion,
+    AccessEntry, AccessRow, AccountRow, CaseloadRow, NetworkLinkRow, PersonRow, Projections,
+    StoreError, StoredEvent, StreamAppend, StreamVersion,
 };
 
 /// Rows per multi-row INSERT: 9 parameters each keeps well under SQLite's 32,766 limit.
@@ -216,6 +216,14 @@ macro_rules! store_impl {
                     .execute(&mut *tx)
                     .await?;
                 }
+                for chunk in projections.network.chunks(INSERT_CHUNK) {
+                    let mut q = QueryBuilder::<$db>::new("INSERT INTO network_links (council, person_id, child_id) ");
+                    q.push_values(chunk, |mut b, l| {
+                        b.push_bind(self.council.clone()).push_bind(l.person_id.clone()).push_bind(l.child_id.clone());
+                    });
+                    q.push(" ON CONFLICT (council, person_id, child_id) DO NOTHING");
+                    q.build().execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -323,18 +331,40 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            pub(crate) async fn numbered_child_streams(&self) -> Result<Vec<String>, StoreError> {
+            pub(crate) async fn numbered_streams(&self, kind: &str, prefix: &str) -> Result<Vec<String>, StoreError> {
                 // Numerically largest first, whatever the zero padding: compare the digits
-                // with leading zeros stripped by length, then as text. Ids that are not
-                // `C` and digits sort among them and are skipped by the caller.
+                // with leading zeros stripped by length, then as text. Ids that are not the
+                // prefix and digits sort among them and are skipped by the caller.
+                let start = format!("{kind}/{prefix}");
+                let from = i32::try_from(start.len() + 1).unwrap_or(i32::MAX);
                 let rows = sqlx::query(
-                    "SELECT stream_id FROM streams WHERE council = $1 AND kind = 'child' AND stream_id LIKE 'child/C%' \
-                     ORDER BY LENGTH(LTRIM(SUBSTR(stream_id, 8), '0')) DESC, LTRIM(SUBSTR(stream_id, 8), '0') DESC LIMIT 100",
+                    "SELECT stream_id FROM streams WHERE council = $1 AND kind = $2 AND stream_id LIKE $3 \
+                     ORDER BY LENGTH(LTRIM(SUBSTR(stream_id, $4), '0')) DESC, LTRIM(SUBSTR(stream_id, $4), '0') DESC LIMIT 100",
                 )
                 .bind(&self.council)
+                .bind(kind)
+                .bind(format!("{start}%"))
+                .bind(from)
                 .fetch_all(&self.reader)
                 .await?;
                 rows.iter().map(|r| Ok(r.try_get("stream_id")?)).collect()
+            }
+
+            pub(crate) async fn network_links(&self, people: &[String]) -> Result<Vec<NetworkLinkRow>, StoreError> {
+                let mut out = Vec::new();
+                for chunk in people.chunks(500) {
+                    let mut q = QueryBuilder::<$db>::new("SELECT person_id, child_id FROM network_links WHERE council = ");
+                    q.push_bind(self.council.clone()).push(" AND person_id IN (");
+                    let mut sep = q.separated(", ");
+                    for p in chunk {
+                        sep.push_bind(p.clone());
+                    }
+                    q.push(") ORDER BY person_id, child_id");
+                    for row in q.build().fetch_all(&self.reader).await? {
+                        out.push(NetworkLinkRow { person_id: row.try_get("person_id")?, child_id: row.try_get("child_id")? });
+                    }
+                }
+                Ok(out)
             }
 
             pub(crate) async fn count_events(&self) -> Result<i64, StoreError> {

@@ -14,7 +14,7 @@ pub mod reading;
 pub mod records;
 pub mod search;
 
-use hearth_domain::{ChildId, StreamId, Timestamp};
+use hearth_domain::{ChildId, PersonId, ProfessionalId, StreamId, Timestamp};
 
 pub use backend::{PgStore, SqliteStore};
 
@@ -182,6 +182,17 @@ pub struct Projections {
     pub people: Vec<PersonRow>,
     /// Caseload rows (replacing any earlier row for the child).
     pub caseload: Vec<CaseloadRow>,
+    /// Adults in children's networks (added to what is held; a link once made is kept).
+    pub network: Vec<NetworkLinkRow>,
+}
+
+/// An adult who is or was in a child's network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkLinkRow {
+    /// The adult's id (without the stream prefix).
+    pub person_id: String,
+    /// The child's id (without the stream prefix).
+    pub child_id: String,
 }
 
 /// One read of a record, for the access log.
@@ -257,6 +268,15 @@ pub enum Store {
     Sqlite(SqliteStore),
     /// PostgreSQL.
     Postgres(PgStore),
+}
+
+// A prefix and digits is always a valid id; the error is mapped rather than unwrapped.
+fn id_error(id: &str, e: hearth_domain::ids::InvalidId) -> StoreError {
+    StoreError::Corrupt {
+        stream: id.to_owned(),
+        version: 0,
+        message: e.to_string(),
+    }
 }
 
 macro_rules! dispatch {
@@ -392,20 +412,51 @@ impl Store {
     /// the append, which creates a stream only if it is absent: the loser gets
     /// [`StoreError::Conflict`] and asks again.
     pub async fn next_child_id(&self) -> Result<ChildId, StoreError> {
-        let streams = dispatch!(self.numbered_child_streams())?;
+        let next = self.next_numbered("child", "C", 7).await?;
+        ChildId::parse(&next).map_err(|e| id_error(&next, e))
+    }
+
+    /// An adult's id no stream holds yet: `P` and seven or more digits, one past the
+    /// largest, as the synthetic borough numbers them. Races are settled as for
+    /// [`Store::next_child_id`].
+    pub async fn next_person_id(&self) -> Result<PersonId, StoreError> {
+        let next = self.next_numbered("person", "P", 7).await?;
+        PersonId::parse(&next).map_err(|e| id_error(&next, e))
+    }
+
+    /// A professional's id no stream holds yet: `PR` and five or more digits, one past the
+    /// largest, as the synthetic borough numbers them. Races are settled as for
+    /// [`Store::next_child_id`].
+    pub async fn next_professional_id(&self) -> Result<ProfessionalId, StoreError> {
+        let next = self.next_numbered("professional", "PR", 5).await?;
+        ProfessionalId::parse(&next).map_err(|e| id_error(&next, e))
+    }
+
+    async fn next_numbered(
+        &self,
+        kind: &str,
+        prefix: &str,
+        width: usize,
+    ) -> Result<String, StoreError> {
+        let streams = dispatch!(self.numbered_streams(kind, prefix))?;
+        let start = format!("{kind}/{prefix}");
         let largest = streams
             .iter()
-            .filter_map(|s| s.strip_prefix("child/C"))
+            .filter_map(|s| s.strip_prefix(start.as_str()))
             .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
             .find_map(|digits| digits.parse::<u64>().ok())
             .unwrap_or(0);
-        let next = format!("C{:07}", largest.saturating_add(1));
-        // `C` and digits is always a valid id; the error is mapped rather than unwrapped.
-        ChildId::parse(&next).map_err(|e| StoreError::Corrupt {
-            stream: next.clone(),
-            version: 0,
-            message: e.to_string(),
-        })
+        Ok(format!("{prefix}{:0width$}", largest.saturating_add(1)))
+    }
+
+    /// For each of `people`, the children whose network they are or were in, as (person,
+    /// child) ids.
+    pub async fn network_links(
+        &self,
+        people: &[PersonId],
+    ) -> Result<Vec<NetworkLinkRow>, StoreError> {
+        let ids: Vec<String> = people.iter().map(|p| p.as_str().to_owned()).collect();
+        dispatch!(self.network_links(&ids))
     }
 
     /// How many events the store holds for this council.

@@ -6,7 +6,7 @@ use hearth_domain::ids::{PersonId, StreamId};
 use hearth_domain::people::PersonDetails;
 
 use crate::search::{name_tokens, normalise};
-use crate::{CaseloadRow, PersonRow};
+use crate::{CaseloadRow, NetworkLinkRow, PersonRow};
 
 /// The person search row for a child.
 pub fn child_person_row(record: &ChildRecord) -> Option<PersonRow> {
@@ -31,6 +31,21 @@ pub fn child_person_row(record: &ChildRecord) -> Option<PersonRow> {
             .map(|p| p.as_str().to_owned()),
         tokens: name_tokens(&all_names),
     })
+}
+
+/// The adults a child's network holds or held, for finding the children an adult is known
+/// through.
+pub fn network_rows(record: &ChildRecord) -> Vec<NetworkLinkRow> {
+    let mut people: Vec<&str> = record.network.iter().map(|l| l.person.as_str()).collect();
+    people.sort_unstable();
+    people.dedup();
+    people
+        .into_iter()
+        .map(|p| NetworkLinkRow {
+            person_id: p.to_owned(),
+            child_id: record.id.as_str().to_owned(),
+        })
+        .collect()
 }
 
 /// The person search row for an adult in a network.

@@ -9,8 +9,8 @@ use std::collections::{HashMap, HashSet};
 
 use hearth_domain::child::{ChildEvent, ChildStream, Reference};
 use hearth_domain::directory::{
-    Adopter, Aggregate, Directory, Person, Professional, Staff, StaffMember, Team,
-    append as append_directory, fold_directory,
+    Adopter, Aggregate, Directory, Person, PersonEvent, Professional, ProfessionalEvent, Staff,
+    StaffMember, Team, append as append_directory, fold_directory,
 };
 use hearth_domain::event::{EventKind, Recorded};
 use hearth_domain::ids::{
@@ -22,8 +22,8 @@ use serde::Serialize;
 use tokio::sync::RwLock;
 
 use crate::codec::{decode_all, encode};
-use crate::projection::{caseload_row, child_person_row, person_row};
-use crate::{AccessEntry, Projections, Store, StoreError, StoredEvent, StreamAppend};
+use crate::projection::{caseload_row, child_person_row, network_rows, person_row};
+use crate::{AccessEntry, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend};
 
 /// Errors from the record service.
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +122,70 @@ fn encode_all<E: Serialize + EventKind>(
     events: &[Recorded<E>],
 ) -> Result<Vec<crate::NewEvent>, StoreError> {
     events.iter().map(encode).collect()
+}
+
+/// A record created together with a child's events that refer to it: an adult joining the
+/// child's network, or a professional becoming involved.
+#[derive(Debug, Clone)]
+pub enum NewRecord {
+    /// An adult's record, with its events from the first.
+    Person(PersonId, Vec<Recorded<PersonEvent>>),
+    /// A professional's record, with its events from the first.
+    Professional(ProfessionalId, Vec<Recorded<ProfessionalEvent>>),
+}
+
+impl NewRecord {
+    fn authors(&self) -> Vec<StaffId> {
+        fn of<E>(events: &[Recorded<E>]) -> Vec<StaffId> {
+            events
+                .iter()
+                .filter_map(|e| e.recorded_by.staff().cloned())
+                .collect()
+        }
+        match self {
+            NewRecord::Person(_, e) => of(e),
+            NewRecord::Professional(_, e) => of(e),
+        }
+    }
+
+    /// Checks the new record's events as a stream's first, makes it known to `dir` for the
+    /// child's events, and gives what to append and its search row.
+    fn check(
+        self,
+        dir: &mut BatchDirectory,
+    ) -> Result<(StreamAppend, Option<PersonRow>), RecordError> {
+        match self {
+            NewRecord::Person(id, events) => {
+                let mut state = Person::default();
+                append_directory(&mut state, &events, dir).map_err(RecordError::Refused)?;
+                let stream = StreamId::person(&id);
+                dir.existing.insert(stream.to_string());
+                let row = state.0.as_ref().map(|d| person_row(&id, d));
+                Ok((
+                    StreamAppend {
+                        stream,
+                        expected_version: 0,
+                        events: encode_all(&events)?,
+                    },
+                    row,
+                ))
+            }
+            NewRecord::Professional(id, events) => {
+                let mut state = Professional::default();
+                append_directory(&mut state, &events, dir).map_err(RecordError::Refused)?;
+                let stream = StreamId::professional(&id);
+                dir.existing.insert(stream.to_string());
+                Ok((
+                    StreamAppend {
+                        stream,
+                        expected_version: 0,
+                        events: encode_all(&events)?,
+                    },
+                    None,
+                ))
+            }
+        }
+    }
 }
 
 /// The record service.
@@ -322,6 +386,22 @@ impl Records {
         expected_version: Option<u64>,
         events: Vec<Recorded<ChildEvent>>,
     ) -> Result<ChildStream, RecordError> {
+        self.record_child_with(id, expected_version, None, events)
+            .await
+    }
+
+    /// As [`Records::record_child`], creating first the adult's or professional's record
+    /// the child's events refer to. Both are checked before anything is written and both are
+    /// written in one transaction, so a refusal of either leaves neither. The new record is
+    /// created only if its stream is absent; if another writer took the id, the whole
+    /// command fails with [`StoreError::Conflict`] and the caller asks for another id.
+    pub async fn record_child_with(
+        &self,
+        id: &ChildId,
+        expected_version: Option<u64>,
+        created: Option<NewRecord>,
+        events: Vec<Recorded<ChildEvent>>,
+    ) -> Result<ChildStream, RecordError> {
         let mut stream = self
             .child(id)
             .await?
@@ -337,28 +417,34 @@ impl Records {
             }
             .into());
         }
-        let refs: Vec<Reference> = events
+        let authors = |staff: Option<&StaffId>| staff.cloned().map(Reference::Staff);
+        let mut refs: Vec<Reference> = events
             .iter()
             .flat_map(|e| e.event.references())
-            .chain(
-                events
-                    .iter()
-                    .filter_map(|e| e.recorded_by.staff().cloned().map(Reference::Staff)),
-            )
+            .chain(events.iter().filter_map(|e| authors(e.recorded_by.staff())))
             .collect();
-        let dir = self.directory_for(refs).await?;
+        if let Some(created) = &created {
+            refs.extend(created.authors().into_iter().map(Reference::Staff));
+        }
+        let mut dir = self.directory_for(refs).await?;
+        let mut appends = Vec::new();
+        let mut projections = Projections::default();
+        if let Some(created) = created {
+            let (append, row) = created.check(&mut dir)?;
+            appends.push(append);
+            projections.people.extend(row);
+        }
         let encoded = encode_all(&events)?;
         stream.append(events, &dir).map_err(RecordError::Refused)?;
-        let projections = Projections {
-            people: child_person_row(stream.record()).into_iter().collect(),
-            caseload: caseload_row(stream.record()).into_iter().collect(),
-        };
-        let append = StreamAppend {
+        projections.people.extend(child_person_row(stream.record()));
+        projections.caseload.extend(caseload_row(stream.record()));
+        projections.network.extend(network_rows(stream.record()));
+        appends.push(StreamAppend {
             stream: StreamId::child(id),
             expected_version: version,
             events: encoded,
-        };
-        self.store.append(&[append], &projections).await?;
+        });
+        self.store.append(&appends, &projections).await?;
         Ok(stream)
     }
 
@@ -675,6 +761,7 @@ impl StreamState {
             StreamState::Child(s) => {
                 out.people.extend(child_person_row(s.record()));
                 out.caseload.extend(caseload_row(s.record()));
+                out.network.extend(network_rows(s.record()));
             }
             StreamState::Person(Person(Some(d)), _) => {
                 if let Ok(id) = PersonId::parse(stream.id()) {

@@ -110,6 +110,8 @@ conformance!(
     continuation_lines_append_in_order,
     accounts_are_kept_per_council_and_replaced_whole,
     new_child_ids_follow_the_largest_number,
+    new_adults_and_professionals_are_numbered_like_children,
+    a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all,
 );
 
 fn ts(s: &str) -> Timestamp {
@@ -346,6 +348,7 @@ async fn projections_commit_with_their_events(store: Store) {
     let projections = Projections {
         people: vec![person.clone()],
         caseload: vec![caseload("C1")],
+        network: Vec::new(),
     };
     store
         .append(
@@ -385,6 +388,7 @@ async fn projections_commit_with_their_events(store: Store) {
             &Projections {
                 people: vec![renamed],
                 caseload: vec![row],
+                network: Vec::new(),
             },
         )
         .await
@@ -864,4 +868,140 @@ async fn new_child_ids_follow_the_largest_number(store: Store) {
     // Another council's children do not count.
     let other = reopen_as(&store, "C2").await;
     assert_eq!(other.next_child_id().await.unwrap().as_str(), "C0000001");
+}
+
+async fn new_adults_and_professionals_are_numbered_like_children(store: Store) {
+    assert_eq!(store.next_person_id().await.unwrap().as_str(), "P0000001");
+    assert_eq!(
+        store.next_professional_id().await.unwrap().as_str(),
+        "PR00001"
+    );
+    for s in [
+        "person/P12",
+        "person/PX900",
+        "professional/PR00041",
+        "child/C999",
+    ] {
+        let append = StreamAppend {
+            stream: stream(s),
+            expected_version: 0,
+            events: vec![event(1)],
+        };
+        store
+            .append(&[append], &Projections::default())
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.next_person_id().await.unwrap().as_str(), "P0000013");
+    assert_eq!(
+        store.next_professional_id().await.unwrap().as_str(),
+        "PR00042"
+    );
+    assert_eq!(store.next_child_id().await.unwrap().as_str(), "C0001000");
+}
+
+async fn a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all(store: Store) {
+    use hearth_domain::child::ChildEvent;
+    use hearth_domain::codes::Relationship;
+    use hearth_domain::directory::PersonEvent;
+    use hearth_domain::event::{Actor, Recorded};
+    use hearth_domain::ids::PersonId;
+    use hearth_domain::people::{PersonDetails, PersonName};
+    use hearth_domain::values::Line;
+    use hearth_store::records::{NewRecord, RecordError};
+    let records = Records::open(store.clone()).await.unwrap();
+    records.import_batch(fixture()).await.unwrap();
+    let id = ChildId::parse("C1").unwrap();
+    let before = records.child(&id).await.unwrap().unwrap().version();
+    let person = store.next_person_id().await.unwrap();
+    let at = |e| Recorded {
+        occurred_at: ts("2026-08-01T10:00:00Z"),
+        recorded_at: ts("2026-08-01T10:05:00Z"),
+        recorded_by: Actor::parse("staff/PA1").unwrap(),
+        event: e,
+    };
+    let adult = || {
+        NewRecord::Person(
+            person.clone(),
+            vec![at(PersonEvent::PersonRegistered {
+                details: PersonDetails {
+                    name: PersonName {
+                        given: Line::parse("Maureen").unwrap(),
+                        family: Line::parse("Oakley").unwrap(),
+                        preferred: None,
+                    },
+                    date_of_birth: None,
+                    sex: None,
+                    address: None,
+                    phone: None,
+                    email: None,
+                    contact_notes: None,
+                },
+            })],
+        )
+    };
+    let link = |who: &PersonId| {
+        at(ChildEvent::NetworkMemberAdded {
+            person: who.clone(),
+            relationship: Relationship::Grandparent,
+            parental_responsibility: false,
+            lives_in_household: false,
+        })
+    };
+    // The child's event is refused (a plan with no conference): the adult is not created.
+    let refused = records
+        .record_child_with(
+            &id,
+            Some(before),
+            Some(adult()),
+            vec![link(&person), at(ChildEvent::CpPlanStarted {})],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, RecordError::Refused(_)), "{refused}");
+    // A stale child version: nothing is written either.
+    let stale = records
+        .record_child_with(&id, Some(before - 1), Some(adult()), vec![link(&person)])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stale, RecordError::Store(StoreError::Conflict { .. })),
+        "{stale}"
+    );
+    assert!(
+        store
+            .read_stream(&StreamId::person(&person))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .network_links(&[person.clone()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Accepted: both streams, the adult's search row and the link.
+    let after = records
+        .record_child_with(&id, Some(before), Some(adult()), vec![link(&person)])
+        .await
+        .unwrap();
+    assert_eq!(after.version(), before + 1);
+    assert_eq!(
+        store
+            .read_stream(&StreamId::person(&person))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let links = store.network_links(&[person.clone()]).await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].child_id, "C1");
+    let found = store
+        .search_candidates(&Query::parse("Maureen Oakley"))
+        .await
+        .unwrap();
+    assert!(found.iter().any(|r| r.stream == StreamId::person(&person)));
 }

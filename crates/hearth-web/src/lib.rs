@@ -48,6 +48,34 @@ pub fn router(state: AppState) -> Router {
             get(pages::record::form).post(pages::record::submit),
         )
         .route("/children/{id}/file/{part}", get(pages::casefile::page))
+        .route(
+            "/children/{id}/network/add",
+            get(pages::network::add_adult_form).post(pages::network::add_adult),
+        )
+        .route(
+            "/children/{id}/network/{person}/change",
+            get(pages::network::change_member_form).post(pages::network::change_member),
+        )
+        .route(
+            "/children/{id}/network/{person}/remove",
+            get(pages::network::remove_member_form).post(pages::network::remove_member),
+        )
+        .route(
+            "/children/{id}/professionals/add",
+            get(pages::network::add_professional_form).post(pages::network::add_professional),
+        )
+        .route(
+            "/children/{id}/professionals/{professional}/end",
+            get(pages::network::end_professional_form).post(pages::network::end_professional),
+        )
+        .route(
+            "/children/{id}/details",
+            get(pages::network::details_form).post(pages::network::amend_details),
+        )
+        .route(
+            "/children/{id}/address",
+            get(pages::network::address_form).post(pages::network::change_address),
+        )
         .route("/search", get(pages::search::page))
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))

@@ -8,6 +8,7 @@ use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
 use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
+use super::network::may_amend;
 use super::record::{ActionGroup, done_message, offered};
 use std::sync::Arc;
 
@@ -33,6 +34,8 @@ pub struct Contact {
     pub name: String,
     pub relationship: String,
     pub detail: String,
+    /// Links to change or end their place, for those who may (address, words).
+    pub links: Vec<(String, &'static str)>,
 }
 
 /// An event on the record.
@@ -47,6 +50,8 @@ pub struct Happened {
 #[derive(serde::Deserialize)]
 pub struct Params {
     recorded: Option<String>,
+    /// After a change to the network, professionals or identity, what changed.
+    changed: Option<String>,
 }
 
 #[derive(Template)]
@@ -55,6 +60,8 @@ struct ChildPage {
     layout: Layout,
     done: Option<&'static str>,
     actions: Vec<ActionGroup>,
+    /// May change the child's details, network and professionals.
+    amend: bool,
     id: String,
     name: String,
     access: &'static str,
@@ -234,6 +241,8 @@ pub async fn page(
         }
     }
     let unknown = || ("Name not recorded".to_owned(), String::new());
+    let amend = may_amend(&user, permit.relationship());
+    let child_href = format!("/children/{}", id.as_str());
     let network = record
         .network
         .iter()
@@ -250,10 +259,20 @@ pub async fn page(
             if l.lives_in_household {
                 relationship.push_str(", lives in the household");
             }
+            let links = if amend {
+                let base = format!("{child_href}/network/{}", l.person.as_str());
+                vec![
+                    (format!("{base}/change"), "Change"),
+                    (format!("{base}/remove"), "Remove"),
+                ]
+            } else {
+                Vec::new()
+            };
             Contact {
                 name,
                 relationship,
                 detail: phone,
+                links,
             }
         })
         .collect();
@@ -266,10 +285,19 @@ pub async fn page(
                 .get(&StreamId::professional(&p.professional).to_string())
                 .cloned()
                 .unwrap_or_else(unknown);
+            let links = if amend {
+                vec![(
+                    format!("{child_href}/professionals/{}/end", p.professional.as_str()),
+                    "End involvement",
+                )]
+            } else {
+                Vec::new()
+            };
             Contact {
                 name,
                 relationship: p.involvement.as_str().to_owned(),
                 detail,
+                links,
             }
         })
         .collect();
@@ -330,8 +358,18 @@ pub async fn page(
     let actions = offered(&user, permit.relationship(), &id, record);
     let page = ChildPage {
         layout: Layout::new(&state, &user),
-        done: params.recorded.as_deref().and_then(done_message),
+        done: params
+            .recorded
+            .as_deref()
+            .and_then(done_message)
+            .or_else(|| {
+                params
+                    .changed
+                    .as_deref()
+                    .and_then(super::network::done_message)
+            }),
         actions,
+        amend,
         id: id.as_str().to_owned(),
         access: permit.relationship().describe(),
         alerts: alerts(record),

@@ -32,7 +32,13 @@ use crate::state::AppState;
 /// oversee the service read; those who work with the child record; only managers make
 /// management decisions, and a reviewing officer is independent of the line.
 pub fn allowed(form: &Form, user: &User, relationship: Relationship) -> bool {
-    match form.who {
+    may(form.who, user, relationship)
+}
+
+/// Whether this user, connected to the child this way, may record what `who` may: the rule
+/// behind [`allowed`], for pages that are not in the catalogue.
+pub fn may(who: Who, user: &User, relationship: Relationship) -> bool {
+    match who {
         Who::Managers => user.role.is_manager() && relationship != Relationship::ReviewingOfficer,
         Who::Workers => {
             matches!(

@@ -19,10 +19,10 @@ use hearth_domain::values::{Line, Text};
 use hearth_domain::{Actor, ChildId, Recorded, StreamKind, Timestamp};
 use hearth_store::StoreError;
 use hearth_store::records::RecordError;
-use hearth_store::search::{Query, score};
 
 use super::Layout;
 use super::allocate::FieldError;
+use super::known::possible_in_store;
 use crate::access::relationship;
 use crate::auth::User;
 use crate::error::WebError;
@@ -32,9 +32,6 @@ use crate::state::AppState;
 pub fn may_register(role: StaffRole) -> bool {
     role == StaffRole::SocialWorker || role.is_manager()
 }
-
-/// Possible duplicates shown at most: enough to recognise the child, few enough to read.
-const SHOWN: usize = 10;
 
 /// Someone already known who may be this child.
 pub struct Possible {
@@ -277,29 +274,11 @@ async fn possible_duplicates(
 ) -> Result<(Vec<Possible>, usize), WebError> {
     let date = child.born.or(child.expected);
     let names = format!("{} {}", child.name.given, child.name.family);
-    let by_name = Query::parse(&names);
-    let mut by_name_and_date = by_name.clone();
-    by_name_and_date.date_of_birth = date;
-    let rows = state
-        .records
-        .store()
-        .search_candidates(&by_name_and_date)
-        .await?;
-    let mut ranked: Vec<_> = rows
-        .into_iter()
-        .filter(|r| r.stream.kind() == StreamKind::Child)
-        .map(|r| (score(&r, &by_name), score(&r, &by_name_and_date), r))
-        // 30 for the date and at least a phonetic match on one name.
-        .filter(|(names, both, r)| *names > 0 || (r.date_of_birth == date && *both >= 39))
-        .collect();
-    ranked.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| a.2.display_name.cmp(&b.2.display_name))
-    });
+    let ranked = possible_in_store(state, StreamKind::Child, &names, date).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
     let workforce = state.workforce.read().await;
-    for (_, _, row) in ranked.into_iter().take(SHOWN) {
+    for row in ranked {
         let Ok(id) = ChildId::parse(row.stream.id()) else {
             continue;
         };

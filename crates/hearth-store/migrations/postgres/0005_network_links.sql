@@ -1,0 +1,14 @@
+-- Which children each adult is or was in the network of, so that an adult's details can be
+-- shown only to someone who may see one of those children. Links are kept after removal:
+-- a worker who knew the adult through the child still may.
+CREATE TABLE network_links (
+    council     TEXT NOT NULL,
+    person_id   TEXT NOT NULL,
+    child_id    TEXT NOT NULL,
+    PRIMARY KEY (council, person_id, child_id)
+);
+INSERT INTO network_links (council, person_id, child_id)
+SELECT DISTINCT council, payload::jsonb ->> 'person', SUBSTR(stream_id, 7)
+FROM events
+WHERE event_type = 'network_member_added' AND stream_id LIKE 'child/%'
+  AND payload::jsonb ->> 'person' IS NOT NULL;
