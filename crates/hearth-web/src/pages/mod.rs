@@ -4,6 +4,7 @@
 pub mod allocate;
 pub mod authorise;
 pub mod child;
+pub mod correct;
 pub mod forms;
 pub mod my_work;
 pub mod record;
