@@ -236,6 +236,10 @@ async fn every_form_opens_for_someone_who_may_record_it() {
     }
 }
 
+/// One step: who records, the form, the answers, and the kind of event it records (setup
+/// steps record none that is checked).
+type Step<'a> = (&'a User, &'a str, Vec<(&'a str, &'a str)>, Option<&'a str>);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_new_form_records_its_event() {
     let app = start().await;
@@ -243,8 +247,7 @@ async fn each_new_form_records_its_event() {
     let tm = sign_in(&app, "tm2").await;
     let yesterday = days_ago(1);
     let born = parts(days_ago(3));
-    // (who, form, answers, the kind of event it records; setup steps record none).
-    let steps: Vec<(&User, &str, Vec<(&str, &str)>, Option<&str>)> = vec![
+    let steps: Vec<Step<'_>> = vec![
         (
             &sw,
             "early-help-started",
