@@ -23,6 +23,15 @@ pub use auth::{hash_password, verify_password};
 pub use error::WebError;
 pub use state::{AppState, Clock, Settings};
 
+/// Every recording form's address (`/children/{id}/record/{slug}`) and whether only managers
+/// record it: for tests and tools that walk the whole catalogue.
+pub fn recording_forms() -> Vec<(&'static str, bool)> {
+    pages::forms::FORMS
+        .iter()
+        .map(|f| (f.slug, f.who == pages::forms::Who::Managers))
+        .collect()
+}
+
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -75,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/children/{id}/address",
             get(pages::network::address_form).post(pages::network::change_address),
+        )
+        .route(
+            "/children/{id}/correct/{version}",
+            get(pages::correct::form).post(pages::correct::submit),
         )
         .route("/search", get(pages::search::page))
         .route("/team", get(pages::team::page))

@@ -9,6 +9,7 @@ use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
 use super::network::may_amend;
+use super::correct::may_correct;
 use super::record::{ActionGroup, done_message, offered};
 use std::sync::Arc;
 
@@ -44,6 +45,8 @@ pub struct Happened {
     pub what: String,
     pub by: String,
     pub significant: bool,
+    /// The address of the form that corrects it, for those who may.
+    pub correct: Option<String>,
 }
 
 /// The page's query: after recording, what was recorded.
@@ -75,11 +78,11 @@ struct ChildPage {
     links: Vec<super::casefile::Link>,
 }
 
-fn date(d: chrono::NaiveDate) -> String {
+pub(super) fn date(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
 }
 
-fn words(kind: &str) -> String {
+pub(super) fn words(kind: &str) -> String {
     let mut s = kind.replace('_', " ");
     if let Some(first) = s.get(0..1) {
         let upper = first.to_uppercase();
@@ -353,6 +356,10 @@ pub async fn page(
             what: words(e.kind),
             by: by(&e.recorded_by),
             significant: e.significant,
+            // A correction is not itself corrected: the entry it corrects is.
+            correct: (e.kind != "corrected"
+                && may_correct(&user, permit.relationship(), &e.recorded_by))
+            .then(|| format!("/children/{}/correct/{}", id.as_str(), e.mark.version)),
         })
         .collect();
     let actions = offered(&user, permit.relationship(), &id, record);

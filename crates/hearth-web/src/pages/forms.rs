@@ -80,6 +80,8 @@ pub enum Input {
     Date,
     /// A date and a time.
     Moment,
+    /// One of the practice standards of the ruleset the app measures against, by its id.
+    Rule,
 }
 
 /// A question on a form.
@@ -149,17 +151,19 @@ pub enum Group {
     LookedAfter,
     CareLeaver,
     Recording,
+    Identity,
     Management,
 }
 
 impl Group {
-    pub const ALL: [Group; 7] = [
+    pub const ALL: [Group; 8] = [
         Group::FrontDoor,
         Group::ChildProtection,
         Group::ChildInNeed,
         Group::LookedAfter,
         Group::CareLeaver,
         Group::Recording,
+        Group::Identity,
         Group::Management,
     ];
 
@@ -171,6 +175,7 @@ impl Group {
             Group::LookedAfter => "Looked after",
             Group::CareLeaver => "Care leaver",
             Group::Recording => "Recording",
+            Group::Identity => "Birth and death",
             Group::Management => "Management",
         }
     }
@@ -221,6 +226,31 @@ fn cp_plan_open(r: &ChildRecord) -> bool {
 
 fn cin_plan_open(r: &ChildRecord) -> bool {
     r.open_cin_plan().is_some()
+}
+
+fn born(r: &ChildRecord) -> bool {
+    r.date_of_birth().is_some()
+}
+
+fn deprived_of_liberty(r: &ChildRecord) -> bool {
+    r.deprivation_of_liberty
+        .last()
+        .is_some_and(|p| p.end.is_none())
+}
+
+fn early_help_open(r: &ChildRecord) -> bool {
+    r.early_help.last().is_some_and(|e| e.completed.is_none())
+}
+
+/// The meetings recorded with the general "meeting held" event; the others have forms of
+/// their own, which record what they decided.
+fn meetings_held() -> Vec<Choice> {
+    let held: Vec<MeetingKind> = MeetingKind::ALL
+        .iter()
+        .copied()
+        .filter(|m| m.recorded_as_meeting_held())
+        .collect();
+    choices(&held, MeetingKind::code, MeetingKind::label)
 }
 
 const SUMMARY: Field = field("summary", "Summary", "a summary", Input::Text).optional();
@@ -380,6 +410,55 @@ pub static FORMS: &[Form] = &[
         build: |r| {
             Some(ChildEvent::AssessmentAuthorised {
                 manager: r.me().clone(),
+            })
+        },
+    },
+    Form {
+        slug: "early-help-started",
+        title: "Record that an early help assessment started",
+        done: "Early help assessment start recorded",
+        group: Group::FrontDoor,
+        who: Who::Workers,
+        offered: |r| !early_help_open(r),
+        fields: &[field(
+            "organisation",
+            "Which organisation is leading the assessment?",
+            "the organisation leading the assessment",
+            Input::Line,
+        )
+        .hint("For example, the school or the family hub")],
+        build: |r| {
+            Some(ChildEvent::EarlyHelpAssessmentStarted {
+                organisation: r.line("organisation")?,
+            })
+        },
+    },
+    Form {
+        slug: "early-help-completed",
+        title: "Record that the early help assessment was completed",
+        done: "Early help assessment completion recorded",
+        group: Group::FrontDoor,
+        who: Who::Workers,
+        offered: early_help_open,
+        fields: &[],
+        build: |_| Some(ChildEvent::EarlyHelpAssessmentCompleted {}),
+    },
+    Form {
+        slug: "primary-need",
+        title: "Change the primary need",
+        done: "Primary need changed",
+        group: Group::FrontDoor,
+        who: Who::Workers,
+        offered: |r| r.open_episode().is_some_and(|e| !e.no_further_action),
+        fields: &[field(
+            "primary_need",
+            "What is the child's primary need now?",
+            "the primary need",
+            Input::One(list!(PrimaryNeed)),
+        )],
+        build: |r| {
+            Some(ChildEvent::PrimaryNeedChanged {
+                primary_need: r.code("primary_need")?,
             })
         },
     },
@@ -618,6 +697,127 @@ pub static FORMS: &[Form] = &[
         build: |r| {
             Some(ChildEvent::EarlierCpPlansRecorded {
                 count: r.number("count")?,
+            })
+        },
+    },
+    Form {
+        slug: "emergency-protection",
+        title: "Record emergency protection",
+        done: "Emergency protection recorded",
+        group: Group::ChildProtection,
+        who: Who::Workers,
+        offered: born,
+        fields: &[field(
+            "kind",
+            "What kind of emergency protection?",
+            "the kind of emergency protection",
+            Input::One(list!(EmergencyProtectionKind)),
+        )],
+        build: |r| {
+            Some(ChildEvent::EmergencyProtectionRecorded {
+                kind: r.code("kind")?,
+            })
+        },
+    },
+    Form {
+        slug: "police-informed",
+        title: "Record that the police were told the child is missing",
+        done: "Telling the police recorded",
+        group: Group::ChildProtection,
+        who: Who::Workers,
+        offered: |r| r.open_missing().is_some(),
+        fields: &[],
+        build: |_| Some(ChildEvent::PoliceInformed {}),
+    },
+    Form {
+        slug: "dissent",
+        title: "Record professional dissent",
+        done: "Dissent recorded",
+        group: Group::ChildProtection,
+        who: Who::Workers,
+        offered: |r| {
+            r.open_episode()
+                .is_some_and(|e| !e.initial_conferences.is_empty())
+        },
+        fields: &[
+            field(
+                "agency",
+                "Which agency disagreed?",
+                "the agency that disagreed",
+                Input::One(list!(Agency)),
+            ),
+            field(
+                "text",
+                "What did they disagree with, and why?",
+                "what they disagreed with",
+                Input::Text,
+            ),
+        ],
+        build: |r| {
+            let agency = r.code("agency");
+            let text = r.text("text");
+            Some(ChildEvent::DissentRecorded {
+                agency: agency?,
+                text: text?,
+            })
+        },
+    },
+    Form {
+        slug: "manager-response",
+        title: "Respond to recommendations or dissent",
+        done: "Manager's response recorded",
+        group: Group::ChildProtection,
+        who: Who::Managers,
+        offered: |r| cp_plan_open(r) || looked_after(r) || !r.dissent.is_empty(),
+        fields: &[
+            field(
+                "to",
+                "What are you responding to?",
+                "what you are responding to",
+                Input::One(list!(DocumentKind)),
+            )
+            .hint("For a looked-after review, the reviewing officer's recommendations; for dissent, the written response to it"),
+            field(
+                "agreed",
+                "Do you agree?",
+                "whether you agree",
+                Input::YesNo,
+            ),
+            field("text", "Your response", "your response", Input::Text),
+        ],
+        build: |r| {
+            let to = r.code("to");
+            let agreed = r.yes_no("agreed");
+            let text = r.text("text");
+            Some(ChildEvent::ManagerResponseRecorded {
+                to: to?,
+                manager: r.me().clone(),
+                agreed: agreed?,
+                text: text?,
+            })
+        },
+    },
+    Form {
+        slug: "meeting-held",
+        title: "Record that a booked meeting was held",
+        done: "Meeting recorded",
+        group: Group::ChildProtection,
+        who: Who::Workers,
+        offered: |r| {
+            r.meetings
+                .iter()
+                .any(|m| m.cancelled.is_none() && m.kind.recorded_as_meeting_held())
+        },
+        fields: &[field(
+            "meeting",
+            "What meeting was held?",
+            "the meeting",
+            Input::One(meetings_held),
+        )
+        .hint("Conferences, reviews and other meetings that decide something have forms of their own")],
+        build: |r| {
+            Some(ChildEvent::MeetingHeld {
+                meeting: r.code("meeting")?,
             })
         },
     },
@@ -916,6 +1116,192 @@ pub static FORMS: &[Form] = &[
             })
         },
     },
+    // Health and wellbeing while looked after.
+    Form {
+        slug: "immunisations",
+        title: "Record the child's immunisations",
+        done: "Immunisations recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: looked_after,
+        fields: &[field(
+            "up_to_date",
+            "Are the child's immunisations up to date?",
+            "whether the immunisations are up to date",
+            Input::YesNo,
+        )],
+        build: |r| {
+            Some(ChildEvent::ImmunisationsRecorded {
+                up_to_date: r.yes_no("up_to_date")?,
+            })
+        },
+    },
+    Form {
+        slug: "sdq",
+        title: "Record a strengths and difficulties questionnaire",
+        done: "Strengths and difficulties questionnaire recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: looked_after,
+        fields: &[
+            field(
+                "scored",
+                "Is there a score?",
+                "whether there is a score",
+                Input::YesNo,
+            ),
+            field(
+                "score",
+                "Total difficulties score",
+                "the score",
+                Input::Number,
+            )
+            .when("scored", "yes", "Only if there is a score")
+            .hint("From 0 to 40"),
+            field(
+                "reason",
+                "Why is there no score?",
+                "why there is no score",
+                Input::One(list!(SdqReason)),
+            )
+            .when("scored", "no", "Only if there is no score"),
+        ],
+        build: |r| {
+            let scored = r.yes_no("scored");
+            let score = r.sdq_score("score");
+            let reason = r.code("reason");
+            scored?;
+            Some(ChildEvent::SdqRecorded { score, reason })
+        },
+    },
+    Form {
+        slug: "development-check",
+        title: "Record a development check",
+        done: "Development check recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: looked_after,
+        fields: &[],
+        build: |_| Some(ChildEvent::DevelopmentCheckCompleted {}),
+    },
+    Form {
+        slug: "substance-misuse",
+        title: "Record a substance misuse problem",
+        done: "Substance misuse recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: looked_after,
+        fields: &[
+            field(
+                "offered",
+                "Was the child offered an intervention?",
+                "whether an intervention was offered",
+                Input::YesNo,
+            ),
+            field(
+                "received",
+                "Did the child take up the intervention?",
+                "whether the child took it up",
+                Input::YesNo,
+            )
+            .when("offered", "yes", "Only if an intervention was offered"),
+        ],
+        build: |r| {
+            let offered = r.yes_no("offered");
+            let received = r.yes_no("received");
+            let offered = offered?;
+            Some(ChildEvent::SubstanceMisuseRecorded {
+                intervention_offered: offered,
+                intervention_received: if offered { received? } else { false },
+            })
+        },
+    },
+    Form {
+        slug: "conviction",
+        title: "Record a conviction, final warning or reprimand",
+        done: "Conviction, final warning or reprimand recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: looked_after,
+        fields: &[],
+        build: |_| Some(ChildEvent::ConvictionRecorded {}),
+    },
+    Form {
+        slug: "dols-started",
+        title: "Record that a deprivation of liberty order started",
+        done: "Deprivation of liberty order recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: |r| born(r) && !deprived_of_liberty(r),
+        fields: &[],
+        build: |_| Some(ChildEvent::DeprivationOfLibertyStarted {}),
+    },
+    Form {
+        slug: "dols-ended",
+        title: "Record that the deprivation of liberty order ended",
+        done: "End of the deprivation of liberty order recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: deprived_of_liberty,
+        fields: &[],
+        build: |_| Some(ChildEvent::DeprivationOfLibertyEnded {}),
+    },
+    Form {
+        slug: "previous-permanence",
+        title: "Record a permanence order the child had before this care",
+        done: "Previous permanence order recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: looked_after,
+        fields: &[
+            field(
+                "order",
+                "What order did the child have?",
+                "the order",
+                Input::One(list!(PreviousPermanence)),
+            ),
+            field(
+                "authority",
+                "Which council made it?",
+                "the council that made it",
+                Input::Line,
+            )
+            .optional()
+            .hint("The council's three-digit DfE number, or WAL, SCO, NIR or NUK for Wales, Scotland, Northern Ireland or outside the UK. Not needed when the order is not known"),
+            field("made", "When was it made?", "when it was made", Input::Date)
+                .optional()
+                .hint("Leave the day, or the day and month, empty if you do not know them. Not needed when the order is not known"),
+        ],
+        build: |r| {
+            let order = r.code("order");
+            let authority = r.authority("authority");
+            let date = r.partial_date("made");
+            Some(ChildEvent::PreviousPermanenceRecorded {
+                order: order?,
+                authority,
+                date,
+            })
+        },
+    },
+    Form {
+        slug: "parenthood",
+        title: "Record that the young person became a parent",
+        done: "Parenthood recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: |r| born(r) && r.first_child_born.is_none(),
+        fields: &[field(
+            "first_child_born",
+            "When was their first child born?",
+            "the day their first child was born",
+            Input::Date,
+        )],
+        build: |r| {
+            Some(ChildEvent::ParenthoodRecorded {
+                first_child_born: r.date("first_child_born")?,
+            })
+        },
+    },
     // Care leavers.
     Form {
         slug: "care-leaver-status",
@@ -1065,6 +1451,45 @@ pub static FORMS: &[Form] = &[
         },
         fields: &[],
         build: |_| Some(ChildEvent::PlacementOrderGranted {}),
+    },
+    Form {
+        slug: "adoption-matched",
+        title: "Record a match with adopters",
+        done: "Match with adopters recorded",
+        group: Group::LookedAfter,
+        who: Who::Workers,
+        offered: |r| r.active_adoption().is_some_and(|a| a.matched.is_none()),
+        fields: &[
+            field(
+                "adopter_sex",
+                "Who are the adopters?",
+                "who the adopters are",
+                Input::One(list!(AdopterSex)),
+            ),
+            field(
+                "adopter_legal_status",
+                "What is the adopters' legal status?",
+                "the adopters' legal status",
+                Input::One(list!(AdopterLegalStatus)),
+            ),
+            field(
+                "foster_carers_adopting",
+                "Are the child's foster carers adopting?",
+                "whether the foster carers are adopting",
+                Input::YesNo,
+            ),
+        ],
+        build: |r| {
+            let sex = r.code("adopter_sex");
+            let legal_status = r.code("adopter_legal_status");
+            let foster_carers = r.yes_no("foster_carers_adopting");
+            Some(ChildEvent::AdoptionMatched {
+                adopter_sex: sex?,
+                adopter_legal_status: legal_status?,
+                foster_carers_adopting: foster_carers?,
+                adopter: None,
+            })
+        },
     },
     Form {
         slug: "placed-for-adoption",
@@ -1300,6 +1725,76 @@ pub static FORMS: &[Form] = &[
             })
         },
     },
+    Form {
+        slug: "document-shared",
+        title: "Record that a document was shared",
+        done: "Sharing the document recorded",
+        group: Group::Recording,
+        who: Who::Workers,
+        offered: always,
+        fields: &[
+            field(
+                "document",
+                "Which document?",
+                "the document",
+                Input::One(list!(DocumentKind)),
+            ),
+            field(
+                "audiences",
+                "Who was it shared with?",
+                "who it was shared with",
+                Input::Many(list!(Audience)),
+            )
+            .hint("Select all that apply"),
+        ],
+        build: |r| {
+            let document = r.code("document");
+            let audiences = r.codes("audiences");
+            Some(ChildEvent::DocumentShared {
+                document: document?,
+                audiences,
+            })
+        },
+    },
+    // Birth and death.
+    Form {
+        slug: "birth",
+        title: "Record the child's birth",
+        done: "Birth recorded",
+        group: Group::Identity,
+        who: Who::Workers,
+        offered: |r| r.details.is_some() && !born(r),
+        fields: &[field(
+            "date_of_birth",
+            "When was the child born?",
+            "the date of birth",
+            Input::Date,
+        )],
+        build: |r| {
+            Some(ChildEvent::BirthRecorded {
+                date_of_birth: r.date("date_of_birth")?,
+            })
+        },
+    },
+    Form {
+        slug: "death",
+        title: "Record the child's death",
+        done: "Death recorded",
+        group: Group::Identity,
+        who: Who::Workers,
+        offered: |r| r.date_of_death.is_none(),
+        fields: &[field(
+            "date_of_death",
+            "When did the child die?",
+            "the date of death",
+            Input::Date,
+        )],
+        build: |r| {
+            Some(ChildEvent::DeathRecorded {
+                date_of_death: r.date("date_of_death")?,
+            })
+        },
+    },
     // Management.
     Form {
         slug: "allocation",
@@ -1340,6 +1835,25 @@ pub static FORMS: &[Form] = &[
                 decided_by: r.me().clone(),
                 oversight: oversight?,
                 reason: reason?,
+            })
+        },
+    },
+    Form {
+        slug: "worker-unallocated",
+        title: "Take the child off the worker's caseload",
+        done: "Child is waiting for a new worker",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: |r| r.current_allocation().is_some(),
+        fields: &[field(
+            "reason",
+            "Why is the child waiting for a new worker?",
+            "why the child is waiting for a new worker",
+            Input::One(list!(WorkerChangeReason)),
+        )],
+        build: |r| {
+            Some(ChildEvent::WorkerUnallocated {
+                reason: r.code("reason")?,
             })
         },
     },
@@ -1391,6 +1905,112 @@ pub static FORMS: &[Form] = &[
                 supervisor: r.me().clone(),
                 worker: worker?,
                 text: text?,
+            })
+        },
+    },
+    Form {
+        slug: "document-withheld",
+        title: "Withhold a document from someone",
+        done: "Decision to withhold the document recorded",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: always,
+        fields: &[
+            field(
+                "document",
+                "Which document?",
+                "the document",
+                Input::One(list!(DocumentKind)),
+            ),
+            field(
+                "audience",
+                "Who should not receive it?",
+                "who should not receive it",
+                Input::One(list!(Audience)),
+            ),
+            field("reason", "Why?", "why it is withheld", Input::Text),
+        ],
+        build: |r| {
+            let document = r.code("document");
+            let audience = r.code("audience");
+            let reason = r.text("reason");
+            Some(ChildEvent::DocumentWithheld {
+                document: document?,
+                audience: audience?,
+                manager: r.me().clone(),
+                reason: reason?,
+            })
+        },
+    },
+    Form {
+        slug: "obligation-varied",
+        title: "Vary a practice standard for this child",
+        done: "Variation recorded",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: always,
+        fields: &[
+            field(
+                "rule",
+                "Which standard?",
+                "the standard",
+                Input::Rule,
+            ),
+            field(
+                "amount",
+                "How long should it be?",
+                "how long it should be",
+                Input::Number,
+            )
+            .hint("A whole number of the unit you choose next"),
+            field(
+                "unit",
+                "Unit",
+                "the unit",
+                Input::One(list!(PeriodUnit)),
+            ),
+            field("reason", "Why?", "why it is varied", Input::Text),
+            field(
+                "until",
+                "Until when does it apply?",
+                "the last day it applies",
+                Input::Date,
+            )
+            .optional()
+            .hint("Leave empty if it applies until you end it"),
+        ],
+        build: |r| {
+            let rule = r.rule("rule");
+            let amount = r.number("amount");
+            let unit = r.code("unit");
+            let reason = r.text("reason");
+            let until = r.date("until");
+            Some(ChildEvent::ObligationVaried {
+                rule: rule?,
+                amount: amount?,
+                unit: unit?,
+                authorised_by: r.me().clone(),
+                reason: reason?,
+                until,
+            })
+        },
+    },
+    Form {
+        slug: "variation-ended",
+        title: "End a variation of a practice standard",
+        done: "End of the variation recorded",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: |r| r.variations.iter().any(|v| v.ended.is_none()),
+        fields: &[field(
+            "rule",
+            "Which standard goes back to its usual timescale?",
+            "the standard",
+            Input::Rule,
+        )],
+        build: |r| {
+            Some(ChildEvent::VariationEnded {
+                rule: r.rule("rule")?,
             })
         },
     },

@@ -5,6 +5,7 @@ pub mod allocate;
 pub mod authorise;
 pub mod casefile;
 pub mod child;
+pub mod correct;
 pub mod forms;
 pub mod known;
 pub mod my_work;

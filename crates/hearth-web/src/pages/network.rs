@@ -47,7 +47,7 @@ use hearth_store::{PersonRow, StoreError, reading};
 use super::Layout;
 use super::forms::Who;
 use super::known::{possible, possible_in_store};
-use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine, may};
+use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine, may_record};
 use crate::access::{relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
@@ -69,7 +69,7 @@ pub fn done_message(changed: &str) -> Option<&'static str> {
 
 /// Whether this user may make these changes to a child they are connected to this way.
 pub fn may_amend(user: &User, relationship: crate::access::Relationship) -> bool {
-    may(Who::Workers, user, relationship)
+    may_record(Who::Workers, user, relationship)
 }
 
 // ---------------------------------------------------------------------------------------

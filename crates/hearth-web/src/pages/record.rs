@@ -16,8 +16,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime};
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_domain::values::{Line, Postcode, Text, Urn};
+use hearth_domain::values::{
+    Line, PartialDate, PermanenceAuthority, Postcode, SdqScore, Text, Urn,
+};
 use hearth_domain::{Actor, ChildId, ChildRecord, Recorded, StaffId, TeamId, Timestamp};
+use hearth_standards::Ruleset;
 use hearth_store::StoreError;
 use hearth_store::records::RecordError;
 
@@ -32,12 +35,11 @@ use crate::state::AppState;
 /// oversee the service read; those who work with the child record; only managers make
 /// management decisions, and a reviewing officer is independent of the line.
 pub fn allowed(form: &Form, user: &User, relationship: Relationship) -> bool {
-    may(form.who, user, relationship)
+    may_record(form.who, user, relationship)
 }
 
-/// Whether this user, connected to the child this way, may record what `who` may: the rule
-/// behind [`allowed`], for pages that are not in the catalogue.
-pub fn may(who: Who, user: &User, relationship: Relationship) -> bool {
+/// Whether this user, connected to the child this way, may record what `who` says.
+pub fn may_record(who: Who, user: &User, relationship: Relationship) -> bool {
     match who {
         Who::Managers => user.role.is_manager() && relationship != Relationship::ReviewingOfficer,
         Who::Workers => {
@@ -94,7 +96,9 @@ pub fn offered(
 
 /// The banner shown on the record after recording.
 pub fn done_message(slug: &str) -> Option<&'static str> {
-    find(slug).map(|f| f.done)
+    find(slug)
+        .map(|f| f.done)
+        .or_else(|| (slug == super::correct::DONE_SLUG).then_some(super::correct::DONE))
 }
 
 /// What the browser sent, by field name; a field may come more than once (checkboxes).
@@ -102,7 +106,7 @@ pub fn done_message(slug: &str) -> Option<&'static str> {
 pub struct Values(BTreeMap<String, Vec<String>>);
 
 impl Values {
-    fn new(pairs: Vec<(String, String)>) -> Values {
+    pub(super) fn new(pairs: Vec<(String, String)>) -> Values {
         let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in pairs {
             map.entry(k).or_default().push(v);
@@ -111,7 +115,7 @@ impl Values {
     }
 
     /// The first answer, trimmed; empty when there is none.
-    fn get(&self, name: &str) -> &str {
+    pub(super) fn get(&self, name: &str) -> &str {
         self.0
             .get(name)
             .and_then(|v| v.first())
@@ -130,7 +134,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn capitalised(s: &str) -> String {
+pub(super) fn capitalised(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_uppercase().chain(chars).collect::<String>()
@@ -138,7 +142,7 @@ fn capitalised(s: &str) -> String {
 }
 
 /// A day, month and year as typed, as a date.
-fn date_of(day: &str, month: &str, year: &str) -> Option<NaiveDate> {
+pub(super) fn date_of(day: &str, month: &str, year: &str) -> Option<NaiveDate> {
     match (
         day.parse::<u32>(),
         month.parse::<u32>(),
@@ -150,7 +154,7 @@ fn date_of(day: &str, month: &str, year: &str) -> Option<NaiveDate> {
 }
 
 /// A time as typed on the 24-hour clock.
-fn time_of(s: &str) -> Option<NaiveTime> {
+pub(super) fn time_of(s: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(s, "%H:%M").ok()
 }
 
@@ -166,6 +170,7 @@ pub struct Reader<'a> {
     values: &'a Values,
     user: &'a User,
     workforce: &'a MemoryDirectory,
+    ruleset: &'a Ruleset,
     today: NaiveDate,
     errors: Vec<FieldError>,
 }
@@ -204,7 +209,9 @@ impl<'a> Reader<'a> {
     /// Records that a required field has no answer.
     fn missing(&mut self, field: &Field) {
         let verb = match field.input {
-            Input::One(_) | Input::Many(_) | Input::YesNo | Input::Staff(_) => "Select",
+            Input::One(_) | Input::Many(_) | Input::YesNo | Input::Staff(_) | Input::Rule => {
+                "Select"
+            }
             _ => "Enter",
         };
         self.fail(field.name, format!("{verb} {}", field.what));
@@ -312,6 +319,75 @@ impl<'a> Reader<'a> {
             );
         }
         n
+    }
+
+    /// A strengths and difficulties questionnaire score.
+    pub fn sdq_score(&mut self, name: &str) -> Option<SdqScore> {
+        let (field, v) = self.answer(name)?;
+        let score = v.parse::<u8>().ok().and_then(|n| SdqScore::new(n).ok());
+        if score.is_none() {
+            self.fail(
+                field.name,
+                format!(
+                    "{} must be a whole number from 0 to 40",
+                    capitalised(field.what)
+                ),
+            );
+        }
+        score
+    }
+
+    pub fn authority(&mut self, name: &str) -> Option<PermanenceAuthority> {
+        self.parsed(name, |v| PermanenceAuthority::parse(&v.to_uppercase()))
+    }
+
+    /// A standard of the ruleset the app measures against, by its id.
+    pub fn rule(&mut self, name: &str) -> Option<Line> {
+        let (field, v) = self.answer(name)?;
+        let known = self.ruleset.rule(v).and_then(|r| Line::parse(&r.id).ok());
+        if known.is_none() {
+            self.fail(field.name, format!("Select {} from the list", field.what));
+        }
+        known
+    }
+
+    /// A date in the three boxes where the day, or the day and the month, may be left out
+    /// because they are not known.
+    pub fn partial_date(&mut self, name: &str) -> Option<PartialDate> {
+        let field = self.spec(name)?;
+        if !self.asked(field) {
+            return None;
+        }
+        let part = |p: &str| self.values.get(&format!("{name}-{p}")).to_owned();
+        let (d, m, y) = (part("day"), part("month"), part("year"));
+        if d.is_empty() && m.is_empty() && y.is_empty() {
+            if !field.optional {
+                self.missing(field);
+            }
+            return None;
+        }
+        let number = |s: &str| s.parse::<u32>().ok();
+        let written = match (d.is_empty(), m.is_empty()) {
+            (true, true) => Some(y.clone()),
+            (true, false) => number(&m).map(|m| format!("{y}-{m:02}")),
+            (false, false) => number(&m)
+                .zip(number(&d))
+                .map(|(m, d)| format!("{y}-{m:02}-{d:02}")),
+            (false, true) => None,
+        };
+        let date = written
+            .and_then(|w| PartialDate::parse(&w).ok())
+            .filter(|p| p.year >= 1900);
+        if date.is_none() {
+            self.fail(
+                field.name,
+                format!(
+                    "{} must be a real date, like 27 3 2026, or a month and year, or a year",
+                    capitalised(field.what)
+                ),
+            );
+        }
+        date
     }
 
     /// A date typed in GOV.UK's three boxes, `{name}-day`, `-month` and `-year`.
@@ -436,6 +512,7 @@ fn event(
     form: &'static Form,
     user: &User,
     workforce: &MemoryDirectory,
+    ruleset: &Ruleset,
     values: &Values,
     now: Timestamp,
 ) -> Result<(Timestamp, hearth_domain::child::ChildEvent), Vec<FieldError>> {
@@ -446,6 +523,7 @@ fn event(
         values,
         user,
         workforce,
+        ruleset,
         today: now.london_date(),
         errors: Vec::new(),
     };
@@ -511,11 +589,34 @@ fn staff_choices(
     staff
 }
 
+/// The standards a manager may vary, as choices; every standard when the ruleset lets none
+/// be varied, so the list is never empty.
+fn rule_choices(ruleset: &Ruleset) -> Vec<Choice> {
+    let variable: Vec<_> = ruleset
+        .rules
+        .iter()
+        .filter(|r| r.variation.is_some())
+        .collect();
+    let rules = if variable.is_empty() {
+        ruleset.rules.iter().collect()
+    } else {
+        variable
+    };
+    rules
+        .into_iter()
+        .map(|r| Choice {
+            value: r.id.clone(),
+            label: format!("{} ({})", r.summary, r.id),
+        })
+        .collect()
+}
+
 fn field_view(
     f: &Field,
     values: &Values,
     errors: &[FieldError],
     workforce: &MemoryDirectory,
+    ruleset: &Ruleset,
     today: NaiveDate,
 ) -> FieldView {
     let error = errors
@@ -578,6 +679,7 @@ fn field_view(
             ],
         ),
         Input::Staff(pick) => ("select", options(staff_choices(workforce, pick, today))),
+        Input::Rule => ("select", options(rule_choices(ruleset))),
         Input::Line => ("line", Vec::new()),
         Input::Text => ("text", Vec::new()),
         Input::Number => ("number", Vec::new()),
@@ -668,7 +770,7 @@ async fn render(
     let fields: Vec<FieldView> = form
         .fields
         .iter()
-        .map(|f| field_view(f, values, &errors, &workforce, today))
+        .map(|f| field_view(f, values, &errors, &workforce, &state.ruleset, today))
         .collect();
     drop(workforce);
     let summary = errors
@@ -761,7 +863,7 @@ pub async fn submit(
     let now = state.clock.now();
     let parsed = {
         let workforce = state.workforce.read().await;
-        event(form, &user, &workforce, &values, now)
+        event(form, &user, &workforce, &state.ruleset, &values, now)
     };
     let (at, event) = match parsed {
         Ok(e) => e,
@@ -826,6 +928,10 @@ mod tests {
         Timestamp::parse("2026-11-20T15:00:00Z").unwrap()
     }
 
+    fn ruleset() -> Ruleset {
+        Ruleset::builtin("bromley").unwrap().unwrap()
+    }
+
     fn user() -> User {
         User {
             staff: StaffId::parse("TM2").unwrap(),
@@ -878,7 +984,15 @@ mod tests {
 
     fn parse(slug: &str, pairs: &[(&str, &str)]) -> Result<ChildEvent, Vec<FieldError>> {
         let form = find(slug).unwrap();
-        event(form, &user(), &workforce(), &posted(pairs), now()).map(|(_, e)| e)
+        event(
+            form,
+            &user(),
+            &workforce(),
+            &ruleset(),
+            &posted(pairs),
+            now(),
+        )
+        .map(|(_, e)| e)
     }
 
     fn messages(errors: Vec<FieldError>) -> Vec<(String, String)> {
@@ -922,6 +1036,7 @@ mod tests {
             Input::Number => one("2"),
             Input::Staff(Pick::Adviser) => one("PA1"),
             Input::Staff(_) => one("SW2"),
+            Input::Rule => one("cin-visit"),
             Input::Date | Input::Moment => ["day", "month", "year", "time"]
                 .into_iter()
                 .zip(["3", "12", "2026", "09:30"])
@@ -944,7 +1059,7 @@ mod tests {
                 pairs.extend(answer(f));
             }
             let values = Values::new(pairs);
-            let made = event(form, &user(), &workforce(), &values, now());
+            let made = event(form, &user(), &workforce(), &ruleset(), &values, now());
             match made {
                 Ok((at, _)) => assert_eq!(at.london_date().to_string(), "2026-11-19"),
                 Err(e) => panic!("{}: {:?}", form.slug, messages(e)),
@@ -1046,6 +1161,85 @@ mod tests {
     }
 
     #[test]
+    fn a_previous_order_may_be_dated_by_its_month_or_year_alone() {
+        let made = |day: &str, month: &str| {
+            parse(
+                "previous-permanence",
+                &[
+                    ("order", "P2"),
+                    ("authority", "wal"),
+                    ("made-day", day),
+                    ("made-month", month),
+                    ("made-year", "2019"),
+                ],
+            )
+        };
+        let ChildEvent::PreviousPermanenceRecorded {
+            authority, date, ..
+        } = made("", "4").unwrap()
+        else {
+            panic!("a previous order");
+        };
+        assert_eq!(authority.unwrap().as_str(), "WAL");
+        assert_eq!(date.unwrap().to_string(), "2019-04");
+        assert!(made("", "").is_ok());
+        assert_eq!(
+            messages(made("3", "").unwrap_err()),
+            [(
+                "made".to_owned(),
+                "When it was made must be a real date, like 27 3 2026, or a month and year, or a year"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_questionnaire_has_a_score_in_range_or_a_reason() {
+        let scored = parse(
+            "sdq",
+            &[("scored", "yes"), ("score", "41"), ("reason", "SDQ2")],
+        );
+        assert_eq!(
+            messages(scored.unwrap_err()),
+            [(
+                "score".to_owned(),
+                "The score must be a whole number from 0 to 40".to_owned()
+            )]
+        );
+        // The answer left in the question that no longer applies is ignored.
+        let unscored = parse(
+            "sdq",
+            &[("scored", "no"), ("score", "12"), ("reason", "SDQ2")],
+        );
+        assert_eq!(
+            unscored.unwrap(),
+            ChildEvent::SdqRecorded {
+                score: None,
+                reason: Some(hearth_domain::codes::SdqReason::Sdq2),
+            }
+        );
+    }
+
+    #[test]
+    fn a_standard_is_one_of_the_ruleset() {
+        let errors = parse("variation-ended", &[("rule", "no-such-rule")]).unwrap_err();
+        assert_eq!(
+            messages(errors),
+            [(
+                "rule".to_owned(),
+                "Select the standard from the list".to_owned()
+            )]
+        );
+        let ended = parse("variation-ended", &[("rule", "cla-visit")]).unwrap();
+        assert_eq!(
+            ended,
+            ChildEvent::VariationEnded {
+                rule: Line::parse("cla-visit").unwrap()
+            }
+        );
+    }
+
+    #[test]
     fn staff_are_chosen_from_those_in_post_in_the_right_role() {
         for worker in ["LEFT", "PA1", "NOBODY"] {
             let errors = parse(
@@ -1094,7 +1288,7 @@ mod tests {
     fn the_date_it_happened_is_needed_and_not_in_the_future() {
         let form = find("core-group").unwrap();
         let none = Values::new(Vec::new());
-        let errors = event(form, &user(), &workforce(), &none, now()).unwrap_err();
+        let errors = event(form, &user(), &workforce(), &ruleset(), &none, now()).unwrap_err();
         assert_eq!(
             messages(errors),
             [("day".to_owned(), "Enter the date it happened".to_owned())]
@@ -1105,7 +1299,7 @@ mod tests {
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
         );
-        let errors = event(form, &user(), &workforce(), &future, now()).unwrap_err();
+        let errors = event(form, &user(), &workforce(), &ruleset(), &future, now()).unwrap_err();
         assert_eq!(
             messages(errors),
             [(
