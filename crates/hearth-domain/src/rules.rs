@@ -170,6 +170,13 @@ rules! {
     /// Adoption steps happen in order within an active adoption plan.
     AdoptionSequence = "adoption-sequence",
 
+    // Access.
+    /// Only a team manager, head of service or assistant director restricts a record or lifts
+    /// its restriction.
+    RestrictionDecision = "restriction-decision",
+    /// A restriction names each member of staff once, and is lifted only while there is one.
+    Restriction = "restriction",
+
     // Closure and correction.
     /// A case closes only when its assessments, enquiries, plans and care have ended.
     ClosureWithOpenWork = "closure-with-open-work",

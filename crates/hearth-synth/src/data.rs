@@ -228,6 +228,14 @@ pub struct Staffing {
     pub social_worker_turnover: f64,
 }
 
+/// Restricted records.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    pub restricted_records: f64,
+    pub restrictions_lifted: f64,
+}
+
 /// The rates and mixes (config/rates.toml).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -241,6 +249,7 @@ pub struct Rates {
     pub care_leavers: CareLeavers,
     pub practice: Practice,
     pub staff: Staffing,
+    pub access: Access,
 }
 
 impl Rates {
@@ -271,6 +280,8 @@ impl Rates {
             ("front_door.cp_plan_per_icpc", r.front_door.cp_plan_per_icpc),
             ("looked_after.out_of_borough", r.looked_after.out_of_borough),
             ("practice.visits_on_time", r.practice.visits_on_time),
+            ("access.restricted_records", r.access.restricted_records),
+            ("access.restrictions_lifted", r.access.restrictions_lifted),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return bad(format!("{name} must be between 0 and 1, not {v}"));

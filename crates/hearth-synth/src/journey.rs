@@ -44,6 +44,8 @@ pub struct Adopted {
 
 /// Everything a family's generation reads or updates.
 pub struct Gen<'a> {
+    /// The borough's seed, for draws that must not move any other.
+    pub seed: u64,
     pub world: &'a mut World,
     pub rates: &'a Rates,
     pub names: &'a Names,

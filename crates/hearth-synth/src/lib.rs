@@ -222,6 +222,7 @@ impl Generator {
                 s.next
             };
             let mut generation = Gen {
+                seed: self.params.seed,
                 world: &mut self.world,
                 rates: &self.inputs.rates,
                 names: &self.inputs.names,

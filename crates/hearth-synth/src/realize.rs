@@ -2437,8 +2437,103 @@ impl Gen<'_> {
                 }
             }
         }
-        let _ = child;
+        // After the corrections, which draw on the last event: restricting moves nothing.
+        self.restrict(child, held, &mut out)?;
         Ok(out)
+    }
+
+    /// A few records are restricted soon after the first allocation, by the team manager of
+    /// the worker allocated, naming that worker; some restrictions are lifted later. The
+    /// draws come from a generator of their own, so restricting moves no other draw.
+    fn restrict(
+        &self,
+        child: &Child,
+        held: &[Held],
+        out: &mut Vec<Recorded<ChildEvent>>,
+    ) -> Result<(), DataError> {
+        let mut rng = Rng::stream(self.seed, &format!("restriction {}", child.id.as_str()), 0);
+        if !rng.chance(self.rates.access.restricted_records) {
+            return Ok(());
+        }
+        let Some((allocated, worker)) = out.iter().find_map(|r| match &r.event {
+            ChildEvent::WorkerAllocated { worker, .. } => Some((r.occurred_at, worker.clone())),
+            _ => None,
+        }) else {
+            return Ok(());
+        };
+        let Some(post) = held
+            .iter()
+            .find(|h| h.from <= allocated && allocated < h.until)
+            .map(|h| h.post)
+        else {
+            return Ok(());
+        };
+        let in_post = |s: &StaffId, day: NaiveDate| self.world.left_on(s).is_none_or(|l| day <= l);
+        // The team manager in post that day, or else the head of service: the roles the
+        // record lets restrict.
+        let decider = |day: NaiveDate| {
+            let team = &self.world.teams[self.world.posts[post].team];
+            self.world
+                .posts
+                .get(team.manager_post)
+                .filter(|p| p.role == StaffRole::TeamManager)
+                .and_then(|p| p.holder_on(day).cloned())
+                .or_else(|| self.world.head_of_service(day))
+                .filter(|s| in_post(s, day))
+        };
+        let after = allocated.london_date() + Days::new(1 + rng.below(10));
+        let at = rng.office(after);
+        let day = at.london_date();
+        let Some(by) = decider(day) else {
+            return Ok(());
+        };
+        if plus(at, HOUR) > self.as_at || !in_post(&worker, day) {
+            return Ok(());
+        }
+        let mut events = vec![Recorded {
+            occurred_at: at,
+            recorded_at: plus(at, HOUR),
+            recorded_by: Actor::Staff(by.clone()),
+            event: ChildEvent::RecordRestricted {
+                decided_by: by,
+                reason: text(
+                    "A parent works in the service: the record is seen only by those working with the child.",
+                )?,
+                permitted: vec![worker],
+            },
+        }];
+        if rng.chance(self.rates.access.restrictions_lifted) {
+            let later = day + Days::new(30 + rng.below(365));
+            let lifted = rng.office(later);
+            let lifted_day = lifted.london_date();
+            if let Some(by) = decider(lifted_day)
+                && plus(lifted, HOUR) <= self.as_at
+            {
+                events.push(Recorded {
+                    occurred_at: lifted,
+                    recorded_at: plus(lifted, HOUR),
+                    recorded_by: Actor::Staff(by.clone()),
+                    event: ChildEvent::RestrictionLifted {
+                        decided_by: by,
+                        reason: text("The parent has left the service.")?,
+                    },
+                });
+            }
+        }
+        // In the order things happened, so each is checked against the record of its day.
+        for e in events {
+            let i = out.partition_point(|r| r.occurred_at <= e.occurred_at);
+            out.insert(i, e);
+            // The events after it moved up a version, and corrections name versions.
+            for r in &mut out[i + 1..] {
+                if let ChildEvent::Corrected { corrects, .. } = &mut r.event
+                    && *corrects > i as u64
+                {
+                    *corrects += 1;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn leaving_day(&self, staff: &StaffId, on: NaiveDate) -> Option<NaiveDate> {

@@ -16,6 +16,14 @@
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
 //!   head of service, assistant director.
 //!
+//! A restricted record (the child of a member of staff, a case in the public eye, an
+//! adoption the birth family must not trace) is seen only by the allocated worker or
+//! personal adviser, the managers above them, the staff the restriction names, the manager
+//! who restricted it, and the head of service and assistant director. The team, reviewing
+//! officers, the service-wide readers and managers elsewhere are told, as for any child they
+//! may not see, that there is no such page. Pages that list children from the caseload
+//! projection ask [`hidden`] which restricted children to leave out.
+//!
 //! An administrator manages accounts and has no sight of children's records.
 
 use hearth_domain::codes::StaffRole;
@@ -23,9 +31,13 @@ use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::{ChildId, ChildRecord, ChildStream, StaffId, StreamId};
 use hearth_store::AccessEntry;
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use hearth_domain::child::Restriction;
+
 use crate::auth::User;
+use crate::due::Due;
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::streams::extended;
@@ -46,6 +58,8 @@ pub enum Relationship {
     AwaitingAllocation,
     /// A role with sight of the whole service.
     ServiceWide,
+    /// The record is restricted, and the user restricted it or is named on the restriction.
+    NamedOnRestriction,
 }
 
 impl Relationship {
@@ -60,6 +74,9 @@ impl Relationship {
                 "the child is waiting for a worker and you are a manager or recorded on the record"
             }
             Relationship::ServiceWide => "your role oversees the whole service",
+            Relationship::NamedOnRestriction => {
+                "the record is restricted and you restricted it or are named on the restriction"
+            }
         }
     }
 }
@@ -115,6 +132,9 @@ pub fn relationship(
     if workers.iter().any(|(w, _)| **w == user.staff) {
         return Some(Relationship::Allocated);
     }
+    if let Some(restriction) = &record.restriction {
+        return restricted(user, restriction, &workers, workforce);
+    }
     for (worker, allocated_team) in &workers {
         let team = workforce.staff.get(worker).map(|w| &w.team);
         if team == Some(&user.team) || *allocated_team == Some(&user.team) {
@@ -153,6 +173,61 @@ pub fn relationship(
         return Some(Relationship::AwaitingAllocation);
     }
     None
+}
+
+/// Sight of a restricted record, for anyone but its worker or adviser: the managers above
+/// them, whoever restricted it and the staff it names, and the two most senior roles. Nothing
+/// else (team, reviewing officer, the service-wide readers, a manager with a child waiting)
+/// reaches it.
+fn restricted(
+    user: &User,
+    restriction: &Restriction,
+    workers: &[(&StaffId, Option<&hearth_domain::TeamId>)],
+    workforce: &MemoryDirectory,
+) -> Option<Relationship> {
+    if workers
+        .iter()
+        .any(|(w, _)| manages(&user.staff, w, workforce))
+    {
+        return Some(Relationship::ManagerChain);
+    }
+    if restriction.by == user.staff || restriction.permitted.contains(&user.staff) {
+        return Some(Relationship::NamedOnRestriction);
+    }
+    if matches!(
+        user.role,
+        StaffRole::HeadOfService | StaffRole::AssistantDirector
+    ) {
+        return Some(Relationship::ServiceWide);
+    }
+    None
+}
+
+/// The restricted children among those a page would list from the caseload projection that
+/// `user` may not see. The projection does not know about restrictions; each child's kept
+/// summary does, so only restricted children (a few in a thousand) are read to decide.
+pub async fn hidden(
+    state: &AppState,
+    user: &User,
+    due: &HashMap<ChildId, Arc<Due>>,
+) -> Result<HashSet<ChildId>, WebError> {
+    let mut out = HashSet::new();
+    for (id, d) in due {
+        if !d.restricted {
+            continue;
+        }
+        let visible = match state.records.child(id).await? {
+            Some(stream) => {
+                let workforce = state.workforce.read().await;
+                relationship(user, stream.record(), &workforce).is_some()
+            }
+            None => false,
+        };
+        if !visible {
+            out.insert(id.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Whether `manager` is above `worker` in the line-management chain.

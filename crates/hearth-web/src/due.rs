@@ -49,6 +49,8 @@ pub struct Due {
     /// The episode of need is open but holds nothing that keeps it open (no assessment or
     /// enquiry in progress, no plan, not looked after): a manager can decide to close it.
     pub could_close: bool,
+    /// The record is restricted: a page listing it asks `access::hidden` first.
+    pub restricted: bool,
 }
 
 type Key = (ChildId, u64, i64);
@@ -147,6 +149,7 @@ impl DueCache {
                         .any(|a| a.completion.is_some() && a.authorisation.is_none())
             }) && !record.is_looked_after()
                 && record.active_adoption().is_none(),
+            restricted: record.restriction.is_some(),
         });
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CAPACITY {

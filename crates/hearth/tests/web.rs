@@ -9,15 +9,32 @@ use common::*;
 use hearth_domain::{ChildId, StreamId};
 
 /// Staff added to the fixture: (id, role, team, line manager).
-const EXTRA_STAFF: [(&str, &str, &str, Option<&str>); 5] = [
+const EXTRA_STAFF: [(&str, &str, &str, Option<&str>); 8] = [
     ("SW4", "SOCIAL_WORKER", "TLA1", Some("TM2")),
     ("RO2", "REVIEWING_OFFICER", "TIRO", Some("HOS1")),
     ("QA1", "QA_LEAD", "TLDR", Some("HOS1")),
     ("PERF1", "PERFORMANCE_ANALYST", "TLDR", Some("HOS1")),
     ("ADMIN1", "ADMINISTRATOR", "TLDR", None),
+    ("AD1", "ASSISTANT_DIRECTOR", "TLDR", None),
+    // A team manager elsewhere, and a second manager in the worker's team who does not
+    // manage her.
+    ("TM3", "TEAM_MANAGER", "TRA1", Some("HOS1")),
+    ("TM4", "TEAM_MANAGER", "TLA1", Some("HOS1")),
 ];
 
+/// The restriction `start_restricted` puts on the first child: by a team manager elsewhere
+/// (TM3), naming a reviewing officer with no other connection (RO2).
+const RESTRICTION: &str = "Her mother has joined the leaving care team.";
+
 async fn start() -> App {
+    start_with(false).await
+}
+
+async fn start_restricted() -> App {
+    start_with(true).await
+}
+
+async fn start_with(restricted: bool) -> App {
     let (dir, db) = fresh_store();
     // The fixture's first child is a care leaver with no social worker now; allocate one so
     // that she is on a caseload.
@@ -45,8 +62,9 @@ async fn start() -> App {
             }
         }]
     });
-    // Staff in the roles the fixture lacks, for the access matrix.
-    let mut lines = format!("{line}\n");
+    // Staff in the roles the fixture lacks, for the access matrix; they come first, as
+    // the restriction names them.
+    let mut lines = String::new();
     for (id, role, team, manager) in EXTRA_STAFF {
         let mut joined = serde_json::json!({
             "type": "staff_joined",
@@ -57,7 +75,7 @@ async fn start() -> App {
         if let Some(m) = manager {
             joined["line_manager"] = serde_json::json!(m);
         }
-        if ["SOCIAL_WORKER", "REVIEWING_OFFICER"].contains(&role) {
+        if ["SOCIAL_WORKER", "REVIEWING_OFFICER", "TEAM_MANAGER"].contains(&role) {
             joined["registration"] =
                 serde_json::json!(format!("SW9{:05}", id.bytes().map(u32::from).sum::<u32>()));
         }
@@ -71,6 +89,25 @@ async fn start() -> App {
             }]
         });
         lines.push_str(&format!("{staff}\n"));
+    }
+    lines.push_str(&format!("{line}\n"));
+    if restricted {
+        let restriction = serde_json::json!({
+            "stream": "child/C1",
+            "from_version": c1_events + 2,
+            "events": [{
+                "occurred_at": "2026-07-03T09:00:00Z",
+                "recorded_at": "2026-07-03T09:00:00Z",
+                "recorded_by": "staff/TM3",
+                "event": {
+                    "type": "record_restricted",
+                    "decided_by": "TM3",
+                    "reason": RESTRICTION,
+                    "permitted": ["RO2"]
+                }
+            }]
+        });
+        lines.push_str(&format!("{restriction}\n"));
     }
     let allocation = dir.path().join("allocation.jsonl");
     std::fs::write(&allocation, lines).unwrap();
@@ -366,70 +403,30 @@ async fn recording_a_visit_a_note_and_oversight() {
     assert_eq!(entries(&record), before + 2);
 }
 
-/// Every role, in every relationship the fixture gives it with the first child, against every
-/// page that shows her record: allowed exactly where the relationship allows, denied with the
-/// same page as a child who does not exist, and every allowed view in the access log.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_access_matrix() {
-    let app = start().await;
-    // (user, role, relationship with C1, may see, may record visits and notes, may record
-    // oversight)
-    let matrix = [
-        ("sw2", "social worker", "allocated", true, true, false),
-        (
-            "pa1",
-            "personal adviser",
-            "allocated (adviser)",
-            true,
-            true,
-            false,
-        ),
-        ("sw4", "social worker", "same team", true, true, false),
-        (
-            "tm2",
-            "team manager",
-            "same team and manager",
-            true,
-            true,
-            true,
-        ),
-        ("hos1", "head of service", "manager chain", true, true, true),
-        (
-            "ro1",
-            "reviewing officer",
-            "reviewing officer",
-            true,
-            true,
-            false,
-        ),
-        (
-            "qa1",
-            "quality assurance lead",
-            "service-wide",
-            true,
-            false,
-            false,
-        ),
-        (
-            "perf1",
-            "performance analyst",
-            "service-wide",
-            true,
-            false,
-            false,
-        ),
-        (
-            "sw1",
-            "social worker",
-            "other team (former worker)",
-            false,
-            false,
-            false,
-        ),
-        ("tm1", "team manager", "other team", false, false, false),
-        ("ro2", "reviewing officer", "none", false, false, false),
-        ("admin1", "administrator", "none", false, false, false),
-    ];
+/// One row of an access matrix: user, role, relationship with the first child, why the
+/// record says they may see it (when they may), may see, may record visits and notes, may
+/// record oversight and allocate.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+    bool,
+);
+
+const ALLOCATED: &str = "you are the allocated worker or personal adviser";
+const SAME_TEAM: &str = "you are in the allocated worker's team";
+const MANAGES: &str = "you manage the allocated worker";
+const SERVICE_WIDE: &str = "your role oversees the whole service";
+const NAMED: &str =
+    "the record is restricted and you restricted it or are named on the restriction";
+
+/// Opens every page that shows the first child's record as each user: allowed exactly where
+/// the row says, for the reason it says, and logged; otherwise denied with the same page as a
+/// child who does not exist, and refused the same way on submit.
+async fn check_matrix(app: &App, matrix: &[Row]) {
     let pages = [
         ("", "child record"),
         ("/record/visit", "Record a visit"),
@@ -444,8 +441,8 @@ async fn the_access_matrix() {
         ("/file/chronology", "the chronology"),
         ("/file/oversight", "oversight and supervision"),
     ];
-    for (user, role, relationship, sees, records, oversees) in matrix {
-        let (client, signed_in) = sign_in_with(&app, user, PASSWORD).await;
+    for &(user, role, relationship, because, sees, records, oversees) in matrix {
+        let (client, signed_in) = sign_in_with(app, user, PASSWORD).await;
         assert_eq!(signed_in.status().as_u16(), 200, "{user} signs in");
         for (i, (path, detail)) in pages.iter().enumerate() {
             let allowed = match i {
@@ -455,12 +452,12 @@ async fn the_access_matrix() {
                 3 | 4 => oversees,
                 _ => records,
             };
-            let logged_before = access_log(&app, "C1").await.len();
+            let logged_before = access_log(app, "C1").await.len();
             let (status, body) = page(&client, format!("{}/children/C1{path}", app.url)).await;
             let case = format!("{role} ({user}), {relationship}, {detail}");
             if allowed {
                 assert_eq!(status, 200, "{case} should be allowed");
-                let log = access_log(&app, "C1").await;
+                let log = access_log(app, "C1").await;
                 assert_eq!(log.len(), logged_before + 1, "{case}: one row logged");
                 let staff = user.to_uppercase();
                 assert_eq!(
@@ -468,6 +465,13 @@ async fn the_access_matrix() {
                     &format!("staff/{staff} view"),
                     "{case}"
                 );
+                if i == 0 {
+                    let body = body.replace("&#x27;", "'").replace("&#39;", "'");
+                    assert!(
+                        body.contains(&format!("You can see this record because {because}.")),
+                        "{case}: because {because}"
+                    );
+                }
             } else {
                 let (missing_status, missing) =
                     page(&client, format!("{}/children/C999{path}", app.url)).await;
@@ -477,6 +481,15 @@ async fn the_access_matrix() {
                     "{case} should be denied"
                 );
                 assert_eq!(body, missing, "{case}: denied must look like not found");
+                // Someone who may not see the record leaves no trace in its log (a form
+                // refused to someone who may see the record is refused after the view).
+                if !sees {
+                    assert_eq!(
+                        access_log(app, "C1").await.len(),
+                        logged_before,
+                        "{case}: nothing logged"
+                    );
+                }
                 // A denied attempt at a page that records is refused the same way on submit.
                 if !path.is_empty() && !path.starts_with("/file") {
                     let (_, any_page) = page(&client, format!("{}/", app.url)).await;
@@ -494,6 +507,242 @@ async fn the_access_matrix() {
             }
         }
     }
+}
+
+/// Every role, in every relationship the fixture gives it with the first child, against every
+/// page that shows her record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_matrix() {
+    let app = start().await;
+    let matrix: [Row; 15] = [
+        (
+            "sw2",
+            "social worker",
+            "allocated",
+            ALLOCATED,
+            true,
+            true,
+            false,
+        ),
+        (
+            "pa1",
+            "personal adviser",
+            "allocated (adviser)",
+            ALLOCATED,
+            true,
+            true,
+            false,
+        ),
+        (
+            "sw4",
+            "social worker",
+            "same team",
+            SAME_TEAM,
+            true,
+            true,
+            false,
+        ),
+        (
+            "tm2",
+            "team manager",
+            "same team and manager",
+            SAME_TEAM,
+            true,
+            true,
+            true,
+        ),
+        (
+            "tm4",
+            "team manager",
+            "same team, not her manager",
+            SAME_TEAM,
+            true,
+            true,
+            true,
+        ),
+        (
+            "hos1",
+            "head of service",
+            "manager chain",
+            MANAGES,
+            true,
+            true,
+            true,
+        ),
+        (
+            "ro1",
+            "reviewing officer",
+            "reviewing officer",
+            "you are a reviewing officer for this child",
+            true,
+            true,
+            false,
+        ),
+        (
+            "qa1",
+            "quality assurance lead",
+            "service-wide",
+            SERVICE_WIDE,
+            true,
+            false,
+            false,
+        ),
+        (
+            "perf1",
+            "performance analyst",
+            "service-wide",
+            SERVICE_WIDE,
+            true,
+            false,
+            false,
+        ),
+        (
+            "ad1",
+            "assistant director",
+            "service-wide",
+            SERVICE_WIDE,
+            true,
+            false,
+            true,
+        ),
+        (
+            "sw1",
+            "social worker",
+            "other team (former worker)",
+            "",
+            false,
+            false,
+            false,
+        ),
+        ("tm1", "team manager", "other team", "", false, false, false),
+        ("tm3", "team manager", "other team", "", false, false, false),
+        ("ro2", "reviewing officer", "none", "", false, false, false),
+        ("admin1", "administrator", "none", "", false, false, false),
+    ];
+    check_matrix(&app, &matrix).await;
+}
+
+/// The same roles once the record is restricted: only the worker and adviser, the managers
+/// above them, whoever restricted it, the staff it names and the two most senior roles see
+/// it. The team, reviewing officers, the service-wide readers and managers elsewhere are
+/// told it does not exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_matrix_of_a_restricted_record() {
+    let app = start_restricted().await;
+    let matrix: [Row; 15] = [
+        (
+            "sw2",
+            "social worker",
+            "allocated",
+            ALLOCATED,
+            true,
+            true,
+            false,
+        ),
+        (
+            "pa1",
+            "personal adviser",
+            "allocated (adviser)",
+            ALLOCATED,
+            true,
+            true,
+            false,
+        ),
+        ("sw4", "social worker", "same team", "", false, false, false),
+        (
+            "tm2",
+            "team manager",
+            "her manager",
+            MANAGES,
+            true,
+            true,
+            true,
+        ),
+        (
+            "tm4",
+            "team manager",
+            "same team, not her manager",
+            "",
+            false,
+            false,
+            false,
+        ),
+        (
+            "hos1",
+            "head of service",
+            "manager chain",
+            MANAGES,
+            true,
+            true,
+            true,
+        ),
+        (
+            "ro1",
+            "reviewing officer",
+            "reviewing officer",
+            "",
+            false,
+            false,
+            false,
+        ),
+        (
+            "qa1",
+            "quality assurance lead",
+            "service-wide",
+            "",
+            false,
+            false,
+            false,
+        ),
+        (
+            "perf1",
+            "performance analyst",
+            "service-wide",
+            "",
+            false,
+            false,
+            false,
+        ),
+        (
+            "ad1",
+            "assistant director",
+            "senior leader",
+            SERVICE_WIDE,
+            true,
+            false,
+            true,
+        ),
+        (
+            "sw1",
+            "social worker",
+            "other team (former worker)",
+            "",
+            false,
+            false,
+            false,
+        ),
+        ("tm1", "team manager", "other team", "", false, false, false),
+        (
+            "tm3",
+            "team manager",
+            "restricted it",
+            NAMED,
+            true,
+            true,
+            true,
+        ),
+        (
+            "ro2",
+            "reviewing officer",
+            "named on the restriction",
+            NAMED,
+            true,
+            true,
+            false,
+        ),
+        ("admin1", "administrator", "none", "", false, false, false),
+    ];
+    check_matrix(&app, &matrix).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -518,4 +767,175 @@ async fn the_team_manager_s_view() {
     let (sw2, _) = sign_in_with(&app, "sw2", PASSWORD).await;
     let (status, _) = page(&sw2, format!("{}/team", app.url)).await;
     assert_eq!(status, 404);
+}
+
+/// The version a form was opened at, from its hidden field.
+fn version_of(form: &str) -> String {
+    hidden(form, "version")
+}
+
+/// Posts a recording form as `client`, opened just now, with these answers.
+async fn post_form(
+    app: &App,
+    client: &reqwest::Client,
+    slug: &str,
+    answers: &[(&str, &str)],
+) -> reqwest::Response {
+    let (status, form) = page(client, format!("{}/children/C1/record/{slug}", app.url)).await;
+    assert_eq!(status, 200, "{form}");
+    let mut fields: Vec<(String, String)> = answers
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    fields.push(("csrf".into(), hidden(&form, "csrf")));
+    fields.push(("version".into(), version_of(&form)));
+    client
+        .post(format!("{}/children/C1/record/{slug}", app.url))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A manager restricts the record through its form: the record says so, the worker's team
+/// and a manager who does not manage her lose sight of it everywhere (the record, search, My
+/// work), the reviewing officer named keeps it; lifting the restriction gives sight back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restricting_a_record_and_lifting_the_restriction() {
+    let app = start().await;
+    let (sw4, _) = sign_in_with(&app, "sw4", PASSWORD).await;
+    let (tm4, _) = sign_in_with(&app, "tm4", PASSWORD).await;
+    let (ro2, _) = sign_in_with(&app, "ro2", PASSWORD).await;
+    let sees = |client: reqwest::Client| {
+        let url = app.url.clone();
+        async move {
+            let (status, _) = page(&client, format!("{url}/children/C1")).await;
+            let (_, found) = page(&client, format!("{url}/search?q=C1")).await;
+            let (_, work) = page(&client, format!("{url}/")).await;
+            (
+                status,
+                found.contains("/children/C1\""),
+                work.contains("/children/C1\""),
+            )
+        }
+    };
+    // Before: the team sees her, and the second manager of the team has her on My work.
+    assert_eq!(sees(sw4.clone()).await, (200, true, false));
+    assert_eq!(sees(tm4.clone()).await, (200, true, true));
+    assert_eq!(sees(ro2.clone()).await.0, 404);
+
+    let (tm2, _) = sign_in_with(&app, "tm2", PASSWORD).await;
+    let (_, record) = page(&tm2, format!("{}/children/C1", app.url)).await;
+    assert!(
+        record.contains("/children/C1/record/restrict\""),
+        "{record}"
+    );
+    assert!(!record.contains("/record/restriction-lifted"), "{record}");
+    assert!(!record.contains("Restricted record"), "{record}");
+    // A social worker is not offered it.
+    let (_, record) = page(&sw4, format!("{}/children/C1", app.url)).await;
+    assert!(!record.contains("/record/restrict"), "{record}");
+
+    // Without a reason, or naming someone not on the list, nothing is written.
+    let (_, record) = page(&tm2, format!("{}/children/C1", app.url)).await;
+    let before = entries(&record);
+    let refused = post_form(
+        &app,
+        &tm2,
+        "restrict",
+        &[
+            ("day", "5"),
+            ("month", "11"),
+            ("year", "2026"),
+            ("permitted", "NOBODY"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(
+        body.contains("Enter why the record is being restricted"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Select who else may see it from the list"),
+        "{body}"
+    );
+    let (_, record) = page(&tm2, format!("{}/children/C1", app.url)).await;
+    assert_eq!(entries(&record), before);
+    assert_eq!(sees(sw4.clone()).await.0, 200);
+
+    let saved = post_form(
+        &app,
+        &tm2,
+        "restrict",
+        &[
+            ("day", "5"),
+            ("month", "11"),
+            ("year", "2026"),
+            (
+                "reason",
+                "Her aunt has joined the team that holds her case.",
+            ),
+            ("permitted", "RO2"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status().as_u16(), 200);
+    let record_page = saved.text().await.unwrap();
+    assert_eq!(entries(&record_page), before + 1);
+    assert!(record_page.contains("Record restricted"), "{record_page}");
+    assert!(record_page.contains("Restricted record"), "{record_page}");
+    assert!(
+        record_page.contains("restricted this record on 5 November 2026"),
+        "{record_page}"
+    );
+    assert!(
+        record_page.contains("Her aunt has joined the team that holds her case."),
+        "{record_page}"
+    );
+    assert!(
+        record_page.contains("Test RO2 (reviewing officer)"),
+        "{record_page}"
+    );
+    assert!(
+        record_page.contains("/children/C1/record/restriction-lifted\""),
+        "{record_page}"
+    );
+
+    // The team and the manager who does not manage her now get "not found", as for a child
+    // who does not exist, and neither search nor My work lists her; the officer named sees her.
+    let (status, denied) = page(&sw4, format!("{}/children/C1", app.url)).await;
+    let (_, missing) = page(&sw4, format!("{}/children/C999", app.url)).await;
+    assert_eq!(status, 404);
+    assert_eq!(denied, missing);
+    assert_eq!(sees(sw4.clone()).await, (404, false, false));
+    assert_eq!(sees(tm4.clone()).await, (404, false, false));
+    let (status, named) = page(&ro2, format!("{}/children/C1", app.url)).await;
+    assert_eq!(status, 200);
+    assert!(named.contains("named on the restriction"), "{named}");
+    // The allocated worker keeps her on My work.
+    let (sw2, _) = sign_in_with(&app, "sw2", PASSWORD).await;
+    assert_eq!(sees(sw2).await, (200, true, true));
+
+    // Lifting gives the ordinary sight back.
+    let lifted = post_form(
+        &app,
+        &tm2,
+        "restriction-lifted",
+        &[
+            ("day", "6"),
+            ("month", "11"),
+            ("year", "2026"),
+            ("reason", "Her aunt has moved to another council."),
+        ],
+    )
+    .await;
+    assert_eq!(lifted.status().as_u16(), 200);
+    let record_page = lifted.text().await.unwrap();
+    assert!(record_page.contains("Restriction lifted"), "{record_page}");
+    assert!(!record_page.contains("Restricted record"), "{record_page}");
+    assert_eq!(sees(sw4).await, (200, true, false));
+    assert_eq!(sees(tm4).await, (200, true, true));
+    assert_eq!(sees(ro2).await.0, 404);
 }

@@ -8,6 +8,7 @@ use crate::child::state::{CareEpisode, ChildRecord, EpisodeOfNeed};
 use crate::codes::*;
 use crate::directory::{Directory, check_envelope, manager_in_post, staff_in_post};
 use crate::event::Recorded;
+use crate::ids::StaffId;
 use crate::people::ChildDetails;
 use crate::rules::{Rule, RuleViolation, ensure, refuse};
 
@@ -163,7 +164,29 @@ fn allowed_after_death(ev: &ChildEvent) -> bool {
                 | AssessmentAuthorised { .. }
                 | Section47Completed { .. }
                 | MeetingCancelled { .. }
+                // Who may see a record matters as much after a death as before.
+                | RecordRestricted { .. }
+                | RestrictionLifted { .. }
         )
+}
+
+/// Refuses unless `id` is in post on `on` in a role that may restrict a record: a restriction
+/// overrides team-wide sight, so it is a decision for a team manager or a senior leader.
+fn restriction_decider(dir: &dyn Directory, id: &StaffId, on: NaiveDate, what: &str) -> Check {
+    let s = staff_in_post(dir, id, on)?;
+    ensure(
+        matches!(
+            s.role,
+            StaffRole::TeamManager | StaffRole::HeadOfService | StaffRole::AssistantDirector
+        ),
+        Rule::RestrictionDecision,
+        || {
+            format!(
+                "{id} is a {}: {what} is for a team manager, head of service or assistant director",
+                s.role.label().to_lowercase()
+            )
+        },
+    )
 }
 
 fn placement_changed(prev: &CareEpisode, ev: &ChildEvent) -> (bool, bool) {
@@ -924,6 +947,26 @@ impl ChildRecord {
             } => {
                 manager_in_post(dir, supervisor, date)?;
                 staff_in_post(dir, worker, date).map(|_| ())
+            }
+            RecordRestricted {
+                decided_by,
+                permitted,
+                ..
+            } => {
+                restriction_decider(dir, decided_by, date, "restricting a record")?;
+                for (i, s) in permitted.iter().enumerate() {
+                    ensure(!permitted[..i].contains(s), Rule::Restriction, || {
+                        format!("{s} is named twice")
+                    })?;
+                    staff_in_post(dir, s, date)?;
+                }
+                Ok(())
+            }
+            RestrictionLifted { decided_by, .. } => {
+                ensure(self.restriction.is_some(), Rule::Restriction, || {
+                    "the record is not restricted".to_owned()
+                })?;
+                restriction_decider(dir, decided_by, date, "lifting a restriction")
             }
             CaseClosed { .. } => {
                 let e = require_open(self, "closing the case")?;

@@ -302,6 +302,14 @@ events! {
         /// Case supervision between a supervisor and the worker.
         SupervisionRecorded = "supervision_recorded" { supervisor: StaffId, worker: StaffId, text: Text },
 
+        // Access.
+        /// A manager restricted the record: beyond the child's worker and their managers, only
+        /// the staff named, whoever restricted it and the senior leaders may see it. A second
+        /// restriction while restricted replaces the reason and the staff named.
+        RecordRestricted = "record_restricted" { decided_by: StaffId, reason: Text, permitted: Vec<StaffId> },
+        /// A manager lifted the restriction: ordinary sight of the record returns.
+        RestrictionLifted = "restriction_lifted" { decided_by: StaffId, reason: Text },
+
         // Closure and correction.
         /// The child in need episode closed.
         CaseClosed = "case_closed" { reason: ReasonForClosure },
@@ -372,6 +380,15 @@ impl ChildEvent {
                 vec![Reference::Staff(manager.clone())]
             }
             PersonalAdviserAllocated { adviser } => vec![Reference::Staff(adviser.clone())],
+            RecordRestricted {
+                decided_by,
+                permitted,
+                ..
+            } => std::iter::once(decided_by)
+                .chain(permitted)
+                .map(|s| Reference::Staff(s.clone()))
+                .collect(),
+            RestrictionLifted { decided_by, .. } => vec![Reference::Staff(decided_by.clone())],
             ObligationVaried { authorised_by, .. } => vec![Reference::Staff(authorised_by.clone())],
             SupervisionRecorded {
                 supervisor, worker, ..

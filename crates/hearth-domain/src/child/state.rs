@@ -515,6 +515,19 @@ impl Variation {
     }
 }
 
+/// A restriction on who may see the record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restriction {
+    /// Since when (the latest restriction, when one replaced another).
+    pub since: Mark,
+    /// The manager who restricted it.
+    pub by: StaffId,
+    /// Why.
+    pub reason: String,
+    /// Staff named as allowed to see it, beyond those the restriction always allows.
+    pub permitted: Vec<StaffId>,
+}
+
 /// Case recording.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recording {
@@ -605,6 +618,8 @@ pub struct ChildRecord {
     pub variations: Vec<Variation>,
     /// Case recording.
     pub recording: Recording,
+    /// The restriction on who may see the record, while there is one.
+    pub restriction: Option<Restriction>,
     /// Every event, in the order it happened.
     pub log: Vec<LogEntry>,
 }
@@ -649,6 +664,7 @@ impl ChildRecord {
             police_informed: Vec::new(),
             variations: Vec::new(),
             recording: Recording::default(),
+            restriction: None,
             log: Vec::new(),
         }
     }
@@ -1345,6 +1361,19 @@ impl ChildRecord {
                 .recording
                 .supervision
                 .push((mark, supervisor.clone(), worker.clone())),
+            RecordRestricted {
+                decided_by,
+                reason,
+                permitted,
+            } => {
+                self.restriction = Some(Restriction {
+                    since: mark,
+                    by: decided_by.clone(),
+                    reason: reason.to_string(),
+                    permitted: permitted.clone(),
+                })
+            }
+            RestrictionLifted { .. } => self.restriction = None,
             CaseClosed { reason } => {
                 if let Some(e) = self.open_episode_mut() {
                     e.closure = Some((mark, *reason));

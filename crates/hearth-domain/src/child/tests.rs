@@ -55,6 +55,21 @@ fn dir() -> MemoryDirectory {
         StaffId::parse("TM1").unwrap(),
         member(StaffRole::TeamManager),
     );
+    d.staff.insert(
+        StaffId::parse("GM1").unwrap(),
+        member(StaffRole::GroupManager),
+    );
+    d.staff.insert(
+        StaffId::parse("HOS1").unwrap(),
+        member(StaffRole::HeadOfService),
+    );
+    d.staff.insert(
+        StaffId::parse("SW8").unwrap(),
+        StaffMember {
+            left: NaiveDate::from_ymd_opt(2020, 1, 1),
+            ..member(StaffRole::SocialWorker)
+        },
+    );
     d.teams.insert(
         TeamId::parse("T1").unwrap(),
         crate::directory::Team::default(),
@@ -1007,4 +1022,116 @@ fn the_record_as_it_stands_shows_replacements_and_leaves_out_struck_events() {
             .filter(|e| e.version != first)
             .all(|e| e.corrected_by.is_none())
     );
+}
+
+#[test]
+fn restricting_and_lifting_are_decisions_for_a_team_manager_or_senior_leader() {
+    let staff =
+        |ids: &[&str]| -> Vec<StaffId> { ids.iter().map(|i| StaffId::parse(i).unwrap()).collect() };
+    let restrict = |by: &str, permitted: &[&str]| ChildEvent::RecordRestricted {
+        decided_by: StaffId::parse(by).unwrap(),
+        reason: text("The child's mother works in the service."),
+        permitted: staff(permitted),
+    };
+    let lift = |by: &str| ChildEvent::RestrictionLifted {
+        decided_by: StaffId::parse(by).unwrap(),
+        reason: text("She has left the council."),
+    };
+    let mut s = open_case();
+    // Nothing to lift yet.
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-07T09:00:00Z", lift("TM1"))]),
+        Rule::Restriction
+    );
+    // A social worker and a group manager cannot restrict; nor can someone unknown.
+    for (by, rule) in [
+        ("SW1", Rule::RestrictionDecision),
+        ("GM1", Rule::RestrictionDecision),
+        ("TM9", Rule::UnknownStaff),
+    ] {
+        assert_eq!(
+            refused(
+                &mut s,
+                vec![ev("2025-01-07T09:00:00Z", restrict(by, &["SW1"]))]
+            ),
+            rule,
+            "{by}"
+        );
+    }
+    // Staff named must exist, be in post, and be named once.
+    for (permitted, rule) in [
+        (&["SW9"][..], Rule::UnknownStaff),
+        (&["SW8"][..], Rule::UnknownStaff),
+        (&["SW1", "SW1"][..], Rule::Restriction),
+    ] {
+        assert_eq!(
+            refused(
+                &mut s,
+                vec![ev("2025-01-07T09:00:00Z", restrict("TM1", permitted))]
+            ),
+            rule,
+            "{permitted:?}"
+        );
+    }
+    assert!(s.record().restriction.is_none());
+
+    s.append(
+        vec![ev("2025-01-07T09:00:00Z", restrict("TM1", &["SW1"]))],
+        &dir(),
+    )
+    .unwrap();
+    let r = s.record().restriction.clone().unwrap();
+    assert_eq!(r.by.as_str(), "TM1");
+    assert_eq!(r.permitted, staff(&["SW1"]));
+    assert_eq!(r.since.date().to_string(), "2025-01-07");
+    // A second restriction replaces the first: who decided, why and who is named.
+    s.append(
+        vec![ev("2025-01-08T09:00:00Z", restrict("HOS1", &[]))],
+        &dir(),
+    )
+    .unwrap();
+    let r = s.record().restriction.clone().unwrap();
+    assert_eq!(r.by.as_str(), "HOS1");
+    assert!(r.permitted.is_empty());
+    assert_eq!(r.since.date().to_string(), "2025-01-08");
+
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-09T09:00:00Z", lift("SW1"))]),
+        Rule::RestrictionDecision
+    );
+    s.append(vec![ev("2025-01-09T09:00:00Z", lift("TM1"))], &dir())
+        .unwrap();
+    assert!(s.record().restriction.is_none());
+    assert_eq!(
+        refused(&mut s, vec![ev("2025-01-10T09:00:00Z", lift("TM1"))]),
+        Rule::Restriction
+    );
+}
+
+#[test]
+fn a_record_can_be_restricted_after_the_child_has_died() {
+    let mut s = open_case();
+    s.append(
+        vec![ev(
+            "2025-01-07T09:00:00Z",
+            ChildEvent::DeathRecorded {
+                date_of_death: NaiveDate::from_ymd_opt(2025, 1, 6).unwrap(),
+            },
+        )],
+        &dir(),
+    )
+    .unwrap();
+    s.append(
+        vec![ev(
+            "2025-01-08T09:00:00Z",
+            ChildEvent::RecordRestricted {
+                decided_by: StaffId::parse("HOS1").unwrap(),
+                reason: text("A serious case review is under way."),
+                permitted: Vec::new(),
+            },
+        )],
+        &dir(),
+    )
+    .unwrap();
+    assert!(s.record().restriction.is_some());
 }

@@ -30,6 +30,15 @@ pub struct Alert {
     pub text: String,
 }
 
+/// The restriction on the record, for its banner.
+pub struct RestrictionView {
+    pub by: String,
+    pub since: String,
+    pub reason: String,
+    /// The staff named, with their role.
+    pub permitted: Vec<String>,
+}
+
 /// Someone in the child's network or a professional.
 pub struct Contact {
     pub name: String,
@@ -69,6 +78,7 @@ struct ChildPage {
     name: String,
     access: &'static str,
     alerts: Vec<Alert>,
+    restriction: Option<RestrictionView>,
     facts: Vec<Fact>,
     network: Vec<Contact>,
     professionals: Vec<Contact>,
@@ -362,6 +372,25 @@ pub async fn page(
             .then(|| format!("/children/{}/correct/{}", id.as_str(), e.mark.version)),
         })
         .collect();
+    let staff_name = |s: &hearth_domain::StaffId| {
+        workforce
+            .staff
+            .get(s)
+            .map_or_else(|| s.as_str().to_owned(), |w| w.name.display())
+    };
+    let restriction = record.restriction.as_ref().map(|r| RestrictionView {
+        by: staff_name(&r.by),
+        since: date(r.since.date()),
+        reason: r.reason.clone(),
+        permitted: r
+            .permitted
+            .iter()
+            .map(|p| match workforce.staff.get(p) {
+                Some(w) => format!("{} ({})", w.name.display(), w.role.label().to_lowercase()),
+                None => p.as_str().to_owned(),
+            })
+            .collect(),
+    });
     let actions = offered(&user, permit.relationship(), &id, record);
     let page = ChildPage {
         layout: Layout::new(&state, &user),
@@ -380,6 +409,7 @@ pub async fn page(
         id: id.as_str().to_owned(),
         access: permit.relationship().describe(),
         alerts: alerts(record),
+        restriction,
         facts,
         network,
         professionals,

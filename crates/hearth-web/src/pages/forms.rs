@@ -45,6 +45,8 @@ pub enum Pick {
     Adviser,
     /// Someone a manager supervises: a social worker or a personal adviser.
     Supervisee,
+    /// Anyone who may be given sight of a child's record: every role but administrator.
+    Anyone,
 }
 
 impl Pick {
@@ -55,6 +57,7 @@ impl Pick {
             Pick::Supervisee => {
                 matches!(role, StaffRole::SocialWorker | StaffRole::PersonalAdviser)
             }
+            Pick::Anyone => role != StaffRole::Administrator,
         }
     }
 }
@@ -76,6 +79,8 @@ pub enum Input {
     Number,
     /// A member of staff in post, from a list.
     Staff(Pick),
+    /// Any number of staff in post, from a list: checkboxes.
+    StaffMany(Pick),
     /// A date.
     Date,
     /// A date and a time.
@@ -2031,6 +2036,61 @@ pub static FORMS: &[Form] = &[
         build: |r| {
             Some(ChildEvent::CaseClosed {
                 reason: r.code("reason")?,
+            })
+        },
+    },
+    // Restricted records: who may see the record is a manager's decision.
+    Form {
+        slug: "restrict",
+        title: "Restrict who can see the record",
+        done: "Record restricted",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: always,
+        fields: &[
+            field(
+                "reason",
+                "Why should fewer people see this record?",
+                "why the record is being restricted",
+                Input::Text,
+            )
+            .hint("For example, a parent works in the service, or the birth family must not learn where the child lives"),
+            field(
+                "permitted",
+                "Who else may see it?",
+                "who else may see it",
+                Input::StaffMany(Pick::Anyone),
+            )
+            .optional()
+            .hint("The allocated worker or personal adviser, their managers, you, the head of service and the assistant director can always see it. No one else can, unless you choose them here. If the record is already restricted, this replaces the list."),
+        ],
+        build: |r| {
+            let reason = r.text("reason");
+            let permitted = r.staff_many("permitted");
+            Some(ChildEvent::RecordRestricted {
+                decided_by: r.me().clone(),
+                reason: reason?,
+                permitted: permitted?,
+            })
+        },
+    },
+    Form {
+        slug: "restriction-lifted",
+        title: "Lift the restriction",
+        done: "Restriction lifted",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: |r| r.restriction.is_some(),
+        fields: &[field(
+            "reason",
+            "Why can the record be seen as usual again?",
+            "why the restriction is being lifted",
+            Input::Text,
+        )],
+        build: |r| {
+            Some(ChildEvent::RestrictionLifted {
+                decided_by: r.me().clone(),
+                reason: r.text("reason")?,
             })
         },
     },

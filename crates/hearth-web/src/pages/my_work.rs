@@ -59,7 +59,11 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         store.caseload(Some(user.staff.as_str())).await?
     };
     let rows: Vec<_> = rows.into_iter().filter(|r| r.status != "closed").collect();
-    let due = crate::due::for_caseload(&state, &rows).await?;
+    let mut due = crate::due::for_caseload(&state, &rows).await?;
+    // A child without a summary is not listed.
+    for id in crate::access::hidden(&state, &user, &due).await? {
+        due.remove(&id);
+    }
     let workforce = state.workforce.read().await;
     let mut cases = Vec::with_capacity(rows.len());
     let mut authorisations = Vec::new();

@@ -52,6 +52,13 @@ pub fn may_record(who: Who, user: &User, relationship: Relationship) -> bool {
                     | Relationship::ReviewingOfficer
             ) || (relationship == Relationship::ServiceWide
                 && user.role == StaffRole::HeadOfService)
+                // Named on a restriction to work with the child; those who only read still
+                // only read.
+                || (relationship == Relationship::NamedOnRestriction
+                    && !matches!(
+                        user.role,
+                        StaffRole::QualityAssuranceLead | StaffRole::PerformanceAnalyst
+                    ))
         }
     }
 }
@@ -209,9 +216,12 @@ impl<'a> Reader<'a> {
     /// Records that a required field has no answer.
     fn missing(&mut self, field: &Field) {
         let verb = match field.input {
-            Input::One(_) | Input::Many(_) | Input::YesNo | Input::Staff(_) | Input::Rule => {
-                "Select"
-            }
+            Input::One(_)
+            | Input::Many(_)
+            | Input::YesNo
+            | Input::Staff(_)
+            | Input::StaffMany(_)
+            | Input::Rule => "Select",
             _ => "Enter",
         };
         self.fail(field.name, format!("{verb} {}", field.what));
@@ -453,6 +463,42 @@ impl<'a> Reader<'a> {
         found
     }
 
+    /// Any number of staff from the list the field offers; `None` if one is not on it.
+    pub fn staff_many(&mut self, name: &str) -> Option<Vec<StaffId>> {
+        let field = self.spec(name)?;
+        let Input::StaffMany(pick) = field.input else {
+            return None;
+        };
+        if !self.asked(field) {
+            return Some(Vec::new());
+        }
+        let values: &'a Values = self.values;
+        let today = self.today;
+        let mut out: Vec<StaffId> = Vec::new();
+        for v in values.all(name) {
+            let found = StaffId::parse(v.trim()).ok().filter(|id| {
+                self.workforce
+                    .staff
+                    .get(id)
+                    .is_some_and(|s| s.in_post_on(today) && pick.admits(s.role))
+            });
+            match found {
+                // A box sent twice is one choice.
+                Some(id) if !out.contains(&id) => out.push(id),
+                Some(_) => {}
+                None => {
+                    self.fail(field.name, format!("Select {} from the list", field.what));
+                    return None;
+                }
+            }
+        }
+        if out.is_empty() && !field.optional {
+            self.missing(field);
+            return None;
+        }
+        Some(out)
+    }
+
     /// The team a member of staff is in.
     pub fn team_of(&self, staff: &StaffId) -> Option<TeamId> {
         self.workforce.staff.get(staff).map(|s| s.team.clone())
@@ -680,6 +726,7 @@ fn field_view(
         ),
         Input::Staff(pick) => ("select", options(staff_choices(workforce, pick, today))),
         Input::Rule => ("select", options(rule_choices(ruleset))),
+        Input::StaffMany(pick) => ("checkboxes", options(staff_choices(workforce, pick, today))),
         Input::Line => ("line", Vec::new()),
         Input::Text => ("text", Vec::new()),
         Input::Number => ("number", Vec::new()),
@@ -1035,7 +1082,7 @@ mod tests {
             Input::Text => one("Some words about it."),
             Input::Number => one("2"),
             Input::Staff(Pick::Adviser) => one("PA1"),
-            Input::Staff(_) => one("SW2"),
+            Input::Staff(_) | Input::StaffMany(_) => one("SW2"),
             Input::Rule => one("cin-visit"),
             Input::Date | Input::Moment => ["day", "month", "year", "time"]
                 .into_iter()
@@ -1282,6 +1329,56 @@ mod tests {
             (worker.as_str(), team.as_str(), decided_by.as_str()),
             ("SW2", "TLA1", "TM2")
         );
+    }
+
+    #[test]
+    fn a_restriction_names_any_number_of_staff_in_post() {
+        let made = parse(
+            "restrict",
+            &[
+                ("reason", "A parent works in the service."),
+                ("permitted", "SW2"),
+                ("permitted", "PA1"),
+                ("permitted", "SW2"),
+            ],
+        )
+        .unwrap();
+        let ChildEvent::RecordRestricted {
+            decided_by,
+            permitted,
+            ..
+        } = made
+        else {
+            panic!("{made:?}");
+        };
+        assert_eq!(decided_by.as_str(), "TM2");
+        let names: Vec<&str> = permitted.iter().map(StaffId::as_str).collect();
+        assert_eq!(names, ["SW2", "PA1"]);
+
+        let none = parse("restrict", &[("reason", "A parent works in the service.")]);
+        assert!(
+            matches!(none, Ok(ChildEvent::RecordRestricted { ref permitted, .. }) if permitted.is_empty()),
+            "{none:?}"
+        );
+
+        for who in ["LEFT", "NOBODY"] {
+            let errors =
+                parse("restrict", &[("permitted", "SW2"), ("permitted", who)]).unwrap_err();
+            assert_eq!(
+                messages(errors),
+                [
+                    (
+                        "reason".to_owned(),
+                        "Enter why the record is being restricted".to_owned()
+                    ),
+                    (
+                        "permitted".to_owned(),
+                        "Select who else may see it from the list".to_owned()
+                    ),
+                ],
+                "{who}"
+            );
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ use hearth_domain::{ChildId, StaffId, StreamId};
 use hearth_store::reading;
 
 use super::Layout;
+use crate::access::relationship;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -113,6 +114,10 @@ pub async fn page(
     for chunk in unallocated.chunks(reading::BATCH) {
         for (id, events) in reading::children_events(store, chunk).await? {
             let record = fold(&id, &events);
+            // Every manager sees the queue, but a restricted child only those it allows.
+            if record.restriction.is_some() && relationship(&user, &record, &workforce).is_none() {
+                continue;
+            }
             let e = hearth_standards::evaluate(
                 &record,
                 &state.ruleset,
@@ -165,7 +170,17 @@ pub async fn page(
     let mut overdue_by_worker: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_standard: BTreeMap<String, ByStandard> = BTreeMap::new();
     drop(workforce);
-    let due = crate::due::for_caseload(&state, &team_rows).await?;
+    let mut due = crate::due::for_caseload(&state, &team_rows).await?;
+    // Restricted children the manager may not see are left out of the queues and lists;
+    // they still count in their worker's open cases, which is the worker's load.
+    let hidden = crate::access::hidden(&state, &user, &due).await?;
+    for id in &hidden {
+        due.remove(id);
+    }
+    let team_rows: Vec<_> = team_rows
+        .into_iter()
+        .filter(|r| ChildId::parse(&r.child_id).is_ok_and(|id| !hidden.contains(&id)))
+        .collect();
     let versions: BTreeMap<String, u64> = {
         let streams: Vec<StreamId> = team_rows
             .iter()
@@ -261,12 +276,19 @@ pub async fn page(
             .then_with(|| a.summary.cmp(&b.summary))
     });
     drop(workforce);
+    // Named only if the page may show the child: the address is typed by the browser.
     let name_of = |id: &str| {
         team_rows
             .iter()
-            .chain(open.iter().copied())
             .find(|r| r.child_id == id)
-            .map_or_else(|| id.to_owned(), |r| r.display_name.clone())
+            .map(|r| r.display_name.clone())
+            .or_else(|| {
+                waiting
+                    .iter()
+                    .find(|w| w.child == id)
+                    .map(|w| w.name.clone())
+            })
+            .unwrap_or_else(|| id.to_owned())
     };
     let done = match (done.authorised, done.allocated) {
         (Some(id), _) => Some(format!("Assessment authorised for {}", name_of(&id))),
