@@ -914,12 +914,15 @@ async fn a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all(sto
     let id = ChildId::parse("C1").unwrap();
     let before = records.child(&id).await.unwrap().unwrap().version();
     let person = store.next_person_id().await.unwrap();
-    let at = |e| Recorded {
-        occurred_at: ts("2026-08-01T10:00:00Z"),
-        recorded_at: ts("2026-08-01T10:05:00Z"),
-        recorded_by: Actor::parse("staff/PA1").unwrap(),
-        event: e,
-    };
+    // A function, not a closure: it makes the adult's and the child's events alike.
+    fn at<E>(event: E) -> Recorded<E> {
+        Recorded {
+            occurred_at: ts("2026-08-01T10:00:00Z"),
+            recorded_at: ts("2026-08-01T10:05:00Z"),
+            recorded_by: Actor::parse("staff/PA1").unwrap(),
+            event,
+        }
+    }
     let adult = || {
         NewRecord::Person(
             person.clone(),

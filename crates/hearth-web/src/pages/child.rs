@@ -8,8 +8,8 @@ use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
 use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
-use super::network::may_amend;
 use super::correct::may_correct;
+use super::network::may_amend;
 use super::record::{ActionGroup, done_message, offered};
 use std::sync::Arc;
 

@@ -1081,6 +1081,35 @@ fn confirm_draft(title: String, action: String, intro: Vec<String>, button: &'st
     }
 }
 
+/// Records a confirmed ending (removing an adult, ending a professional's involvement) and
+/// goes back to the record; if it is not saved, asks again with the reason. `saved` is the
+/// event and the word the record's banner names it by.
+async fn save_confirmed(
+    state: &AppState,
+    user: &User,
+    opened: &Opened,
+    version: u64,
+    values: &Values,
+    saved: (ChildEvent, &str),
+    draft: Draft,
+) -> Result<Response, WebError> {
+    let (event, changed) = saved;
+    let now = state.clock.now();
+    let event = recorded(user, now, now, event);
+    match save(state, &opened.id, version, None, vec![event]).await? {
+        Saved::Done | Saved::IdTaken => Ok(done(&opened.id, changed)),
+        Saved::NotSaved(message) => {
+            let at = again_at(&message, version);
+            let problems = [Problem {
+                field: "save",
+                anchor: "save".into(),
+                message,
+            }];
+            render(state, user, opened, draft, values, &problems, at)
+        }
+    }
+}
+
 fn remove_draft(opened: &Opened, person: &PersonId, who: &str) -> Draft {
     confirm_draft(
         format!("Remove {who} from {}'s family and network", opened.name),
@@ -1119,29 +1148,11 @@ pub async fn remove_member(
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "remove network member").await?;
     let person = member(&opened, &person)?;
-    let now = state.clock.now();
-    let event = recorded(
-        &user,
-        now,
-        now,
-        ChildEvent::NetworkMemberRemoved {
-            person: person.clone(),
-        },
-    );
-    match save(&state, &opened.id, version, None, vec![event]).await? {
-        Saved::Done | Saved::IdTaken => Ok(done(&opened.id, "network-removed")),
-        Saved::NotSaved(message) => {
-            let at = again_at(&message, version);
-            let who = person_name(&state, &person).await?;
-            let draft = remove_draft(&opened, &person, &who);
-            let problems = [Problem {
-                field: "save",
-                anchor: "save".into(),
-                message,
-            }];
-            render(&state, &user, &opened, draft, &values, &problems, at)
-        }
-    }
+    let who = person_name(&state, &person).await?;
+    let draft = remove_draft(&opened, &person, &who);
+    let event = ChildEvent::NetworkMemberRemoved { person };
+    let saved = (event, "network-removed");
+    save_confirmed(&state, &user, &opened, version, &values, saved, draft).await
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1490,29 +1501,11 @@ pub async fn end_professional(
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "end professional involvement").await?;
     let professional = involved(&opened, &professional)?;
-    let now = state.clock.now();
-    let event = recorded(
-        &user,
-        now,
-        now,
-        ChildEvent::ProfessionalInvolvementEnded {
-            professional: professional.clone(),
-        },
-    );
-    match save(&state, &opened.id, version, None, vec![event]).await? {
-        Saved::Done | Saved::IdTaken => Ok(done(&opened.id, "professional-ended")),
-        Saved::NotSaved(message) => {
-            let at = again_at(&message, version);
-            let who = professional_name(&state, &professional).await?;
-            let draft = end_draft(&opened, &professional, &who);
-            let problems = [Problem {
-                field: "save",
-                anchor: "save".into(),
-                message,
-            }];
-            render(&state, &user, &opened, draft, &values, &problems, at)
-        }
-    }
+    let who = professional_name(&state, &professional).await?;
+    let draft = end_draft(&opened, &professional, &who);
+    let event = ChildEvent::ProfessionalInvolvementEnded { professional };
+    let saved = (event, "professional-ended");
+    save_confirmed(&state, &user, &opened, version, &values, saved, draft).await
 }
 
 // ---------------------------------------------------------------------------------------
