@@ -980,7 +980,7 @@ async fn a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all(sto
     );
     assert!(
         store
-            .network_links(&[person.clone()])
+            .network_links(std::slice::from_ref(&person))
             .await
             .unwrap()
             .is_empty()
@@ -999,7 +999,10 @@ async fn a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all(sto
             .len(),
         1
     );
-    let links = store.network_links(&[person.clone()]).await.unwrap();
+    let links = store
+        .network_links(std::slice::from_ref(&person))
+        .await
+        .unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].child_id, "C1");
     let found = store

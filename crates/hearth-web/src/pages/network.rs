@@ -573,8 +573,8 @@ fn recorded<E>(user: &User, at: Timestamp, now: Timestamp, event: E) -> Recorded
 }
 
 /// What came of saving.
-enum Saved {
-    Done,
+enum Outcome {
+    Saved,
     /// Refused by the record's rules, or the record changed since the form was opened: the
     /// message to show.
     NotSaved(String),
@@ -588,24 +588,24 @@ async fn save(
     version: u64,
     created: Option<NewRecord>,
     events: Vec<Recorded<ChildEvent>>,
-) -> Result<Saved, WebError> {
+) -> Result<Outcome, WebError> {
     match state
         .records
         .record_child_with(id, Some(version), created, events)
         .await
     {
-        Ok(_) => Ok(Saved::Done),
-        Err(RecordError::Refused(refusal)) => Ok(Saved::NotSaved(format!(
+        Ok(_) => Ok(Outcome::Saved),
+        Err(RecordError::Refused(refusal)) => Ok(Outcome::NotSaved(format!(
             "This cannot be saved: {}",
             refusal.violation.message
         ))),
         Err(RecordError::Store(StoreError::Conflict { stream, .. }))
             if stream.kind() != StreamKind::Child =>
         {
-            Ok(Saved::IdTaken)
+            Ok(Outcome::IdTaken)
         }
         Err(RecordError::Store(StoreError::Conflict { .. })) => {
-            Ok(Saved::NotSaved(STALE_FORM.into()))
+            Ok(Outcome::NotSaved(STALE_FORM.into()))
         }
         Err(e) => Err(e.into()),
     }
@@ -905,7 +905,7 @@ pub async fn add_adult(
     let outcome = match (person, adult) {
         (Some(person), _) => save(&state, &opened.id, version, None, vec![added(&person)]).await?,
         (None, Some(details)) => {
-            let mut outcome = Saved::IdTaken;
+            let mut outcome = Outcome::IdTaken;
             // Two people adding adults at once may be offered the same id; the store creates
             // a stream only if it is absent, so the second asks for the next.
             for _ in 0..3 {
@@ -929,7 +929,7 @@ pub async fn add_adult(
                     vec![added(&person)],
                 )
                 .await?;
-                if !matches!(outcome, Saved::IdTaken) {
+                if !matches!(outcome, Outcome::IdTaken) {
                     break;
                 }
             }
@@ -938,8 +938,8 @@ pub async fn add_adult(
         (None, None) => return show(&values, &problems, matches, Some(version)),
     };
     match outcome {
-        Saved::Done => Ok(done(&opened.id, "network-added")),
-        Saved::NotSaved(message) => {
+        Outcome::Saved => Ok(done(&opened.id, "network-added")),
+        Outcome::NotSaved(message) => {
             let at = again_at(&message, version);
             let problems = vec![Problem {
                 field: "relationship",
@@ -948,7 +948,7 @@ pub async fn add_adult(
             }];
             show(&values, &problems, matches, at)
         }
-        Saved::IdTaken => Err(WebError::Internal(
+        Outcome::IdTaken => Err(WebError::Internal(
             "three new adult ids in a row were taken while adding to a network".into(),
         )),
     }
@@ -1050,8 +1050,8 @@ pub async fn change_member(
             },
         );
         match save(&state, &opened.id, version, None, vec![event]).await? {
-            Saved::Done | Saved::IdTaken => return Ok(done(&opened.id, "network-changed")),
-            Saved::NotSaved(message) => {
+            Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "network-changed")),
+            Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
                 problems.push(Problem {
                     field: "relationship",
@@ -1097,8 +1097,8 @@ async fn save_confirmed(
     let now = state.clock.now();
     let event = recorded(user, now, now, event);
     match save(state, &opened.id, version, None, vec![event]).await? {
-        Saved::Done | Saved::IdTaken => Ok(done(&opened.id, changed)),
-        Saved::NotSaved(message) => {
+        Outcome::Saved | Outcome::IdTaken => Ok(done(&opened.id, changed)),
+        Outcome::NotSaved(message) => {
             let at = again_at(&message, version);
             let problems = [Problem {
                 field: "save",
@@ -1388,7 +1388,7 @@ pub async fn add_professional(
     let outcome = match (professional, new) {
         (Some(p), _) => save(&state, &opened.id, version, None, vec![involvement_of(&p)]).await?,
         (None, Some(details)) => {
-            let mut outcome = Saved::IdTaken;
+            let mut outcome = Outcome::IdTaken;
             for _ in 0..3 {
                 let p = state.records.store().next_professional_id().await?;
                 let created = NewRecord::Professional(
@@ -1410,7 +1410,7 @@ pub async fn add_professional(
                     vec![involvement_of(&p)],
                 )
                 .await?;
-                if !matches!(outcome, Saved::IdTaken) {
+                if !matches!(outcome, Outcome::IdTaken) {
                     break;
                 }
             }
@@ -1419,8 +1419,8 @@ pub async fn add_professional(
         (None, None) => return show(&values, &problems, matches, Some(version)),
     };
     match outcome {
-        Saved::Done => Ok(done(&opened.id, "professional-added")),
-        Saved::NotSaved(message) => {
+        Outcome::Saved => Ok(done(&opened.id, "professional-added")),
+        Outcome::NotSaved(message) => {
             let at = again_at(&message, version);
             let problems = vec![Problem {
                 field: "involvement",
@@ -1429,7 +1429,7 @@ pub async fn add_professional(
             }];
             show(&values, &problems, matches, at)
         }
-        Saved::IdTaken => Err(WebError::Internal(
+        Outcome::IdTaken => Err(WebError::Internal(
             "three new professional ids in a row were taken while adding a professional".into(),
         )),
     }
@@ -1795,8 +1795,8 @@ pub async fn amend_details(
     if let (Some(details), true) = (details, problems.is_empty()) {
         let event = recorded(&user, now, now, ChildEvent::ChildDetailsAmended { details });
         match save(&state, &opened.id, version, None, vec![event]).await? {
-            Saved::Done | Saved::IdTaken => return Ok(done(&opened.id, "details")),
-            Saved::NotSaved(message) => {
+            Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "details")),
+            Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
                 problems.push(Problem {
                     field: "given",
@@ -1886,8 +1886,8 @@ pub async fn change_address(
         let when = Timestamp::at_london_time(moved, noon).min(now);
         let event = recorded(&user, when, now, ChildEvent::AddressChanged { address });
         match save(&state, &opened.id, version, None, vec![event]).await? {
-            Saved::Done | Saved::IdTaken => return Ok(done(&opened.id, "address")),
-            Saved::NotSaved(message) => {
+            Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "address")),
+            Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
                 problems.push(Problem {
                     field: "moved",
