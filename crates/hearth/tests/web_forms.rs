@@ -665,3 +665,108 @@ async fn corrections_strike_out_or_move_a_visit() {
     let (status, _) = sw.get(&link).await;
     assert_eq!(status, 404, "a struck-out entry has nothing to correct");
 }
+
+/// Every hidden field of a page, as posted back: the token, the version, the step and the
+/// answers carried from other steps.
+fn hidden_fields(page: &str) -> Vec<(String, String)> {
+    page.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .map(|rest| {
+            let (name, rest) = rest.split_once('"').unwrap();
+            let value = rest
+                .split_once("value=\"")
+                .map_or("", |(_, v)| v.split('"').next().unwrap());
+            (name.to_owned(), value.replace("&#32;", " "))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_form_is_asked_a_few_questions_at_a_time() {
+    let app = start().await;
+    let sw2 = sign_in(&app, "sw2").await;
+    let path = format!("/children/{PLANNED}/record/episode-started");
+    let url = format!("{}{path}", app.url);
+    let before = entries(&sw2.record_page(PLANNED).await);
+    let send = |page: String, answers: Vec<(&'static str, String)>| {
+        let mut fields = hidden_fields(&page);
+        fields.extend(answers.into_iter().map(|(k, v)| (k.to_owned(), v)));
+        sw2.client.post(url.clone()).form(&fields).send()
+    };
+
+    // The first step asks when, why and the legal status; nothing about the placement yet.
+    let (status, first) = sw2.get(&path).await;
+    assert_eq!(status, 200);
+    assert!(first.contains("step 1 of 3"), "{first}");
+    assert!(first.contains("name=\"legal_status\""), "{first}");
+    assert!(!first.contains("name=\"placement\""), "{first}");
+    assert!(first.contains(">Continue</button>"), "{first}");
+
+    // Continuing with nothing answered shows this step's problems only.
+    let r = send(first.clone(), Vec::new()).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let again = r.text().await.unwrap();
+    assert!(again.contains("There is a problem"), "{again}");
+    assert!(again.contains("step 1 of 3"), "{again}");
+    assert!(!again.contains("name=\"placement\""), "{again}");
+
+    // Answered, the next step asks about the placement and carries the answers so far.
+    let (d, m, y) = parts(days_ago(1));
+    let r = send(
+        first,
+        vec![
+            ("day", d),
+            ("month", m),
+            ("year", y),
+            ("time", "10:00".into()),
+            ("reason", "S".into()),
+            ("legal_status", "V2".into()),
+            ("category_of_need", "N1".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let second = r.text().await.unwrap();
+    assert!(second.contains("step 2 of 3"), "{second}");
+    assert!(second.contains("name=\"placement\""), "{second}");
+    assert!(
+        !second.contains("name=\"legal_status\" type=\"radio\""),
+        "{second}"
+    );
+    assert!(
+        hidden_fields(&second).contains(&("legal_status".to_owned(), "V2".to_owned())),
+        "{second}"
+    );
+    assert_eq!(
+        entries(&sw2.record_page(PLANNED).await),
+        before,
+        "nothing saved yet"
+    );
+
+    let r = send(
+        second,
+        vec![("placement", "U4".into()), ("provider", "PR1".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let third = r.text().await.unwrap();
+    assert!(third.contains("step 3 of 3"), "{third}");
+    assert!(third.contains(">Save</button>"), "{third}");
+
+    // The last step saves the whole episode, with every step's answers.
+    let r = send(
+        third,
+        vec![
+            ("home_postcode", "BR3 1AA".into()),
+            ("placement_postcode", "BR3 2BB".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let record = r.text().await.unwrap();
+    assert!(record.contains("Looked-after episode recorded"), "{record}");
+    assert_eq!(entries(&record), before + 1);
+    assert!(record.contains("Looked after"), "{record}");
+}

@@ -204,6 +204,20 @@ pub struct Form {
     pub build: fn(&mut Reader<'_>) -> Option<ChildEvent>,
 }
 
+/// A long form is asked a few questions at a time (the GOV.UK pattern of one thing per page):
+/// its steps, each a list of field names, in order. When it happened is asked on the first
+/// step. A form not listed here is one page.
+pub fn steps(slug: &str) -> &'static [&'static [&'static str]] {
+    match slug {
+        "episode-started" => &[
+            &["reason", "legal_status", "category_of_need"],
+            &["placement", "placement_change_reason", "provider", "urn"],
+            &["home_postcode", "placement_postcode"],
+        ],
+        _ => &[],
+    }
+}
+
 /// The form with this slug.
 pub fn find(slug: &str) -> Option<&'static Form> {
     FORMS.iter().find(|f| f.slug == slug)

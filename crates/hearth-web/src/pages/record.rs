@@ -25,7 +25,7 @@ use hearth_store::StoreError;
 use hearth_store::records::RecordError;
 
 use super::Layout;
-use super::forms::{Choice, Field, Form, Group, Input, Who, find};
+use super::forms::{Choice, Field, Form, Group, Input, Who, find, steps};
 use crate::access::{Relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
@@ -132,6 +132,35 @@ impl Values {
     fn all(&self, name: &str) -> &[String] {
         self.0.get(name).map_or(&[], Vec::as_slice)
     }
+
+    /// Every answer, for carrying the answers of other steps as hidden fields.
+    fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())))
+    }
+}
+
+/// Which step of a stepped form asks a field (when it happened, and anything unknown, are on
+/// the first).
+fn step_of(form: &Form, field: &str) -> usize {
+    steps(form.slug)
+        .iter()
+        .position(|names| names.contains(&field))
+        .unwrap_or(0)
+}
+
+/// Whether a posted name is answered on this step: its own fields (a date field's parts
+/// too), and on the first step when it happened.
+fn asked_on(form: &Form, step: usize, name: &str) -> bool {
+    let Some(names) = steps(form.slug).get(step) else {
+        return true;
+    };
+    let base = name
+        .rsplit_once('-')
+        .filter(|(_, part)| ["day", "month", "year", "time"].contains(part))
+        .map_or(name, |(base, _)| base);
+    names.contains(&base) || (step == 0 && ["day", "month", "year", "time"].contains(&name))
 }
 
 /// An error against one field, for the error summary and the field.
@@ -780,6 +809,11 @@ struct RecordPage {
     year: String,
     time: String,
     fields: Vec<FieldView>,
+    /// This step and how many there are (one, for a form asked on one page).
+    step: usize,
+    steps: usize,
+    /// The answers given on the other steps, sent again as hidden fields.
+    carried: Vec<(String, String)>,
 }
 
 impl RecordPage {
@@ -805,7 +839,7 @@ async fn render(
     form: &'static Form,
     values: &Values,
     errors: Vec<FieldError>,
-    version: Option<u64>,
+    (version, step): (Option<u64>, usize),
 ) -> Result<Response, WebError> {
     let (permit, stream) = view_child(state, user, id, form.title).await?;
     if !allowed(form, user, permit.relationship()) {
@@ -817,7 +851,14 @@ async fn render(
     let fields: Vec<FieldView> = form
         .fields
         .iter()
+        .filter(|f| asked_on(form, step, f.name))
         .map(|f| field_view(f, values, &errors, &workforce, &state.ruleset, today))
+        .collect();
+    let carried = values
+        .pairs()
+        .filter(|(name, _)| !["csrf", "version", "step"].contains(name))
+        .filter(|(name, _)| !asked_on(form, step, name))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect();
     drop(workforce);
     let summary = errors
@@ -861,6 +902,9 @@ async fn render(
         year: values.get("year").to_owned(),
         time: values.get("time").to_owned(),
         fields,
+        step,
+        steps: steps(form.slug).len().max(1),
+        carried,
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -885,7 +929,7 @@ pub async fn form(
         form,
         &Values::default(),
         Vec::new(),
-        None,
+        (None, 0),
     )
     .await
 }
@@ -912,9 +956,52 @@ pub async fn submit(
         let workforce = state.workforce.read().await;
         event(form, &user, &workforce, &state.ruleset, &values, now)
     };
+    // A stepped form is parsed whole at each step. Problems on this step or an earlier one
+    // are shown on the first step that has any; questions not yet reached are not problems
+    // yet, so the next step is asked.
+    let last = steps(form.slug).len().saturating_sub(1);
+    let step = values
+        .get("step")
+        .parse::<usize>()
+        .map_or(last, |s| s.min(last));
     let (at, event) = match parsed {
+        Ok(_) if step < last => {
+            return render(
+                &state,
+                &user,
+                &id,
+                form,
+                &values,
+                Vec::new(),
+                (version, step + 1),
+            )
+            .await;
+        }
         Ok(e) => e,
-        Err(errors) => return render(&state, &user, &id, form, &values, errors, version).await,
+        Err(errors) => {
+            let first = errors
+                .iter()
+                .map(|e| step_of(form, &e.field))
+                .min()
+                .unwrap_or(0);
+            if first > step {
+                return render(
+                    &state,
+                    &user,
+                    &id,
+                    form,
+                    &values,
+                    Vec::new(),
+                    (version, step + 1),
+                )
+                .await;
+            }
+            let errors = errors
+                .into_iter()
+                .filter(|e| step_of(form, &e.field) == first)
+                .collect();
+            return render(&state, &user, &id, form, &values, errors, (version, first)).await;
+        }
     };
     let version = version.ok_or_else(|| {
         WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
@@ -945,13 +1032,22 @@ pub async fn submit(
                 "This cannot be recorded: {}",
                 refusal.violation.message
             ));
-            render(&state, &user, &id, form, &values, errors, Some(version)).await
+            render(
+                &state,
+                &user,
+                &id,
+                form,
+                &values,
+                errors,
+                (Some(version), 0),
+            )
+            .await
         }
         Err(RecordError::Store(StoreError::Conflict { .. })) => {
             // The form goes back at the record's new version, so saving again is checked
             // against what the other person recorded.
             let errors = refused(STALE_FORM.into());
-            render(&state, &user, &id, form, &values, errors, None).await
+            render(&state, &user, &id, form, &values, errors, (None, 0)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -1404,5 +1500,29 @@ mod tests {
                 "The date it happened must be today or in the past".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn a_stepped_form_asks_each_of_its_fields_on_exactly_one_step() {
+        for form in FORMS {
+            let steps = steps(form.slug);
+            if steps.is_empty() {
+                continue;
+            }
+            let mut asked: Vec<&str> = steps.iter().flat_map(|s| s.iter().copied()).collect();
+            asked.sort_unstable();
+            let mut fields: Vec<&str> = form.fields.iter().map(|f| f.name).collect();
+            fields.sort_unstable();
+            assert_eq!(asked, fields, "{}", form.slug);
+            for f in form.fields {
+                let on: Vec<usize> = (0..steps.len())
+                    .filter(|&i| asked_on(form, i, f.name))
+                    .collect();
+                assert_eq!(on, [step_of(form, f.name)], "{} {}", form.slug, f.name);
+            }
+            // When it happened, and a date field's parts, go with their step.
+            assert!(asked_on(form, 0, "day") && !asked_on(form, 1, "day"));
+        }
+        assert!(!steps("episode-started").is_empty());
     }
 }
