@@ -216,7 +216,7 @@ pub async fn hidden(
         if !d.restricted {
             continue;
         }
-        let visible = match state.records.child(id).await? {
+        let visible = match current(state, id).await? {
             Some(stream) => {
                 let workforce = state.workforce.read().await;
                 relationship(user, stream.record(), &workforce).is_some()
@@ -228,6 +228,26 @@ pub async fn hidden(
         }
     }
     Ok(out)
+}
+
+/// The child's record as it stands, for the system's own decisions (not logged): from the
+/// stream this process last read, if any, plus whatever was recorded since, and kept for
+/// next time.
+pub(crate) async fn current(
+    state: &AppState,
+    id: &ChildId,
+) -> Result<Option<Arc<ChildStream>>, WebError> {
+    let stream = match state.streams.get(id) {
+        Some(held) => {
+            let after = state.records.child_events_after(id, held.version()).await?;
+            Some(extended(held, after))
+        }
+        None => state.records.child(id).await?.map(Arc::new),
+    };
+    if let Some(s) = stream.as_ref().filter(|s| s.version() > 0) {
+        state.streams.put(Arc::clone(s));
+    }
+    Ok(stream)
 }
 
 /// Whether `manager` is above `worker` in the line-management chain.
@@ -257,14 +277,8 @@ pub async fn view_child(
     page: &str,
 ) -> Result<(Permit, Arc<ChildStream>), WebError> {
     // The decision needs the record as it stands; this read is the system's and is not
-    // shown. It starts from the stream this process last read, if any.
-    let held = match state.streams.get(id) {
-        Some(held) => {
-            let after = state.records.child_events_after(id, held.version()).await?;
-            Some(extended(held, after))
-        }
-        None => state.records.child(id).await?.map(Arc::new),
-    };
+    // shown.
+    let held = current(state, id).await?;
     let Some(held) = held.filter(|s| s.version() > 0) else {
         return Err(WebError::NotFound);
     };

@@ -718,7 +718,7 @@ async fn adults_known(
             let Ok(child) = ChildId::parse(&link.child_id) else {
                 continue;
             };
-            if let Some(stream) = state.records.child(&child).await?
+            if let Some(stream) = crate::access::current(state, &child).await?
                 && relationship(user, stream.record(), &workforce).is_some()
             {
                 visible = true;

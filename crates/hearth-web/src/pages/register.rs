@@ -282,7 +282,7 @@ async fn possible_duplicates(
         let Ok(id) = ChildId::parse(row.stream.id()) else {
             continue;
         };
-        let Some(stream) = state.records.child(&id).await? else {
+        let Some(stream) = crate::access::current(state, &id).await? else {
             continue;
         };
         if relationship(user, stream.record(), &workforce).is_none() {

@@ -57,7 +57,7 @@ pub async fn page(
             let Ok(id) = ChildId::parse(row.stream.id()) else {
                 continue;
             };
-            let Some(child) = state.records.child(&id).await? else {
+            let Some(child) = crate::access::current(&state, &id).await? else {
                 continue;
             };
             if relationship(&user, child.record(), &workforce).is_none() {
