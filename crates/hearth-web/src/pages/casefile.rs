@@ -15,6 +15,7 @@ use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::{Actor, ChildId, EventKind, StaffId};
 
 use super::Layout;
+use super::record::capitalised;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -604,19 +605,9 @@ fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (String, 
         ),
         VariationEnded { rule } => ("Timescale variation ended", vec![rule.as_str().to_owned()]),
         CaseClosed { reason } => ("Case closed", vec![format!("Reason: {}", reason.label())]),
-        other => return (kind_words(other.kind()), vec![]),
+        other => return (capitalised(&other.kind().replace('_', " ")), vec![]),
     };
     (what.to_owned(), detail)
-}
-
-/// An event kind in words, for kinds without a heading of their own.
-fn kind_words(kind: &str) -> String {
-    let mut s = kind.replace('_', " ");
-    if let Some(first) = s.get(0..1) {
-        let upper = first.to_uppercase();
-        s.replace_range(0..1, &upper);
-    }
-    s
 }
 
 #[cfg(test)]

@@ -93,12 +93,7 @@ pub(super) fn date(d: chrono::NaiveDate) -> String {
 }
 
 pub(super) fn words(kind: &str) -> String {
-    let mut s = kind.replace('_', " ");
-    if let Some(first) = s.get(0..1) {
-        let upper = first.to_uppercase();
-        s.replace_range(0..1, &upper);
-    }
-    s
+    super::record::capitalised(&kind.replace('_', " "))
 }
 
 fn alerts(record: &ChildRecord) -> Vec<Alert> {

@@ -19,7 +19,7 @@ use super::Layout;
 use super::child::{date, words};
 use super::forms::Who;
 use super::record::{
-    FieldError, STALE_FORM, SummaryLine, Values, capitalised, date_of, may_record, time_of,
+    FieldError, STALE_FORM, SummaryLine, Values, capitalised, may_record, occurred_as,
 };
 use crate::access::{Relationship, view_child};
 use crate::auth::User;
@@ -226,50 +226,13 @@ fn moved_to(
     now: Timestamp,
     errors: &mut Vec<FieldError>,
 ) -> Option<Timestamp> {
-    let mut fail = |field: &str, message: &str| {
-        errors.push(FieldError {
-            field: field.to_owned(),
-            message: message.to_owned(),
-        })
-    };
-    let (d, m, y) = (values.get("day"), values.get("month"), values.get("year"));
-    if d.is_empty() && m.is_empty() && y.is_empty() {
-        fail("day", "Enter when it really happened");
-        return None;
-    }
-    let Some(day) = date_of(d, m, y) else {
-        fail(
-            "day",
-            "When it really happened must be a real date, like 27 3 2026",
-        );
-        return None;
-    };
-    let time = values.get("time");
-    let time = if time.is_empty() {
-        Some(found.at.london_date_time().time())
-    } else {
-        time_of(time)
-    };
-    let Some(time) = time else {
-        fail(
-            "time",
-            "Enter the time as hours and minutes on the 24-hour clock, like 14:30",
-        );
-        return None;
-    };
-    let at = Timestamp::at_london_time(day, time);
-    if at > now {
-        fail(
-            "day",
-            "When it really happened must be today or in the past",
-        );
-        return None;
-    }
+    let untimed = found.at.london_date_time().time();
+    let at = occurred_as("when it really happened", untimed, values, now, errors)?;
     if at == found.at {
-        fail(
-            "day",
-            "Enter a date or time different from the one on the record",
-        );
+        errors.push(FieldError {
+            field: "day".to_owned(),
+            message: "Enter a date or time different from the one on the record".to_owned(),
+        });
         return None;
     }
     Some(at)

@@ -695,6 +695,27 @@ fn adult_draft(opened: &Opened, fields: &Fields<'_>, matches: Option<Matches>) -
     }
 }
 
+/// The id of the match the user chose to link, from those shown; when it is not one of them,
+/// the problem `listed` says what to do.
+fn chosen<'m>(
+    matches: Option<&'m Matches>,
+    link: &str,
+    listed: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<&'m str> {
+    let found = matches
+        .and_then(|m| m.shown.iter().find(|k| k.id == link))
+        .map(|k| k.id.as_str());
+    if found.is_none() {
+        problems.push(Problem {
+            field: "link",
+            anchor: "link".into(),
+            message: listed.into(),
+        });
+    }
+    found
+}
+
 /// Adults already known who may be the one typed: those the user may see (through a child
 /// whose network they are or were in), and a count of the rest.
 async fn adults_known(
@@ -848,18 +869,9 @@ pub async fn add_adult(
         .as_ref()
         .is_some_and(|m| !m.shown.is_empty() || m.hidden > 0);
     let person = if linking {
-        let chosen = matches
-            .as_ref()
-            .and_then(|m| m.shown.iter().find(|k| k.id == link))
-            .and_then(|k| PersonId::parse(&k.id).ok());
-        if chosen.is_none() {
-            problems.push(Problem {
-                field: "link",
-                anchor: "link".into(),
-                message: "Select one of the people listed, or add a new person".into(),
-            });
-        }
-        chosen
+        let listed = "Select one of the people listed, or add a new person";
+        chosen(matches.as_ref(), &link, listed, &mut problems)
+            .and_then(|id| PersonId::parse(id).ok())
     } else {
         None
     };
@@ -1334,18 +1346,9 @@ pub async fn add_professional(
     };
     let found = matches.as_ref().is_some_and(|m| !m.shown.is_empty());
     let professional = if linking {
-        let chosen = matches
-            .as_ref()
-            .and_then(|m| m.shown.iter().find(|k| k.id == link))
-            .and_then(|k| ProfessionalId::parse(&k.id).ok());
-        if chosen.is_none() {
-            problems.push(Problem {
-                field: "link",
-                anchor: "link".into(),
-                message: "Select one of the professionals listed, or add a new professional".into(),
-            });
-        }
-        chosen
+        let listed = "Select one of the professionals listed, or add a new professional";
+        chosen(matches.as_ref(), &link, listed, &mut problems)
+            .and_then(|id| ProfessionalId::parse(id).ok())
     } else {
         None
     };

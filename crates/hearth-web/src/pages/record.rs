@@ -541,41 +541,56 @@ impl<'a> Reader<'a> {
 
 /// The date and time a thing happened: GOV.UK's day, month and year fields, and a time.
 fn occurred(values: &Values, now: Timestamp, errors: &mut Vec<FieldError>) -> Option<Timestamp> {
-    let mut fail = |field: &str, message: &str| {
+    // Without a time, noon: a date-only entry must not move to another day in England.
+    let noon = NaiveTime::from_hms_opt(12, 0, 0)?;
+    occurred_as("the date it happened", noon, values, now, errors)
+}
+
+/// A date and time from the day, month, year and time fields, not in the future: `subject`
+/// names it in the messages ("the date it happened"), and `untimed` is the time when none
+/// is given.
+pub(super) fn occurred_as(
+    subject: &str,
+    untimed: NaiveTime,
+    values: &Values,
+    now: Timestamp,
+    errors: &mut Vec<FieldError>,
+) -> Option<Timestamp> {
+    let mut fail = |field: &str, message: String| {
         errors.push(FieldError {
             field: field.to_owned(),
-            message: message.to_owned(),
+            message,
         })
     };
+    let capital = capitalised(subject);
     let (d, m, y) = (values.get("day"), values.get("month"), values.get("year"));
     if d.is_empty() && m.is_empty() && y.is_empty() {
-        fail("day", "Enter the date it happened");
+        fail("day", format!("Enter {subject}"));
         return None;
     }
     let Some(date) = date_of(d, m, y) else {
         fail(
             "day",
-            "The date it happened must be a real date, like 27 3 2026",
+            format!("{capital} must be a real date, like 27 3 2026"),
         );
         return None;
     };
     let time = values.get("time");
     let time = if time.is_empty() {
-        // Without a time, noon: a date-only entry must not move to another day in England.
-        NaiveTime::from_hms_opt(12, 0, 0)
+        Some(untimed)
     } else {
         time_of(time)
     };
     let Some(time) = time else {
         fail(
             "time",
-            "Enter the time as hours and minutes on the 24-hour clock, like 14:30",
+            "Enter the time as hours and minutes on the 24-hour clock, like 14:30".to_owned(),
         );
         return None;
     };
     let at = Timestamp::at_london_time(date, time);
     if at > now {
-        fail("day", "The date it happened must be today or in the past");
+        fail("day", format!("{capital} must be today or in the past"));
         return None;
     }
     Some(at)
