@@ -3,7 +3,7 @@
 //! browser does (the helpers are `web.rs`'s).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-// The records added here are dated relative to now, because the server reads the real clock.
+// A date typed into a form is dated relative to now, because the server reads the real clock.
 #![allow(clippy::disallowed_methods)]
 
 mod common;
@@ -11,21 +11,6 @@ mod common;
 use chrono::Utc;
 use common::*;
 use hearth_domain::StreamId;
-
-fn at(days: i64) -> String {
-    (Utc::now() + chrono::Duration::days(days))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
-fn event(days: i64, by: &str, event: serde_json::Value) -> serde_json::Value {
-    serde_json::json!({
-        "occurred_at": at(days),
-        "recorded_at": at(days),
-        "recorded_by": by,
-        "event": event,
-    })
-}
 
 fn registered(given: &str, family: &str, born: &str) -> serde_json::Value {
     serde_json::json!({

@@ -186,3 +186,22 @@ pub async fn page(client: &reqwest::Client, url: String) -> (u16, String) {
     let r = client.get(url).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
+
+/// An instant `days` from now (negative for the past), as the interchange writes it. Records
+/// added by the web tests are dated relative to now, because the server reads the real clock.
+#[allow(clippy::disallowed_methods)]
+pub fn at(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// An event of an interchange line, `days` from now, recorded then by `by`.
+pub fn event(days: i64, by: &str, event: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "occurred_at": at(days),
+        "recorded_at": at(days),
+        "recorded_by": by,
+        "event": event,
+    })
+}
