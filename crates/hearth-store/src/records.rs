@@ -75,6 +75,23 @@ impl Directory for BatchDirectory {
     }
 }
 
+/// A batch of interchange lines checked against the rules and the store, not yet written.
+#[derive(Debug)]
+pub struct CheckedBatch {
+    outcomes: Vec<(usize, ImportOutcome)>,
+    appends: Vec<StreamAppend>,
+    projections: Projections,
+    staff: Vec<(StaffId, StaffMember)>,
+    teams: Vec<(TeamId, Team)>,
+}
+
+impl CheckedBatch {
+    /// What writing the batch would do to each line, in line order.
+    pub fn outcomes(&self) -> &[(usize, ImportOutcome)] {
+        &self.outcomes
+    }
+}
+
 /// What happened to one journey of an import.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
@@ -458,6 +475,18 @@ impl Records {
         &self,
         lines: Vec<(usize, JourneyLine)>,
     ) -> Result<Vec<(usize, ImportOutcome)>, RecordError> {
+        let checked = self.check_batch(lines).await?;
+        self.write_checked(checked).await
+    }
+
+    /// Checks a batch as [`Records::import_batch`] does, and writes nothing: the outcomes
+    /// say what writing it would do (`Imported` for the lines that would be written), so a
+    /// caller can decide whether to write it at all with [`Records::write_checked`]. If
+    /// anything is recorded on those streams in between, the write is refused whole.
+    pub async fn check_batch(
+        &self,
+        lines: Vec<(usize, JourneyLine)>,
+    ) -> Result<CheckedBatch, RecordError> {
         let mut streams: Vec<StreamId> = lines.iter().map(|(_, l)| l.journey.stream()).collect();
         streams.sort();
         streams.dedup();
@@ -566,28 +595,24 @@ impl Records {
         touched.sort();
         touched.dedup();
         let mut projections = Projections::default();
+        let mut staff = Vec::new();
+        let mut teams = Vec::new();
         for stream in &touched {
+            match states.get(stream) {
+                Some(StreamState::Staff(Staff(Some(member)), _)) => {
+                    if let Ok(id) = StaffId::parse(stream.id()) {
+                        staff.push((id, member.clone()));
+                    }
+                }
+                Some(StreamState::Team(team, _)) => {
+                    if let Ok(id) = TeamId::parse(stream.id()) {
+                        teams.push((id, team.clone()));
+                    }
+                }
+                _ => {}
+            }
             if let Some(state) = states.get(stream) {
                 state.projections(stream, &mut projections);
-            }
-        }
-        self.store.append(&appends, &projections).await?;
-        {
-            let mut cache = self.cache.write().await;
-            for stream in &touched {
-                match states.get(stream) {
-                    Some(StreamState::Staff(Staff(Some(member)), _)) => {
-                        if let Ok(id) = StaffId::parse(stream.id()) {
-                            cache.staff.insert(id, member.clone());
-                        }
-                    }
-                    Some(StreamState::Team(team, _)) => {
-                        if let Ok(id) = TeamId::parse(stream.id()) {
-                            cache.teams.insert(id, team.clone());
-                        }
-                    }
-                    _ => {}
-                }
             }
         }
         outcomes.extend(
@@ -596,7 +621,28 @@ impl Records {
                 .map(|(line, n)| (line, ImportOutcome::Imported(n))),
         );
         outcomes.sort_by_key(|(line, _)| *line);
-        Ok(outcomes)
+        Ok(CheckedBatch {
+            outcomes,
+            appends,
+            projections,
+            staff,
+            teams,
+        })
+    }
+
+    /// Writes a checked batch's accepted lines in one transaction, and gives back its
+    /// outcomes.
+    pub async fn write_checked(
+        &self,
+        checked: CheckedBatch,
+    ) -> Result<Vec<(usize, ImportOutcome)>, RecordError> {
+        self.store
+            .append(&checked.appends, &checked.projections)
+            .await?;
+        let mut cache = self.cache.write().await;
+        cache.staff.extend(checked.staff);
+        cache.teams.extend(checked.teams);
+        Ok(checked.outcomes)
     }
 
     /// Reads a whole stream back as a journey (for export and for printing).
