@@ -22,7 +22,7 @@ use serde::Serialize;
 use tokio::sync::RwLock;
 
 use crate::codec::{decode_all, encode};
-use crate::projection::{caseload_row, child_person_row, network_rows, person_row};
+use crate::projection::{caseload_row, child_person_row, network_rows, person_row, sight_row};
 use crate::{AccessEntry, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend};
 
 /// Errors from the record service.
@@ -456,6 +456,7 @@ impl Records {
         projections.people.extend(child_person_row(stream.record()));
         projections.caseload.extend(caseload_row(stream.record()));
         projections.network.extend(network_rows(stream.record()));
+        projections.sight.push(sight_row(stream.record()));
         appends.push(StreamAppend {
             stream: StreamId::child(id),
             expected_version: version,
@@ -808,6 +809,7 @@ impl StreamState {
                 out.people.extend(child_person_row(s.record()));
                 out.caseload.extend(caseload_row(s.record()));
                 out.network.extend(network_rows(s.record()));
+                out.sight.push(sight_row(s.record()));
             }
             StreamState::Person(Person(Some(d)), _) => {
                 if let Ok(id) = PersonId::parse(stream.id()) {
