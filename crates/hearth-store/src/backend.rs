@@ -216,6 +216,18 @@ macro_rules! store_impl {
                     .execute(&mut *tx)
                     .await?;
                 }
+                for row in &projections.sight {
+                    let sight = serde_json::to_string(&row.sight).map_err(|e| StoreError::Encode(e.to_string()))?;
+                    sqlx::query(
+                        "INSERT INTO child_sight (council, child_id, sight) VALUES ($1, $2, $3) \
+                         ON CONFLICT (council, child_id) DO UPDATE SET sight = excluded.sight",
+                    )
+                    .bind(&self.council)
+                    .bind(row.child.as_str())
+                    .bind(sight)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 for chunk in projections.network.chunks(INSERT_CHUNK) {
                     let mut q = QueryBuilder::<$db>::new("INSERT INTO network_links (council, person_id, child_id) ");
                     q.push_values(chunk, |mut b, l| {
@@ -367,6 +379,23 @@ macro_rules! store_impl {
                 Ok(out)
             }
 
+            pub(crate) async fn sights(&self, children: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+                let mut out = Vec::with_capacity(children.len());
+                for chunk in children.chunks(1000) {
+                    let mut q = QueryBuilder::<$db>::new("SELECT child_id, sight FROM child_sight WHERE council = ");
+                    q.push_bind(self.council.clone()).push(" AND child_id IN (");
+                    let mut sep = q.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(c.clone());
+                    }
+                    q.push(")");
+                    for row in q.build().fetch_all(&self.reader).await? {
+                        out.push((row.try_get("child_id")?, row.try_get("sight")?));
+                    }
+                }
+                Ok(out)
+            }
+
             pub(crate) async fn count_events(&self) -> Result<i64, StoreError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE council = $1").bind(&self.council).fetch_one(&self.reader).await?)
             }
@@ -481,7 +510,11 @@ macro_rules! store_impl {
                 let mut q = QueryBuilder::<$db>::new(
                     "SELECT stream_id, display_name, family_name, given_names, date_of_birth, upn, nhs_number, postcode FROM people WHERE council = ",
                 );
-                q.push_bind(self.council.clone()).push(" AND (1 = 0");
+                q.push_bind(self.council.clone());
+                if let Some(kind) = query.kind {
+                    q.push(" AND kind = ").push_bind(kind.as_str());
+                }
+                q.push(" AND (1 = 0");
                 let keys: Vec<String> = query.tokens.iter().chain(&query.phonetics).cloned().collect();
                 if !keys.is_empty() {
                     q.push(" OR stream_id IN (SELECT stream_id FROM person_names WHERE council = ").push_bind(self.council.clone());

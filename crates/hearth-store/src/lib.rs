@@ -13,6 +13,7 @@ pub mod projection;
 pub mod reading;
 pub mod records;
 pub mod search;
+pub mod sight;
 
 use hearth_domain::{ChildId, PersonId, ProfessionalId, StreamId, Timestamp};
 
@@ -184,6 +185,8 @@ pub struct Projections {
     pub caseload: Vec<CaseloadRow>,
     /// Adults in children's networks (added to what is held; a link once made is kept).
     pub network: Vec<NetworkLinkRow>,
+    /// What decides who may see each child (replacing any earlier row for the child).
+    pub sight: Vec<sight::SightRow>,
 }
 
 /// An adult who is or was in a child's network.
@@ -457,6 +460,30 @@ impl Store {
     ) -> Result<Vec<NetworkLinkRow>, StoreError> {
         let ids: Vec<String> = people.iter().map(|p| p.as_str().to_owned()).collect();
         dispatch!(self.network_links(&ids))
+    }
+
+    /// What decides who may see each of `children`, from the projection. A child missing
+    /// from the answer has no row: a record not written since the projection was added, or
+    /// no record at all; decide from the record itself.
+    pub async fn sights(
+        &self,
+        children: &[ChildId],
+    ) -> Result<std::collections::HashMap<ChildId, sight::Sight>, StoreError> {
+        let ids: Vec<String> = children.iter().map(|c| c.as_str().to_owned()).collect();
+        let rows: Vec<(String, String)> = dispatch!(self.sights(&ids))?;
+        let mut out = std::collections::HashMap::with_capacity(rows.len());
+        for (child, json) in rows {
+            let bad = |message: String| StoreError::Corrupt {
+                stream: format!("child/{child}"),
+                version: 0,
+                message,
+            };
+            let id = ChildId::parse(&child).map_err(|e| bad(e.to_string()))?;
+            let sight = serde_json::from_str(&json)
+                .map_err(|e| bad(format!("its sight projection cannot be read: {e}")))?;
+            out.insert(id, sight);
+        }
+        Ok(out)
     }
 
     /// How many events the store holds for this council.

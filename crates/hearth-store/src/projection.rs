@@ -6,6 +6,7 @@ use hearth_domain::ids::{PersonId, StreamId};
 use hearth_domain::people::PersonDetails;
 
 use crate::search::{name_tokens, normalise};
+use crate::sight::{Sight, SightRow};
 use crate::{CaseloadRow, NetworkLinkRow, PersonRow};
 
 /// The person search row for a child.
@@ -31,6 +32,14 @@ pub fn child_person_row(record: &ChildRecord) -> Option<PersonRow> {
             .map(|p| p.as_str().to_owned()),
         tokens: name_tokens(&all_names),
     })
+}
+
+/// What decides who may see the child.
+pub fn sight_row(record: &ChildRecord) -> SightRow {
+    SightRow {
+        child: record.id.clone(),
+        sight: Sight::of(record),
+    }
 }
 
 /// The adults a child's network holds or held, for finding the children an adult is known

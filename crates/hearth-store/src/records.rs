@@ -22,7 +22,7 @@ use serde::Serialize;
 use tokio::sync::RwLock;
 
 use crate::codec::{decode_all, encode};
-use crate::projection::{caseload_row, child_person_row, network_rows, person_row};
+use crate::projection::{caseload_row, child_person_row, network_rows, person_row, sight_row};
 use crate::{AccessEntry, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend};
 
 /// Errors from the record service.
@@ -72,6 +72,23 @@ impl Directory for BatchDirectory {
     }
     fn has_adopter(&self, id: &AdopterId) -> bool {
         self.existing.contains(&StreamId::adopter(id).to_string())
+    }
+}
+
+/// A batch of interchange lines checked against the rules and the store, not yet written.
+#[derive(Debug)]
+pub struct CheckedBatch {
+    outcomes: Vec<(usize, ImportOutcome)>,
+    appends: Vec<StreamAppend>,
+    projections: Projections,
+    staff: Vec<(StaffId, StaffMember)>,
+    teams: Vec<(TeamId, Team)>,
+}
+
+impl CheckedBatch {
+    /// What writing the batch would do to each line, in line order.
+    pub fn outcomes(&self) -> &[(usize, ImportOutcome)] {
+        &self.outcomes
     }
 }
 
@@ -439,6 +456,7 @@ impl Records {
         projections.people.extend(child_person_row(stream.record()));
         projections.caseload.extend(caseload_row(stream.record()));
         projections.network.extend(network_rows(stream.record()));
+        projections.sight.push(sight_row(stream.record()));
         appends.push(StreamAppend {
             stream: StreamId::child(id),
             expected_version: version,
@@ -458,6 +476,18 @@ impl Records {
         &self,
         lines: Vec<(usize, JourneyLine)>,
     ) -> Result<Vec<(usize, ImportOutcome)>, RecordError> {
+        let checked = self.check_batch(lines).await?;
+        self.write_checked(checked).await
+    }
+
+    /// Checks a batch as [`Records::import_batch`] does, and writes nothing: the outcomes
+    /// say what writing it would do (`Imported` for the lines that would be written), so a
+    /// caller can decide whether to write it at all with [`Records::write_checked`]. If
+    /// anything is recorded on those streams in between, the write is refused whole.
+    pub async fn check_batch(
+        &self,
+        lines: Vec<(usize, JourneyLine)>,
+    ) -> Result<CheckedBatch, RecordError> {
         let mut streams: Vec<StreamId> = lines.iter().map(|(_, l)| l.journey.stream()).collect();
         streams.sort();
         streams.dedup();
@@ -566,28 +596,24 @@ impl Records {
         touched.sort();
         touched.dedup();
         let mut projections = Projections::default();
+        let mut staff = Vec::new();
+        let mut teams = Vec::new();
         for stream in &touched {
+            match states.get(stream) {
+                Some(StreamState::Staff(Staff(Some(member)), _)) => {
+                    if let Ok(id) = StaffId::parse(stream.id()) {
+                        staff.push((id, member.clone()));
+                    }
+                }
+                Some(StreamState::Team(team, _)) => {
+                    if let Ok(id) = TeamId::parse(stream.id()) {
+                        teams.push((id, team.clone()));
+                    }
+                }
+                _ => {}
+            }
             if let Some(state) = states.get(stream) {
                 state.projections(stream, &mut projections);
-            }
-        }
-        self.store.append(&appends, &projections).await?;
-        {
-            let mut cache = self.cache.write().await;
-            for stream in &touched {
-                match states.get(stream) {
-                    Some(StreamState::Staff(Staff(Some(member)), _)) => {
-                        if let Ok(id) = StaffId::parse(stream.id()) {
-                            cache.staff.insert(id, member.clone());
-                        }
-                    }
-                    Some(StreamState::Team(team, _)) => {
-                        if let Ok(id) = TeamId::parse(stream.id()) {
-                            cache.teams.insert(id, team.clone());
-                        }
-                    }
-                    _ => {}
-                }
             }
         }
         outcomes.extend(
@@ -596,7 +622,28 @@ impl Records {
                 .map(|(line, n)| (line, ImportOutcome::Imported(n))),
         );
         outcomes.sort_by_key(|(line, _)| *line);
-        Ok(outcomes)
+        Ok(CheckedBatch {
+            outcomes,
+            appends,
+            projections,
+            staff,
+            teams,
+        })
+    }
+
+    /// Writes a checked batch's accepted lines in one transaction, and gives back its
+    /// outcomes.
+    pub async fn write_checked(
+        &self,
+        checked: CheckedBatch,
+    ) -> Result<Vec<(usize, ImportOutcome)>, RecordError> {
+        self.store
+            .append(&checked.appends, &checked.projections)
+            .await?;
+        let mut cache = self.cache.write().await;
+        cache.staff.extend(checked.staff);
+        cache.teams.extend(checked.teams);
+        Ok(checked.outcomes)
     }
 
     /// Reads a whole stream back as a journey (for export and for printing).
@@ -762,6 +809,7 @@ impl StreamState {
                 out.people.extend(child_person_row(s.record()));
                 out.caseload.extend(caseload_row(s.record()));
                 out.network.extend(network_rows(s.record()));
+                out.sight.push(sight_row(s.record()));
             }
             StreamState::Person(Person(Some(d)), _) => {
                 if let Ok(id) = PersonId::parse(stream.id()) {

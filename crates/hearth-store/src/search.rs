@@ -4,8 +4,16 @@
 //! them by how closely they match.
 
 use chrono::NaiveDate;
+use hearth_domain::StreamKind;
 
 use crate::PersonRow;
+
+/// The most candidates a search weighs. Far more than any page lists, because what a user
+/// may see is decided after the store has found the candidates and before anything is cut:
+/// a cut made first would drop the children the user works with from a common name. A
+/// search that matches more than this is too broad to answer honestly (see
+/// [`Query::too_broad`]).
+pub const CANDIDATES: usize = 5_000;
 
 /// Lower-cases a name and keeps letters only, turning other characters into spaces.
 pub fn normalise(name: &str) -> String {
@@ -131,6 +139,8 @@ pub struct Query {
     pub date_of_birth: Option<NaiveDate>,
     /// An identifier: a child number, UPN or NHS number.
     pub identifier: Option<String>,
+    /// Only records of this kind (children, or adults in networks); any kind when `None`.
+    pub kind: Option<StreamKind>,
     /// How many candidates to fetch at most.
     pub limit: i64,
 }
@@ -140,7 +150,8 @@ impl Query {
     /// birth, tokens with digits an identifier, the rest name tokens.
     pub fn parse(text: &str) -> Query {
         let mut q = Query {
-            limit: 200,
+            // One more than is weighed, to tell a search that found too many.
+            limit: CANDIDATES as i64 + 1,
             ..Query::default()
         };
         let mut names = Vec::new();
@@ -161,6 +172,12 @@ impl Query {
     /// Whether the query asks for anything.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty() && self.date_of_birth.is_none() && self.identifier.is_none()
+    }
+
+    /// Whether the store found as many candidates as it was allowed to, so that some may
+    /// have been left out: the search must then be narrowed, not answered.
+    pub fn too_broad(&self, found: usize) -> bool {
+        i64::try_from(found).map_or(true, |n| n >= self.limit)
     }
 }
 

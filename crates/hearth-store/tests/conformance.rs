@@ -112,6 +112,8 @@ conformance!(
     new_child_ids_follow_the_largest_number,
     new_adults_and_professionals_are_numbered_like_children,
     a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all,
+    the_sight_projection_is_written_with_each_child_and_agrees_with_the_record,
+    search_weighs_one_kind_and_every_candidate_up_to_its_limit,
 );
 
 fn ts(s: &str) -> Timestamp {
@@ -349,6 +351,7 @@ async fn projections_commit_with_their_events(store: Store) {
         people: vec![person.clone()],
         caseload: vec![caseload("C1")],
         network: Vec::new(),
+        sight: Vec::new(),
     };
     store
         .append(
@@ -389,6 +392,7 @@ async fn projections_commit_with_their_events(store: Store) {
                 people: vec![renamed],
                 caseload: vec![row],
                 network: Vec::new(),
+                sight: Vec::new(),
             },
         )
         .await
@@ -1010,4 +1014,64 @@ async fn a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all(sto
         .await
         .unwrap();
     assert!(found.iter().any(|r| r.stream == StreamId::person(&person)));
+}
+
+async fn the_sight_projection_is_written_with_each_child_and_agrees_with_the_record(store: Store) {
+    use hearth_store::sight::Sight;
+    let records = Records::open(store.clone()).await.unwrap();
+    records.import_batch(fixture()).await.unwrap();
+    let children: Vec<ChildId> = ["C1", "C2", "C3", "C4", "C5"]
+        .into_iter()
+        .map(|c| ChildId::parse(c).unwrap())
+        .collect();
+    let held = store.sights(&children).await.unwrap();
+    assert_eq!(held.len(), children.len());
+    for id in &children {
+        let stream = records.child(id).await.unwrap().unwrap();
+        assert_eq!(held[id], Sight::of(stream.record()), "{id}");
+    }
+    // The fixture restricts C5's record and lifts the restriction; C1 has had a worker and
+    // an adviser.
+    assert!(held[&children[4]].restriction.is_none());
+    let c1 = &held[&children[0]];
+    assert!(c1.worker.is_some() && c1.adviser.is_some() && !c1.recorded_by.is_empty());
+    // A child written without projections (as before the projection existed) has no row,
+    // and nor has a child who does not exist.
+    let raw = StreamAppend {
+        stream: stream("child/C9"),
+        expected_version: 0,
+        events: vec![event(0)],
+    };
+    store.append(&[raw], &Projections::default()).await.unwrap();
+    let none = store
+        .sights(&[
+            ChildId::parse("C9").unwrap(),
+            ChildId::parse("C99").unwrap(),
+        ])
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+}
+
+async fn search_weighs_one_kind_and_every_candidate_up_to_its_limit(store: Store) {
+    use hearth_domain::StreamKind;
+    let records = Records::open(store.clone()).await.unwrap();
+    records.import_batch(fixture()).await.unwrap();
+    // "Ashdown" is a child and adults in her network.
+    let mut q = Query::parse("Ashdown");
+    let all = store.search_candidates(&q).await.unwrap();
+    assert!(all.iter().any(|r| r.stream.kind() == StreamKind::Child));
+    assert!(all.iter().any(|r| r.stream.kind() == StreamKind::Person));
+    for kind in [StreamKind::Child, StreamKind::Person] {
+        q.kind = Some(kind);
+        let some = store.search_candidates(&q).await.unwrap();
+        assert!(!some.is_empty() && some.iter().all(|r| r.stream.kind() == kind));
+        assert!(!q.too_broad(some.len()));
+    }
+    // The limit is told apart from a search that found fewer.
+    q.kind = None;
+    q.limit = 2;
+    let cut = store.search_candidates(&q).await.unwrap();
+    assert_eq!(cut.len(), 2);
+    assert!(q.too_broad(cut.len()));
 }

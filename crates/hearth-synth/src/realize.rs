@@ -495,6 +495,7 @@ impl Gen<'_> {
                     ChildEvent::MeetingScheduled {
                         meeting: MeetingKind::InitialConference,
                         at,
+                        chair: None,
                     },
                 );
                 self.conference_papers(rng, child, b, at, p.strategy, true)?;
@@ -924,6 +925,7 @@ impl Gen<'_> {
                 ChildEvent::MeetingScheduled {
                     meeting: MeetingKind::ReviewConference,
                     at,
+                    chair: None,
                 },
             );
             self.conference_papers(rng, child, b, at, previous, false)?;
@@ -1265,6 +1267,7 @@ impl Gen<'_> {
                 ChildEvent::MeetingScheduled {
                     meeting: MeetingKind::ClaReview,
                     at,
+                    chair: None,
                 },
             );
             if rng.chance(0.03) {
@@ -1289,6 +1292,7 @@ impl Gen<'_> {
                     ChildEvent::MeetingScheduled {
                         meeting: MeetingKind::ClaReview,
                         at: later,
+                        chair: None,
                     },
                 );
                 self.review(rng, child, birth, later, b, last_review, care_end)?;

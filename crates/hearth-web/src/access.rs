@@ -9,7 +9,8 @@
 //! - a member of that worker's team;
 //! - a manager above the worker, following line managers upwards;
 //! - a reviewing officer who has recorded on the child's record (chaired a conference or
-//!   review, or written a report);
+//!   review, or written a report), or who is named to chair a conference or review booked
+//!   for the child and not called off;
 //! - for a child waiting for a worker: any manager (managers allocate); and, while the
 //!   child has never had a worker, whoever recorded on the record (the worker who
 //!   registered the child);
@@ -24,17 +25,23 @@
 //! may not see, that there is no such page. Pages that list children from the caseload
 //! projection ask [`hidden`] which restricted children to leave out.
 //!
+//! The decision reads only a few facts of the record ([`Sight`]): the latest worker and
+//! adviser, whether the child waits for one, the restriction, who has recorded and who is
+//! to chair. The store keeps them for every child as a projection, so that search and the
+//! duplicate warnings decide for hundreds of children without reading each record
+//! ([`sights`]); a view decides from the record it reads, through the same function.
+//!
 //! An administrator manages accounts and has no sight of children's records.
 
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_domain::{ChildId, ChildRecord, ChildStream, StaffId, StreamId};
+use hearth_domain::{ChildId, ChildRecord, ChildStream, StaffId, StreamId, TeamId};
 use hearth_store::AccessEntry;
+use hearth_store::sight::Restricted;
+pub use hearth_store::sight::Sight;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-
-use hearth_domain::child::Restriction;
 
 use crate::auth::User;
 use crate::due::Due;
@@ -111,28 +118,32 @@ fn service_wide(role: StaffRole) -> bool {
     )
 }
 
-/// The pure decision: how `user` is connected to the child, if at all.
+/// The pure decision: how `user` is connected to the child whose record this is, if at all.
 pub fn relationship(
     user: &User,
     record: &ChildRecord,
     workforce: &MemoryDirectory,
 ) -> Option<Relationship> {
+    sees(user, &Sight::of(record), workforce)
+}
+
+/// The same decision from the facts of the record that it turns on, wherever they were read.
+pub fn sees(user: &User, sight: &Sight, workforce: &MemoryDirectory) -> Option<Relationship> {
     if user.role == StaffRole::Administrator {
         return None;
     }
     // The social worker (current, or last for a closed case) and a care leaver's personal
     // adviser, with the team each was in.
-    let workers: Vec<(&StaffId, Option<&hearth_domain::TeamId>)> = record
-        .allocations
-        .last()
-        .map(|a| (&a.worker, Some(&a.team)))
-        .into_iter()
-        .chain(record.care_leaver.advisers.last().map(|(_, pa)| (pa, None)))
+    let workers: Vec<(&StaffId, Option<&TeamId>)> = sight
+        .worker
+        .iter()
+        .map(|(w, t)| (w, Some(t)))
+        .chain(sight.adviser.iter().map(|pa| (pa, None)))
         .collect();
     if workers.iter().any(|(w, _)| **w == user.staff) {
         return Some(Relationship::Allocated);
     }
-    if let Some(restriction) = &record.restriction {
+    if let Some(restriction) = &sight.restriction {
         return restricted(user, restriction, &workers, workforce);
     }
     for (worker, allocated_team) in &workers {
@@ -147,11 +158,10 @@ pub fn relationship(
     {
         return Some(Relationship::ManagerChain);
     }
-    if user.role == StaffRole::ReviewingOfficer
-        && record
-            .log
-            .iter()
-            .any(|e| e.recorded_by.staff() == Some(&user.staff))
+    let recorded = sight.recorded_by.contains(&user.staff);
+    // The chair of a conference booked for a child awaiting it may prepare for it before
+    // anything they record on the child gives them sight.
+    if user.role == StaffRole::ReviewingOfficer && (recorded || sight.chairs.contains(&user.staff))
     {
         return Some(Relationship::ReviewingOfficer);
     }
@@ -161,15 +171,10 @@ pub fn relationship(
     // Managers allocate, so they see every child waiting for a worker. Whoever registered or
     // recorded on a child sees it only while it has never had a worker: once it has, the
     // relationships above decide, and an earlier worker's entries give no lasting access.
-    let waiting = record.current_allocation().is_none() && record.open_episode().is_some();
-    let never_allocated = workers.is_empty();
-    let recorded = || {
-        record
-            .log
-            .iter()
-            .any(|e| e.recorded_by.staff() == Some(&user.staff))
-    };
-    if (user.role.is_manager() && (waiting || never_allocated)) || (never_allocated && recorded()) {
+    let never_allocated = sight.never_allocated();
+    if (user.role.is_manager() && (sight.waiting || never_allocated))
+        || (never_allocated && recorded)
+    {
         return Some(Relationship::AwaitingAllocation);
     }
     None
@@ -181,8 +186,8 @@ pub fn relationship(
 /// reaches it.
 fn restricted(
     user: &User,
-    restriction: &Restriction,
-    workers: &[(&StaffId, Option<&hearth_domain::TeamId>)],
+    restriction: &Restricted,
+    workers: &[(&StaffId, Option<&TeamId>)],
     workforce: &MemoryDirectory,
 ) -> Option<Relationship> {
     if workers
@@ -225,6 +230,26 @@ pub async fn hidden(
         };
         if !visible {
             out.insert(id.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The facts that decide who may see each of `children` who exists: from the store's
+/// projection, and for a child it has no row for (a record not written since the projection
+/// was added) from the record as it stands. Decide with [`sees`]; nothing is logged, as
+/// nothing of a record is shown.
+pub async fn sights(
+    state: &AppState,
+    children: &[ChildId],
+) -> Result<HashMap<ChildId, Sight>, WebError> {
+    let mut out = state.records.store().sights(children).await?;
+    for id in children {
+        if out.contains_key(id) {
+            continue;
+        }
+        if let Some(stream) = current(state, id).await?.filter(|s| s.version() > 0) {
+            out.insert(id.clone(), Sight::of(stream.record()));
         }
     }
     Ok(out)
@@ -313,4 +338,65 @@ pub async fn view_child(
 async fn decide(state: &AppState, user: &User, stream: &ChildStream) -> Option<Relationship> {
     let workforce = state.workforce.read().await;
     relationship(user, stream.record(), &workforce)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn user(staff: &str, role: StaffRole, team: &str) -> User {
+        User {
+            staff: StaffId::parse(staff).unwrap(),
+            name: staff.into(),
+            role,
+            team: TeamId::parse(team).unwrap(),
+            csrf: String::new(),
+        }
+    }
+
+    fn staff(ids: &[&str]) -> std::collections::BTreeSet<StaffId> {
+        ids.iter().map(|s| StaffId::parse(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn the_chair_of_a_booked_conference_sees_the_child_and_no_other_reviewing_officer_does() {
+        let workforce = MemoryDirectory::default();
+        let (chair, other) = (
+            user("RO1", StaffRole::ReviewingOfficer, "TIRO"),
+            user("RO2", StaffRole::ReviewingOfficer, "TIRO"),
+        );
+        // Allocated in another team, with an initial conference booked and RO1 to chair it.
+        let sight = Sight {
+            worker: Some((
+                StaffId::parse("SW1").unwrap(),
+                TeamId::parse("TSC1").unwrap(),
+            )),
+            recorded_by: staff(&["SW1", "TM1"]),
+            chairs: staff(&["RO1"]),
+            ..Sight::default()
+        };
+        assert_eq!(
+            sees(&chair, &sight, &workforce),
+            Some(Relationship::ReviewingOfficer)
+        );
+        assert_eq!(sees(&other, &sight, &workforce), None);
+        // Naming someone who is not a reviewing officer gives them nothing by it.
+        let worker = user("SW9", StaffRole::SocialWorker, "TRA1");
+        let named = Sight {
+            chairs: staff(&["SW9"]),
+            ..sight.clone()
+        };
+        assert_eq!(sees(&worker, &named, &workforce), None);
+        // A restricted record is not reached by chairing.
+        let restricted = Sight {
+            restriction: Some(Restricted {
+                by: StaffId::parse("TM1").unwrap(),
+                permitted: Vec::new(),
+            }),
+            ..sight
+        };
+        assert_eq!(sees(&chair, &restricted, &workforce), None);
+    }
 }

@@ -143,6 +143,58 @@ async fn broken_lines_are_reported_and_nothing_of_them_is_stored() {
     );
 }
 
+#[tokio::test]
+async fn invalid_utf8_in_a_journeys_file_refuses_that_line_with_its_number_and_the_rest_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path());
+    let broken = std::fs::read_to_string(fixture("broken.jsonl")).unwrap();
+    let lines: Vec<&str> = broken.lines().collect();
+    // The workforce, then a child whose name holds a byte that is not UTF-8 (Latin-1's "é",
+    // as an old system might write it), then a good child, ended the Windows way.
+    let mut file: Vec<u8> = Vec::new();
+    for l in &lines[..16] {
+        file.extend_from_slice(l.as_bytes());
+        file.push(b'\n');
+    }
+    let good = lines[22];
+    assert!(good.starts_with("{\"stream\":\"child/G1\""), "{good}");
+    let latin1 =
+        good.replace("child/G1", "child/U1")
+            .replacen("\"given\":\"", "\"given\":\"Ren\u{1}", 1);
+    let at = latin1.find('\u{1}').unwrap();
+    file.extend_from_slice(&latin1.as_bytes()[..at]);
+    file.push(0xE9);
+    file.extend_from_slice(&latin1.as_bytes()[at + 1..]);
+    file.push(b'\n');
+    file.extend_from_slice(good.as_bytes());
+    file.extend_from_slice(b"\r\n");
+    let path = dir.path().join("latin1.jsonl");
+    std::fs::write(&path, &file).unwrap();
+
+    let out = hearth(&db, &["import", "journeys", path.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a refused line fails the import"
+    );
+    let err = stderr(&out);
+    let refused: Vec<&str> = err.lines().collect();
+    assert_eq!(refused.len(), 1, "{err}");
+    assert!(
+        refused[0].starts_with("line 17: refused: the line is not valid UTF-8 (byte 199 "),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).contains("imported 17 journeys (25 events); 0 already present; 1 refused"),
+        "{}",
+        stdout(&out)
+    );
+    let store = Store::open(&db, "default").await.unwrap();
+    let events = |id: &str| StreamId::parse(&format!("child/{id}")).unwrap();
+    assert!(store.read_stream(&events("U1")).await.unwrap().is_empty());
+    assert_eq!(store.read_stream(&events("G1")).await.unwrap().len(), 3);
+}
+
 #[test]
 fn export_then_import_round_trips_byte_for_byte() {
     let a = tempfile::tempdir().unwrap();

@@ -75,7 +75,7 @@ fn the_valid_sample_imports_and_exports_again_and_the_export_round_trips() {
     let (a, b) = (db(tmp.path(), "a.db"), db(tmp.path(), "b.db"));
     let o = import(&a, &samples("valid"));
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert!(text(&o.stdout).contains("imported 5 children; 0 refused"));
+    assert!(text(&o.stdout).contains("imported 5 children; 0 already present; 0 refused"));
     let first = tmp.path().join("first");
     let o = export(&a, "2026", &first);
     assert!(
@@ -124,7 +124,7 @@ fn broken_tables_are_reported_where_they_are_and_those_children_are_left_out() {
     ] {
         assert!(err.contains(expected), "{expected} not in {err}");
     }
-    assert!(text(&o.stdout).contains("imported 2 children; 3 refused"));
+    assert!(text(&o.stdout).contains("imported 2 children; 0 already present; 3 refused"));
     let out = tmp.path().join("out");
     export(&a, "2026", &out);
     let header = read(&out, "header.csv");
@@ -132,6 +132,86 @@ fn broken_tables_are_reported_where_they_are_and_those_children_are_left_out() {
         assert!(!header.contains(refused), "{refused} was imported");
     }
     assert!(header.contains("L0000003") && header.contains("L0000005"));
+}
+
+fn fingerprint(db: &str) -> String {
+    let o = hearth(&["--db", db, "fingerprint"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    text(&o.stdout)
+}
+
+fn import_journeys(db: &str, dir: &Path, lines: &[String]) {
+    let path = dir.join("lines.jsonl");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let o = hearth(&["--db", db, "import", "journeys", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn importing_the_same_ssda903_return_twice_changes_nothing_the_second_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = db(tmp.path(), "a.db");
+    let o = import(&a, &samples("valid"));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let before = fingerprint(&a);
+    // Every line is recognised as already there, the staff and team included.
+    let o = import(&a, &samples("valid"));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("imported 0 children; 5 already present; 0 refused"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(fingerprint(&a), before);
+}
+
+#[test]
+fn a_refused_ssda903_import_writes_nothing_not_even_its_staff() {
+    let tmp = tempfile::tempdir().unwrap();
+
+    // The store already has a member of staff under one of the return's SW_IDs, someone
+    // else: the return's staff cannot be imported, and nothing of the return is.
+    let clash = db(tmp.path(), "clash.db");
+    let broken = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/journeys/broken.jsonl"),
+    )
+    .unwrap();
+    let mut lines: Vec<String> = broken.lines().take(16).map(str::to_owned).collect();
+    lines.push(
+        r#"{"stream":"staff/SW100003","events":[{"occurred_at":"2020-01-06T09:00:00Z","recorded_at":"2020-01-06T09:00:00Z","recorded_by":"system/import","event":{"type":"staff_joined","name":{"given":"Someone","family":"Else"},"role":"SOCIAL_WORKER","team":"TSC1","registration":"SW100003","line_manager":"TM1"}}]}"#
+            .to_owned(),
+    );
+    import_journeys(&clash, tmp.path(), &lines);
+    let before = fingerprint(&clash);
+    let o = import(&clash, &samples("valid"));
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("the staff named in the return could not be imported"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(fingerprint(&clash), before, "a refused run wrote something");
+
+    // Every child of the return is already held with other events: no child is imported,
+    // so neither is the team nor any member of staff.
+    let held = db(tmp.path(), "held.db");
+    let lines: Vec<String> = (1..=5)
+        .map(|n| {
+            format!(
+                r#"{{"stream":"child/L000000{n}","events":[{{"occurred_at":"2020-01-06T09:00:00Z","recorded_at":"2020-01-06T09:00:00Z","recorded_by":"system/import","event":{{"type":"child_registered","details":{{"name":{{"given":"Held","family":"Before"}},"sex":"F","date_of_birth":"2012-01-01","ethnicity":"NOBT"}}}}}}]}}"#
+            )
+        })
+        .collect();
+    import_journeys(&held, tmp.path(), &lines);
+    let before = fingerprint(&held);
+    let o = import(&held, &samples("valid"));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(fingerprint(&held), before, "staff were left behind");
+    assert!(
+        text(&o.stdout).contains("imported 0 children; 0 already present; 5 refused"),
+        "{}",
+        text(&o.stdout)
+    );
 }
 
 #[test]

@@ -676,9 +676,31 @@ impl ChildRecord {
                     })
                 }
             }
-            MeetingScheduled { at, .. } => ensure(*at > ev.occurred_at, Rule::Meeting, || {
-                format!("a meeting is booked for a future time, not {at}")
-            }),
+            MeetingScheduled { meeting, at, chair } => {
+                ensure(*at > ev.occurred_at, Rule::Meeting, || {
+                    format!("a meeting is booked for a future time, not {at}")
+                })?;
+                let Some(chair) = chair else {
+                    return Ok(());
+                };
+                ensure(
+                    meeting.chaired_by_reviewing_officer(),
+                    Rule::Meeting,
+                    || {
+                        format!(
+                            "a {} is not chaired by a reviewing officer, so it names no chair",
+                            meeting.label().to_lowercase()
+                        )
+                    },
+                )?;
+                let c = staff_in_post(dir, chair, date)?;
+                ensure(c.role == StaffRole::ReviewingOfficer, Rule::Meeting, || {
+                    format!(
+                        "{chair} is a {}: a conference or review is chaired by a reviewing officer",
+                        c.role.label().to_lowercase()
+                    )
+                })
+            }
             MeetingCancelled { meeting, at, .. } => {
                 let booked = self
                     .meetings

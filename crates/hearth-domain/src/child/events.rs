@@ -150,8 +150,14 @@ events! {
             #[serde(default, skip_serializing_if = "Option::is_none")]
             bedroom_seen: Option<bool>,
         },
-        /// A meeting was booked for a future time.
-        MeetingScheduled = "meeting_scheduled" { meeting: MeetingKind, at: Timestamp },
+        /// A meeting was booked for a future time, naming the reviewing officer who will
+        /// chair it when it is one they chair.
+        MeetingScheduled = "meeting_scheduled" {
+            meeting: MeetingKind,
+            at: Timestamp,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            chair: Option<StaffId>,
+        },
         /// A booked meeting was called off.
         MeetingCancelled = "meeting_cancelled" { meeting: MeetingKind, at: Timestamp, reason: Text },
 
@@ -380,6 +386,9 @@ impl ChildEvent {
                 vec![Reference::Staff(manager.clone())]
             }
             PersonalAdviserAllocated { adviser } => vec![Reference::Staff(adviser.clone())],
+            MeetingScheduled {
+                chair: Some(chair), ..
+            } => vec![Reference::Staff(chair.clone())],
             RecordRestricted {
                 decided_by,
                 permitted,

@@ -457,6 +457,8 @@ pub struct Meeting {
     pub at: Timestamp,
     /// When it was called off.
     pub cancelled: Option<Mark>,
+    /// The reviewing officer who is to chair it, when the booking names one.
+    pub chair: Option<StaffId>,
 }
 
 /// A document shared, or withheld from someone by a manager.
@@ -1111,11 +1113,12 @@ impl ChildRecord {
                 bedroom_seen: *bedroom_seen,
                 by: ev.recorded_by.clone(),
             }),
-            MeetingScheduled { meeting, at } => self.meetings.push(Meeting {
+            MeetingScheduled { meeting, at, chair } => self.meetings.push(Meeting {
                 booked: mark,
                 kind: *meeting,
                 at: *at,
                 cancelled: None,
+                chair: chair.clone(),
             }),
             MeetingHeld { meeting } => self.meetings_held.push((mark, *meeting)),
             DocumentShared {

@@ -64,6 +64,10 @@ fn dir() -> MemoryDirectory {
         member(StaffRole::HeadOfService),
     );
     d.staff.insert(
+        StaffId::parse("RO1").unwrap(),
+        member(StaffRole::ReviewingOfficer),
+    );
+    d.staff.insert(
         StaffId::parse("SW8").unwrap(),
         StaffMember {
             left: NaiveDate::from_ymd_opt(2020, 1, 1),
@@ -782,6 +786,33 @@ fn staff_references_are_checked() {
         s.record().current_allocation().unwrap().worker.as_str(),
         "SW1"
     );
+}
+
+#[test]
+fn a_booking_names_a_reviewing_officer_in_post_as_the_chair_of_what_they_chair() {
+    let mut s = open_case();
+    let book = |meeting, chair: &str| ChildEvent::MeetingScheduled {
+        meeting,
+        at: ts("2025-01-20T10:00:00Z"),
+        chair: Some(StaffId::parse(chair).unwrap()),
+    };
+    let at = "2025-01-07T10:00:00Z";
+    // A social worker does not chair a conference; nobody is named for a core group; the
+    // chair must exist.
+    for (meeting, chair, rule) in [
+        (MeetingKind::InitialConference, "SW1", Rule::Meeting),
+        (MeetingKind::CoreGroup, "RO1", Rule::Meeting),
+        (MeetingKind::InitialConference, "RO9", Rule::UnknownStaff),
+    ] {
+        assert_eq!(refused(&mut s, vec![ev(at, book(meeting, chair))]), rule);
+    }
+    s.append(
+        vec![ev(at, book(MeetingKind::InitialConference, "RO1"))],
+        &dir(),
+    )
+    .unwrap();
+    let booked = s.record().meetings.last().unwrap();
+    assert_eq!(booked.chair.as_ref().map(StaffId::as_str), Some("RO1"));
 }
 
 #[test]

@@ -300,6 +300,19 @@ code_list! {
 }
 
 impl MeetingKind {
+    /// Conferences, reviews and pre-meetings a reviewing officer chairs, so a booking may
+    /// name its chair.
+    pub const fn chaired_by_reviewing_officer(self) -> bool {
+        matches!(
+            self,
+            MeetingKind::InitialConference
+                | MeetingKind::ReviewConference
+                | MeetingKind::ClaReview
+                | MeetingKind::ReviewingOfficerPreMeeting
+                | MeetingKind::PathwayReview
+        )
+    }
+
     /// Meetings recorded with the general `meeting_held` event; the others have events of
     /// their own, which carry what they decided.
     pub const fn recorded_as_meeting_held(self) -> bool {

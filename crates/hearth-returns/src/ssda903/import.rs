@@ -259,12 +259,17 @@ struct Planned {
 }
 
 /// Reads the 903 tables (file name and bytes) into journeys. `year` is the collection year
-/// (worked out from the latest date in the tables when not given); `at` is the instant of
-/// the import, recorded as when each event was written.
+/// (worked out from the latest date in the tables when not given); `today` says only
+/// whether the year is over.
+///
+/// The journeys depend on the tables alone, not on when they are read: every event,
+/// the staff's and team's included, is recorded as at the moment it happened. Importing the
+/// same return again then finds every line already present; stamped with the run's time,
+/// the second run's lines would differ from the first's and be refused.
 pub fn import(
     files: &[(String, Vec<u8>)],
     year: Option<CollectionYear>,
-    at: Timestamp,
+    today: NaiveDate,
 ) -> Result<Imported, ImportError> {
     let mut by_table: BTreeMap<Table, String> = BTreeMap::new();
     let mut rows: Vec<Row> = Vec::new();
@@ -320,9 +325,20 @@ pub fn import(
     if !by_table.contains_key(&Table::Header) {
         return Err(ImportError::NoHeader);
     }
+    let latest = latest_date(&rows);
     let year = match year {
         Some(y) => y,
-        None => infer_year(&rows).ok_or(ImportError::NoYear)?,
+        None => latest
+            .and_then(|d| CollectionYear::containing(d).ok())
+            .ok_or(ImportError::NoYear)?,
+    };
+    // OC2 says what happened in the year, not when: its last day, or, while the year is
+    // still running, the latest day the tables reach (not today, so that importing the same
+    // tables on another day gives the same record).
+    let outcomes_day = if today > year.end() {
+        year.end()
+    } else {
+        latest.map_or(today, |d| d.min(year.end()))
     };
 
     // Rows by child, keeping file order within each table.
@@ -355,10 +371,10 @@ pub fn import(
         }
     }
 
-    let (directory, dir) = staff(&parsed, at);
+    let (directory, dir) = staff(&parsed);
     let mut out = Vec::new();
     for (id, ret) in parsed {
-        let planned = ret.plan(year, at.london_date());
+        let planned = ret.plan(year, outcomes_day);
         let mut stream = ChildStream::new(id.clone());
         let author = Actor::System(AUTHOR.to_owned());
         let (events, sources): (Vec<Recorded<ChildEvent>>, Vec<(String, usize)>) = planned
@@ -367,7 +383,7 @@ pub fn import(
                 (
                     Recorded {
                         occurred_at: when(p.date),
-                        recorded_at: at,
+                        recorded_at: when(p.date),
                         recorded_by: author.clone(),
                         event: p.event,
                     },
@@ -412,8 +428,8 @@ pub fn import(
     })
 }
 
-/// The collection year of the latest date in the episodes, reviews and other dated rows.
-fn infer_year(rows: &[Row]) -> Option<CollectionYear> {
+/// The latest date in the episodes, reviews and other dated rows.
+fn latest_date(rows: &[Row]) -> Option<NaiveDate> {
     const DATED: &[&str] = &[
         "DECOM",
         "DEC",
@@ -432,15 +448,11 @@ fn infer_year(rows: &[Row]) -> Option<CollectionYear> {
     rows.iter()
         .flat_map(|r| DATED.iter().filter_map(|c| parse_date(r.get(c)).ok()))
         .max()
-        .and_then(|d| CollectionYear::containing(d).ok())
 }
 
 /// The team, the manager and one member of staff per social worker, each joining on the
 /// earliest day the return has them allocated.
-fn staff(
-    children: &[(ChildId, ChildReturn)],
-    at: Timestamp,
-) -> (Vec<JourneyLine>, MemoryDirectory) {
+fn staff(children: &[(ChildId, ChildReturn)]) -> (Vec<JourneyLine>, MemoryDirectory) {
     let mut workers: BTreeMap<String, (SweNumber, NaiveDate)> = BTreeMap::new();
     for (_, c) in children {
         for sw in &c.social_workers {
@@ -460,7 +472,7 @@ fn staff(
     let author = Actor::System(AUTHOR.to_owned());
     let rec = |date: NaiveDate| Recorded {
         occurred_at: when(date),
-        recorded_at: at,
+        recorded_at: when(date),
         recorded_by: author.clone(),
         event: (),
     };
@@ -1001,7 +1013,7 @@ impl ChildReturn {
     }
 
     /// The events the rows imply, in the order they happened.
-    fn plan(self, year: CollectionYear, today: NaiveDate) -> Vec<Planned> {
+    fn plan(self, year: CollectionYear, outcomes_day: NaiveDate) -> Vec<Planned> {
         let mut p: Vec<Planned> = Vec::new();
         let mut add = |date: NaiveDate, step: Step, event: ChildEvent, source: &(String, usize)| {
             p.push(Planned {
@@ -1170,10 +1182,8 @@ impl ChildReturn {
             );
         }
         if let Some((src, events)) = &self.oc2 {
-            // OC2 says what happened in the year, not when: its last day, or today while the
-            // year is still running.
             for ev in events {
-                add(year.end().min(today), Step::During, ev.clone(), src);
+                add(outcomes_day, Step::During, ev.clone(), src);
             }
         }
 
@@ -1331,5 +1341,54 @@ fn parse_sex(v: &str, year: CollectionYear) -> Result<Sex, String> {
         ("2", false) => Ok(Sex::F),
         (_, true) => v.parse::<Sex>().map_err(|e| e.to_string()),
         _ => Err(format!("'{v}' is not 1 or 2")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn valid_sample() -> Vec<(String, Vec<u8>)> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/ssda903/valid");
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| {
+                let path = e.unwrap().path();
+                (path.display().to_string(), std::fs::read(&path).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn lines(i: &Imported) -> Vec<String> {
+        i.directory
+            .iter()
+            .chain(i.children.iter().map(|c| &c.line))
+            .map(|l| l.to_line().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_same_tables_give_the_same_journeys_on_any_day_they_are_read() {
+        let files = valid_sample();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // The year over: read on two days months apart.
+        let a = import(&files, None, day("2026-06-01")).unwrap();
+        let b = import(&files, None, day("2026-12-07")).unwrap();
+        assert!(!a.directory.is_empty() && a.children.len() == 5);
+        assert_eq!(lines(&a), lines(&b));
+        // The year still running: read on two days of it.
+        let year = Some(a.year);
+        let c = import(&files, year, day("2026-03-20")).unwrap();
+        let d = import(&files, year, day("2026-03-27")).unwrap();
+        assert_eq!(lines(&c), lines(&d));
+        // Nothing is stamped with the day of reading: each event is recorded as it happened.
+        for l in lines(&a) {
+            assert!(!l.contains("2026-06-01"), "{l}");
+        }
     }
 }

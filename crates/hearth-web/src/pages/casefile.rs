@@ -390,7 +390,7 @@ fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (String, 
             .flatten()
             .collect(),
         ),
-        MeetingScheduled { meeting, at } => (
+        MeetingScheduled { meeting, at, .. } => (
             "Meeting booked",
             vec![format!(
                 "{} on {}",

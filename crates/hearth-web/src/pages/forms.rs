@@ -47,6 +47,8 @@ pub enum Pick {
     Supervisee,
     /// Anyone who may be given sight of a child's record: every role but administrator.
     Anyone,
+    /// A reviewing officer, to chair a conference or review.
+    ReviewingOfficer,
 }
 
 impl Pick {
@@ -58,6 +60,7 @@ impl Pick {
                 matches!(role, StaffRole::SocialWorker | StaffRole::PersonalAdviser)
             }
             Pick::Anyone => role != StaffRole::Administrator,
+            Pick::ReviewingOfficer => role == StaffRole::ReviewingOfficer,
         }
     }
 }
@@ -1622,13 +1625,23 @@ pub static FORMS: &[Form] = &[
                 Input::One(list!(MeetingKind)),
             ),
             field("at", "When is it?", "when the meeting is", Input::Moment),
+            field(
+                "chair",
+                "Who will chair it?",
+                "the reviewing officer who will chair it",
+                Input::Staff(Pick::ReviewingOfficer),
+            )
+            .hint("For a conference, a review or a reviewing officer's pre-meeting. The chair can then open the child's record.")
+            .optional(),
         ],
         build: |r| {
             let meeting = r.code("meeting");
             let at = r.moment("at");
+            let chair = r.staff("chair");
             Some(ChildEvent::MeetingScheduled {
                 meeting: meeting?,
                 at: at?,
+                chair,
             })
         },
     },

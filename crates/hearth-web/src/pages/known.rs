@@ -10,12 +10,13 @@ use hearth_store::search::{Query, score};
 use crate::error::WebError;
 use crate::state::AppState;
 
-/// Possible matches considered at most: enough to recognise the person, few enough to read.
+/// Possible matches listed at most: enough to recognise the person, few enough to read.
+/// Callers cut to it after deciding which the user may see, never before.
 pub const SHOWN: usize = 10;
 
 /// Of `rows`, those who may be the person named: every name typed matches one of theirs
 /// (allowing for spelling), or the date of birth is the same and at least one name matches.
-/// Best match first, at most [`SHOWN`].
+/// Best match first, all of them.
 pub fn possible(rows: Vec<PersonRow>, names: &str, date: Option<NaiveDate>) -> Vec<PersonRow> {
     let by_name = Query::parse(names);
     let mut by_name_and_date = by_name.clone();
@@ -32,7 +33,7 @@ pub fn possible(rows: Vec<PersonRow>, names: &str, date: Option<NaiveDate>) -> V
         b.1.cmp(&a.1)
             .then_with(|| a.2.display_name.cmp(&b.2.display_name))
     });
-    ranked.into_iter().take(SHOWN).map(|(_, _, r)| r).collect()
+    ranked.into_iter().map(|(_, _, r)| r).collect()
 }
 
 /// The records of one kind in the person search that may be the person named (see
@@ -45,14 +46,9 @@ pub async fn possible_in_store(
 ) -> Result<Vec<PersonRow>, WebError> {
     let mut query = Query::parse(names);
     query.date_of_birth = date;
+    query.kind = Some(kind);
     let rows = state.records.store().search_candidates(&query).await?;
-    Ok(possible(
-        rows.into_iter()
-            .filter(|r| r.stream.kind() == kind)
-            .collect(),
-        names,
-        date,
-    ))
+    Ok(possible(rows, names, date))
 }
 
 #[cfg(test)]

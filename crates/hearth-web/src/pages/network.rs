@@ -46,9 +46,9 @@ use hearth_store::{PersonRow, StoreError, reading};
 
 use super::Layout;
 use super::forms::Who;
-use super::known::{possible, possible_in_store};
+use super::known::{SHOWN, possible, possible_in_store};
 use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine, may_record};
-use crate::access::{relationship, view_child};
+use crate::access::{sees, view_child};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -717,7 +717,9 @@ fn chosen<'m>(
 }
 
 /// Adults already known who may be the one typed: those the user may see (through a child
-/// whose network they are or were in), and a count of the rest.
+/// whose network they are or were in), and a count of the rest. An adult known only through
+/// restricted records the user may not see is not counted: the count would tell them that
+/// such a record exists.
 async fn adults_known(
     state: &AppState,
     user: &User,
@@ -730,24 +732,31 @@ async fn adults_known(
         .filter_map(|r| PersonId::parse(r.stream.id()).ok())
         .collect();
     let links = state.records.store().network_links(&ids).await?;
+    let mut children: Vec<ChildId> = links
+        .iter()
+        .filter_map(|l| ChildId::parse(&l.child_id).ok())
+        .collect();
+    children.sort();
+    children.dedup();
+    let sights = crate::access::sights(state, &children).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
     let workforce = state.workforce.read().await;
     for row in rows {
-        let mut visible = false;
-        for link in links.iter().filter(|l| l.person_id == row.stream.id()) {
-            let Ok(child) = ChildId::parse(&link.child_id) else {
-                continue;
-            };
-            if let Some(stream) = crate::access::current(state, &child).await?
-                && relationship(user, stream.record(), &workforce).is_some()
-            {
-                visible = true;
-                break;
-            }
-        }
+        let through: Vec<&crate::access::Sight> = links
+            .iter()
+            .filter(|l| l.person_id == row.stream.id())
+            .filter_map(|l| ChildId::parse(&l.child_id).ok())
+            .filter_map(|c| sights.get(&c))
+            .collect();
+        let visible = through.iter().any(|s| sees(user, s, &workforce).is_some());
         if !visible {
-            hidden += 1;
+            if through.is_empty() || through.iter().any(|s| s.restriction.is_none()) {
+                hidden += 1;
+            }
+            continue;
+        }
+        if shown.len() == SHOWN {
             continue;
         }
         let mut detail = born(row.date_of_birth);
@@ -1211,6 +1220,7 @@ async fn professionals_known(state: &AppState, names: &str) -> Result<Matches, W
                 detail: format!("{}, {}", d.role.as_str(), d.organisation.as_str()),
             })
         })
+        .take(SHOWN)
         .collect();
     Ok(Matches {
         what: "professional",

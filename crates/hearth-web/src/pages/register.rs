@@ -22,8 +22,8 @@ use hearth_store::records::RecordError;
 
 use super::Layout;
 use super::allocate::FieldError;
-use super::known::possible_in_store;
-use crate::access::relationship;
+use super::known::{SHOWN, possible_in_store};
+use crate::access::{sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -266,7 +266,8 @@ fn parse(values: &BTreeMap<String, String>) -> Result<NewChild, Vec<FieldError>>
 
 /// People already known who may be this child: every name typed matches one of theirs
 /// (allowing for spelling), or the date of birth is the same and at least one name matches.
-/// Split into those the user may see and a count of the rest.
+/// Split into those the user may see and a count of the rest. A restricted record the user
+/// may not see is not counted: the count would tell them that it exists.
 async fn possible_duplicates(
     state: &AppState,
     user: &User,
@@ -275,6 +276,11 @@ async fn possible_duplicates(
     let date = child.born.or(child.expected);
     let names = format!("{} {}", child.name.given, child.name.family);
     let ranked = possible_in_store(state, StreamKind::Child, &names, date).await?;
+    let ids: Vec<ChildId> = ranked
+        .iter()
+        .filter_map(|r| ChildId::parse(r.stream.id()).ok())
+        .collect();
+    let sights = sights(state, &ids).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
     let workforce = state.workforce.read().await;
@@ -282,11 +288,16 @@ async fn possible_duplicates(
         let Ok(id) = ChildId::parse(row.stream.id()) else {
             continue;
         };
-        let Some(stream) = crate::access::current(state, &id).await? else {
+        let Some(sight) = sights.get(&id) else {
             continue;
         };
-        if relationship(user, stream.record(), &workforce).is_none() {
-            hidden += 1;
+        if sees(user, sight, &workforce).is_none() {
+            if sight.restriction.is_none() {
+                hidden += 1;
+            }
+            continue;
+        }
+        if shown.len() == SHOWN {
             continue;
         }
         shown.push(Possible {

@@ -1,26 +1,28 @@
 //! The reviewing officer's page: conferences and reviews due, meetings booked, and the team
 //! manager's responses to recommendations on their clock.
 //!
-//! The children listed are those with a child protection plan or looked after whom the user
-//! may see under `access.rs`. The record names no chair for a conference or review, so for a
-//! reviewing officer that means the children on whose record they have recorded (chaired,
-//! reported); managers and the head of service see theirs the same way. What is due comes
-//! from the standards engine alone: the rules the ruleset gives to a reviewing officer, and
-//! the rules those chain to (the manager's response to recommendations).
+//! The children listed are those with a child protection plan, looked after, or awaiting an
+//! initial conference (an enquiry under way or finding that one is needed, or one booked),
+//! whom the user may see under `access.rs`. For a reviewing officer that means the children
+//! on whose record they have recorded (chaired, reported) and those whose conference or
+//! review is booked with them as chair; managers and the head of service see theirs the
+//! same way. What is due comes from the standards engine alone: the rules the ruleset gives
+//! to a reviewing officer, and the rules those chain to (the manager's response to
+//! recommendations).
 
 use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use hearth_domain::child::fold;
-use hearth_domain::codes::{MeetingKind, StaffRole};
+use hearth_domain::child::{ChildRecord, fold};
+use hearth_domain::codes::{MeetingKind, StaffRole, StrategyDecision};
 use hearth_domain::{ChildId, StreamId};
 use hearth_standards::Status;
 use hearth_store::reading;
 
 use super::{Layout, is_missed, status_label, urgency};
-use crate::access::relationship;
+use crate::access::{relationship, sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -68,6 +70,37 @@ struct ReviewingPage {
     responses: Vec<DueRow>,
 }
 
+/// Whether a reviewing officer has anything to do for the child: a child protection plan, a
+/// period of care, or an initial conference booked or due.
+fn for_the_officer(record: &ChildRecord) -> bool {
+    record.open_cp_plan().is_some() || record.is_looked_after() || awaiting_conference(record)
+}
+
+/// Whether an initial child protection conference is booked or due in the open episode: a
+/// strategy discussion decided on an enquiry that has not started, an enquiry is under way
+/// or found that a conference is needed, and no initial conference has followed; or one is
+/// booked, not called off, since the last one held.
+fn awaiting_conference(record: &ChildRecord) -> bool {
+    let Some(episode) = record.open_episode() else {
+        return false;
+    };
+    let decided = episode
+        .strategy_discussions
+        .iter()
+        .any(|s| s.decision == StrategyDecision::Section47 && !s.enquiry_started);
+    let enquiry = episode
+        .enquiries
+        .iter()
+        .any(|e| e.conference.is_none() && e.completion.is_none_or(|(_, _, needed)| needed));
+    let last_held = episode.initial_conferences.last().map(|c| c.mark.at);
+    let booked = record.meetings.iter().any(|m| {
+        m.kind == MeetingKind::InitialConference
+            && m.cancelled.is_none()
+            && last_held.is_none_or(|held| m.booked.at > held)
+    });
+    decided || enquiry || booked
+}
+
 /// The page.
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
     if !may_see(user.role) {
@@ -89,15 +122,27 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         .filter(|r| r.owner != StaffRole::ReviewingOfficer)
         .map(|r| r.id.as_str())
         .collect();
-    let candidates: Vec<StreamId> = store
+    // Any open case may be awaiting an initial conference, whatever its caseload status, so
+    // sight is decided for every open child from the projection first, and only the
+    // children the user may see are read.
+    let open: Vec<ChildId> = store
         .caseload(None)
         .await?
         .into_iter()
-        .filter(|r| r.status == "cp_plan" || r.status == "looked_after")
+        .filter(|r| r.is_open)
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
-        .map(|id| StreamId::child(&id))
         .collect();
+    let sights = sights(&state, &open).await?;
     let workforce = state.workforce.read().await;
+    let candidates: Vec<StreamId> = open
+        .iter()
+        .filter(|id| {
+            sights
+                .get(*id)
+                .is_some_and(|s| sees(&user, s, &workforce).is_some())
+        })
+        .map(StreamId::child)
+        .collect();
     let mut children = 0;
     let mut due = Vec::new();
     let mut responses = Vec::new();
@@ -105,7 +150,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     for chunk in candidates.chunks(reading::BATCH) {
         for (id, events) in reading::children_events(store, chunk).await? {
             let record = fold(&id, &events);
-            if relationship(&user, &record, &workforce).is_none() {
+            if relationship(&user, &record, &workforce).is_none() || !for_the_officer(&record) {
                 continue;
             }
             children += 1;

@@ -1,5 +1,10 @@
 //! Search for a child by name (tolerant of spelling), date of birth or identifier. Only
 //! children the user may see are listed, so a search cannot reveal who else is known.
+//!
+//! What the user may see is decided for every candidate the store finds, before ranking and
+//! before the list is cut: a common surname matches hundreds of children, and cutting first
+//! would leave out the ones the user works with. The count is of every match the user may
+//! see, not of those listed.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -9,10 +14,13 @@ use hearth_store::search::{Query as SearchQuery, rank};
 use serde::Deserialize;
 
 use super::Layout;
-use crate::access::relationship;
+use crate::access::{sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+
+/// The most children listed: the closest matches, the rest counted.
+pub const LISTED: usize = 50;
 
 /// The search form's field.
 #[derive(Deserialize)]
@@ -35,7 +43,59 @@ struct SearchPage {
     layout: Layout,
     q: String,
     searched: bool,
+    /// The search matched too many records to weigh; it must be narrowed.
+    too_broad: bool,
+    /// Every match the user may see.
+    total: usize,
+    /// The closest of them, at most [`LISTED`].
     found: Vec<Found>,
+}
+
+/// The children matching `q` that `user` may see, closest first: how many, and the first
+/// [`LISTED`]. `None` when the search is too broad to answer.
+async fn matches(
+    state: &AppState,
+    user: &User,
+    q: &str,
+) -> Result<Option<(usize, Vec<Found>)>, WebError> {
+    let mut query = SearchQuery::parse(q);
+    query.kind = Some(StreamKind::Child);
+    let rows = state.records.store().search_candidates(&query).await?;
+    if query.too_broad(rows.len()) {
+        return Ok(None);
+    }
+    let ids: Vec<ChildId> = rows
+        .iter()
+        .filter_map(|r| ChildId::parse(r.stream.id()).ok())
+        .collect();
+    let sights = sights(state, &ids).await?;
+    let workforce = state.workforce.read().await;
+    let seen: Vec<_> = rows
+        .into_iter()
+        .filter(|r| {
+            ChildId::parse(r.stream.id())
+                .ok()
+                .and_then(|id| sights.get(&id))
+                .is_some_and(|s| sees(user, s, &workforce).is_some())
+        })
+        .collect();
+    drop(workforce);
+    let ranked = rank(seen, &query);
+    let total = ranked.len();
+    let found = ranked
+        .into_iter()
+        .take(LISTED)
+        .map(|(_, row)| Found {
+            id: row.stream.id().to_owned(),
+            name: row.display_name,
+            born: row
+                .date_of_birth
+                .map(|d| d.format("%-d %B %Y").to_string())
+                .unwrap_or_default(),
+            postcode: row.postcode.unwrap_or_default(),
+        })
+        .collect();
+    Ok(Some((total, found)))
 }
 
 /// The page.
@@ -45,39 +105,19 @@ pub async fn page(
     Query(params): Query<Params>,
 ) -> Result<Html<String>, WebError> {
     let q = params.q.trim().to_owned();
-    let mut found = Vec::new();
+    let (mut too_broad, mut total, mut found) = (false, 0, Vec::new());
     if !q.is_empty() {
-        let query = SearchQuery::parse(&q);
-        let rows = state.records.store().search_candidates(&query).await?;
-        let workforce = state.workforce.read().await;
-        for (_, row) in rank(rows, &query).into_iter().take(50) {
-            if row.stream.kind() != StreamKind::Child {
-                continue;
-            }
-            let Ok(id) = ChildId::parse(row.stream.id()) else {
-                continue;
-            };
-            let Some(child) = crate::access::current(&state, &id).await? else {
-                continue;
-            };
-            if relationship(&user, child.record(), &workforce).is_none() {
-                continue;
-            }
-            found.push(Found {
-                id: id.as_str().to_owned(),
-                name: row.display_name.clone(),
-                born: row
-                    .date_of_birth
-                    .map(|d| d.format("%-d %B %Y").to_string())
-                    .unwrap_or_default(),
-                postcode: row.postcode.clone().unwrap_or_default(),
-            });
+        match matches(&state, &user, &q).await? {
+            Some((t, f)) => (total, found) = (t, f),
+            None => too_broad = true,
         }
     }
     let page = SearchPage {
         layout: Layout::new(&state, &user),
         searched: !q.is_empty(),
         q,
+        too_broad,
+        total,
         found,
     };
     Ok(Html(page.render()?))

@@ -62,7 +62,8 @@ async fn journeys(args: JourneysArgs, db: &str, council: &str) -> anyhow::Result
                 .with_context(|| format!("cannot read {}", args.file.display()))?,
         )
     };
-    let mut lines = tokio::io::BufReader::new(input).lines();
+    let mut input = tokio::io::BufReader::new(input);
+    let mut bytes: Vec<u8> = Vec::new();
     let mut tally = Tally::default();
     let mut batch: Vec<(usize, JourneyLine)> = Vec::new();
     let mut batch_events = 0usize;
@@ -70,12 +71,31 @@ async fn journeys(args: JourneysArgs, db: &str, council: &str) -> anyhow::Result
     let mut unreadable: Vec<(usize, String)> = Vec::new();
     let mut n = 0usize;
     let limit = args.batch as usize;
-    while let Some(line) = lines.next_line().await.context("cannot read the file")? {
+    loop {
+        bytes.clear();
+        if input
+            .read_until(b'\n', &mut bytes)
+            .await
+            .context("cannot read the file")?
+            == 0
+        {
+            break;
+        }
         n += 1;
+        // A line that is not UTF-8 is a broken line like any other: refused with its number,
+        // and the rest of the file still imports.
+        let line = match std::str::from_utf8(line_bytes(&bytes)) {
+            Ok(line) => line,
+            Err(e) => {
+                unreadable.push((n, format!("line {n}: refused: {}", not_utf8(&e))));
+                tally.refused += 1;
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
-        match JourneyLine::parse(&line) {
+        match JourneyLine::parse(line) {
             Ok(j) => {
                 streams.insert(n, j.journey.stream().to_string());
                 batch_events += j.journey.len();
@@ -123,6 +143,21 @@ async fn journeys(args: JourneysArgs, db: &str, council: &str) -> anyhow::Result
     } else {
         ExitCode::from(1)
     })
+}
+
+/// A line without its ending (`\n` or `\r\n`).
+fn line_bytes(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    bytes.strip_suffix(b"\r").unwrap_or(bytes)
+}
+
+/// Where a line stops being UTF-8: the first byte that is not part of a character, counted
+/// from 1.
+fn not_utf8(e: &std::str::Utf8Error) -> String {
+    format!(
+        "the line is not valid UTF-8 (byte {} is not part of a character); save the file as UTF-8",
+        e.valid_up_to() + 1
+    )
 }
 
 /// Writes a batch, reports each refused line in line order, then acknowledges every line

@@ -100,6 +100,11 @@ pub struct ImportArgs {
 
 /// Reads the tables, then imports the staff they name and each child that passed every
 /// check, reporting every refused child with the file, line and column at fault.
+///
+/// The staff and team are written in the same transaction as the first children, and only
+/// once a child is to be written: a run that imports no child, or whose staff the store
+/// refuses, writes nothing. Nothing in the journeys depends on when the import runs, so a
+/// second run of the same tables finds everything already present and writes nothing.
 pub async fn import(args: ImportArgs, db: &str, council: &str) -> anyhow::Result<ExitCode> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(&args.dir)
         .with_context(|| format!("cannot read {}", args.dir.display()))?
@@ -113,7 +118,8 @@ pub async fn import(args: ImportArgs, db: &str, council: &str) -> anyhow::Result
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         files.push((path.display().to_string(), bytes));
     }
-    let imported = hearth_returns::ssda903::import(&files, args.year, crate::clock::now())?;
+    let today = crate::clock::now().london_date();
+    let imported = hearth_returns::ssda903::import(&files, args.year, today)?;
     let records = Records::open(super::open(db, council).await?).await?;
     // A child with several broken items is one refused child.
     let mut refused = imported
@@ -126,38 +132,57 @@ pub async fn import(args: ImportArgs, db: &str, council: &str) -> anyhow::Result
         })
         .collect::<std::collections::HashSet<_>>()
         .len();
-    let mut children = 0usize;
+    let (mut children, mut present) = (0usize, 0usize);
     for r in &imported.refused {
         eprintln!("refused: {r}");
     }
-    let directory: Vec<(usize, JourneyLine)> = imported.directory.into_iter().enumerate().collect();
-    for (_, outcome) in records.import_batch(directory).await? {
-        if let ImportOutcome::Refused { reason, .. } = outcome {
-            anyhow::bail!("the staff named in the return could not be imported: {reason}");
-        }
-    }
+    // The directory's lines are numbered after the children's, so the two never mix.
+    let mut directory: Vec<(usize, JourneyLine)> = imported
+        .directory
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| (usize::MAX - i, l))
+        .collect();
     for batch in imported.children.chunks(BATCH) {
-        let lines: Vec<(usize, JourneyLine)> = batch
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (i, c.line.clone()))
-            .collect();
-        for (i, outcome) in records.import_batch(lines).await? {
+        let mut lines: Vec<(usize, JourneyLine)> = directory.clone();
+        lines.extend(batch.iter().enumerate().map(|(i, c)| (i, c.line.clone())));
+        let checked = records.check_batch(lines).await?;
+        let mut writes_a_child = false;
+        for (i, outcome) in checked.outcomes() {
+            match outcome {
+                ImportOutcome::Refused { reason, .. } if *i >= batch.len() => {
+                    anyhow::bail!(
+                        "the staff named in the return could not be imported, so nothing was: {reason}"
+                    );
+                }
+                ImportOutcome::Imported(_) if *i < batch.len() => writes_a_child = true,
+                _ => {}
+            }
+        }
+        let outcomes = if writes_a_child {
+            directory.clear();
+            records.write_checked(checked).await?
+        } else {
+            // Nothing of this batch is to be written: leave its staff for a batch that is.
+            checked.outcomes().to_vec()
+        };
+        for (i, outcome) in outcomes {
+            let Some(c) = batch.get(i) else {
+                continue;
+            };
             match outcome {
                 ImportOutcome::Imported(_) => children += 1,
-                ImportOutcome::AlreadyPresent => {}
+                ImportOutcome::AlreadyPresent => present += 1,
                 ImportOutcome::Refused { reason, .. } => {
                     refused += 1;
-                    if let Some(c) = batch.get(i) {
-                        let (file, line) = c.sources.first().cloned().unwrap_or_default();
-                        eprintln!("refused: {file} line {line} (child {}): {reason}", c.id);
-                    }
+                    let (file, line) = c.sources.first().cloned().unwrap_or_default();
+                    eprintln!("refused: {file} line {line} (child {}): {reason}", c.id);
                 }
             }
         }
     }
     println!(
-        "SSDA903 {}: imported {children} children; {refused} refused",
+        "SSDA903 {}: imported {children} children; {present} already present; {refused} refused",
         imported.year
     );
     Ok(if refused == 0 {
