@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             "/children/{id}/authorise-assessment",
             post(pages::authorise::submit),
         )
+        .route("/children/{id}/record", get(pages::record::menu))
         .route(
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::submit),

@@ -226,8 +226,14 @@ fn moved_to(
     now: Timestamp,
     errors: &mut Vec<FieldError>,
 ) -> Option<Timestamp> {
-    let untimed = found.at.london_date_time().time();
-    let at = occurred_as("when it really happened", untimed, values, now, errors)?;
+    let kept = found.at.london_date_time().time();
+    let at = occurred_as(
+        "when it really happened",
+        |date| Timestamp::at_london_time(date, kept),
+        values,
+        now,
+        errors,
+    )?;
     if at == found.at {
         errors.push(FieldError {
             field: "day".to_owned(),

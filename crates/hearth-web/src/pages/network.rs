@@ -23,7 +23,7 @@ use axum::Form as Posted;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use hearth_domain::child::ChildStream;
 use hearth_domain::codes::{
     Disability, Ethnicity, GenderIdentity, ImmigrationStatus, Relationship as Kin, Religion, Sex,
@@ -1883,10 +1883,7 @@ pub async fn change_address(
     let mut problems = check.problems;
     let mut at = Some(version);
     if let (Some(moved), Some(address), true) = (moved, address, problems.is_empty()) {
-        // A date alone is taken as noon, so it stays on its day in England; a move
-        // recorded today before noon is taken as now.
-        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
-        let when = Timestamp::at_london_time(moved, noon).min(now);
+        let when = super::record::untimed(moved, now);
         let event = recorded(&user, when, now, ChildEvent::AddressChanged { address });
         match save(&state, &opened.id, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "address")),

@@ -75,12 +75,13 @@ pub struct ActionGroup {
     pub actions: Vec<Action>,
 }
 
-/// The forms that make sense for this child now and that this user may record, by group.
+/// The forms that make sense for this child today and that this user may record, by group.
 pub fn offered(
     user: &User,
     relationship: Relationship,
     child: &ChildId,
     record: &ChildRecord,
+    today: NaiveDate,
 ) -> Vec<ActionGroup> {
     Group::ALL
         .iter()
@@ -89,7 +90,7 @@ pub fn offered(
             actions: super::forms::FORMS
                 .iter()
                 .filter(|f| {
-                    f.group == group && allowed(f, user, relationship) && (f.offered)(record)
+                    f.group == group && allowed(f, user, relationship) && (f.offered)(record, today)
                 })
                 .map(|f| Action {
                     href: format!("/children/{}/record/{}", child.as_str(), f.slug),
@@ -99,6 +100,67 @@ pub fn offered(
         })
         .filter(|g| !g.actions.is_empty())
         .collect()
+}
+
+#[derive(Template)]
+#[template(path = "record_menu.html")]
+struct MenuPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    groups: Vec<ActionGroup>,
+}
+
+/// "Record something": every form that fits the child today and that the user may record, by
+/// group, with the identity, family and network pages for those who may change them. One
+/// page of its own, so the record itself opens on what matters.
+pub async fn menu(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let (permit, stream) = view_child(&state, &user, &id, "record something").await?;
+    let record = stream.record();
+    let today = state.clock.now().london_date();
+    let mut groups = offered(&user, permit.relationship(), &id, record, today);
+    if super::network::may_amend(&user, permit.relationship()) {
+        let href = |p: &str| format!("/children/{}/{p}", id.as_str());
+        groups.push(ActionGroup {
+            heading: "Identity, family and network",
+            actions: vec![
+                Action {
+                    href: href("details"),
+                    label: "Change the child's details",
+                },
+                Action {
+                    href: href("address"),
+                    label: "Record a change of address",
+                },
+                Action {
+                    href: href("network/add"),
+                    label: "Add someone to the family and network",
+                },
+                Action {
+                    href: href("professionals/add"),
+                    label: "Add a professional",
+                },
+            ],
+        });
+    }
+    if groups.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let page = MenuPage {
+        layout: Layout::new(&state, &user),
+        id: id.as_str().to_owned(),
+        name: record
+            .details
+            .as_ref()
+            .map_or_else(|| id.as_str().to_owned(), |d| d.name.display()),
+        groups,
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
 /// The banner shown on the record after recording.
@@ -539,19 +601,44 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// When something dated without a time happened. Today means now: it is being recorded as it
+/// happens, and any fixed hour would be in the future for part of the day. An earlier day is
+/// taken at midday, which stays on its day in England whatever the clocks do.
+pub(super) fn untimed(date: NaiveDate, now: Timestamp) -> Timestamp {
+    if date == now.london_date() {
+        now
+    } else {
+        Timestamp::at_london_time(date, NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN))
+    }
+}
+
 /// The date and time a thing happened: GOV.UK's day, month and year fields, and a time.
 fn occurred(values: &Values, now: Timestamp, errors: &mut Vec<FieldError>) -> Option<Timestamp> {
-    // Without a time, noon: a date-only entry must not move to another day in England.
-    let noon = NaiveTime::from_hms_opt(12, 0, 0)?;
-    occurred_as("the date it happened", noon, values, now, errors)
+    occurred_as(
+        "the date it happened",
+        |date| untimed(date, now),
+        values,
+        now,
+        errors,
+    )
+}
+
+/// Today's date as a form's day, month and year, so a form opens on today.
+pub(super) fn today_values(now: Timestamp) -> Values {
+    let today = now.london_date();
+    Values::new(vec![
+        ("day".to_owned(), today.format("%-d").to_string()),
+        ("month".to_owned(), today.format("%-m").to_string()),
+        ("year".to_owned(), today.format("%Y").to_string()),
+    ])
 }
 
 /// A date and time from the day, month, year and time fields, not in the future: `subject`
-/// names it in the messages ("the date it happened"), and `untimed` is the time when none
-/// is given.
+/// names it in the messages ("the date it happened"), and `untimed` gives the instant of a
+/// date typed without a time.
 pub(super) fn occurred_as(
     subject: &str,
-    untimed: NaiveTime,
+    untimed: impl Fn(NaiveDate) -> Timestamp,
     values: &Values,
     now: Timestamp,
     errors: &mut Vec<FieldError>,
@@ -576,19 +663,18 @@ pub(super) fn occurred_as(
         return None;
     };
     let time = values.get("time");
-    let time = if time.is_empty() {
-        Some(untimed)
+    let at = if time.is_empty() {
+        untimed(date)
     } else {
-        time_of(time)
+        let Some(time) = time_of(time) else {
+            fail(
+                "time",
+                "Enter the time as hours and minutes on the 24-hour clock, like 14:30".to_owned(),
+            );
+            return None;
+        };
+        Timestamp::at_london_time(date, time)
     };
-    let Some(time) = time else {
-        fail(
-            "time",
-            "Enter the time as hours and minutes on the 24-hour clock, like 14:30".to_owned(),
-        );
-        return None;
-    };
-    let at = Timestamp::at_london_time(date, time);
     if at > now {
         fail("day", format!("{capital} must be today or in the past"));
         return None;
@@ -937,16 +1023,8 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     let form = find(&slug).ok_or(WebError::NotFound)?;
-    render(
-        &state,
-        &user,
-        &id,
-        form,
-        &Values::default(),
-        Vec::new(),
-        (None, 0),
-    )
-    .await
+    let today = today_values(state.clock.now());
+    render(&state, &user, &id, form, &today, Vec::new(), (None, 0)).await
 }
 
 /// The form sent back: recorded, or shown again with what was wrong.
@@ -1515,6 +1593,36 @@ mod tests {
                 "The date it happened must be today or in the past".to_owned()
             )]
         );
+    }
+
+    /// Point 4 of issue 12: at 09:00, an entry dated today with no time is taken as now (it
+    /// used to be noon, in the future, and refused); an earlier day with no time is midday.
+    #[test]
+    fn an_entry_dated_today_without_a_time_is_now() {
+        let form = find("core-group").unwrap();
+        let nine = Timestamp::parse("2026-11-20T09:00:00Z").unwrap();
+        let today = Values::new(
+            [("day", "20"), ("month", "11"), ("year", "2026")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        );
+        let (at, _) = event(form, &user(), &workforce(), &ruleset(), &today, nine).unwrap();
+        assert_eq!(at, nine);
+        let (at, _) = event(form, &user(), &workforce(), &ruleset(), &posted(&[]), nine).unwrap();
+        assert_eq!(at, Timestamp::parse("2026-11-19T12:00:00Z").unwrap());
+        // In summer time, midday in England.
+        assert_eq!(
+            untimed(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), nine),
+            Timestamp::parse("2026-07-01T11:00:00Z").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_form_opens_on_today() {
+        let v = today_values(Timestamp::parse("2026-03-29T23:30:00Z").unwrap());
+        // Half past midnight on 30 March in England, in summer time.
+        assert_eq!((v.get("day"), v.get("month"), v.get("year")), ("30", "3", "2026"));
     }
 
     #[test]
