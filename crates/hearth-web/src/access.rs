@@ -314,3 +314,8 @@ async fn decide(state: &AppState, user: &User, stream: &ChildStream) -> Option<R
     let workforce = state.workforce.read().await;
     relationship(user, stream.record(), &workforce)
 }
+
+/// Accounts (sign-ins) are managed by an administrator, who sees no child's record.
+pub fn may_manage_accounts(user: &User) -> bool {
+    user.role == StaffRole::Administrator
+}

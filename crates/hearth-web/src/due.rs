@@ -152,17 +152,7 @@ impl DueCache {
                         .collect()
                 })
                 .unwrap_or_default(),
-            could_close: record.open_episode().is_some_and(|e| {
-                e.open_assessment().is_none()
-                    && e.open_enquiry().is_none()
-                    && e.open_cp_plan().is_none()
-                    && e.open_cin_plan().is_none()
-                    && !e
-                        .assessments
-                        .iter()
-                        .any(|a| a.completion.is_some() && a.authorisation.is_none())
-            }) && !record.is_looked_after()
-                && record.active_adoption().is_none(),
+            could_close: could_close(record),
             restricted: record.restriction.is_some(),
         });
         if let Ok(mut entries) = self.entries.lock() {
@@ -180,6 +170,41 @@ impl DueCache {
         }
         Ok(due)
     }
+}
+
+/// The episode of need is open, nothing in it is in progress or waiting (an assessment, an
+/// enquiry, a plan, an authorisation, care or adoption), and what was last decided points to
+/// closing: the referral needed no further action, the latest assessment found none (or
+/// stepped down to early help), or a plan has ended. A referral still to be assessed, or an
+/// assessment that found a plan is needed, is work in progress, not an episode to close.
+pub fn could_close(record: &ChildRecord) -> bool {
+    use hearth_domain::codes::AssessmentOutcome;
+    let Some(e) = record.open_episode() else {
+        return false;
+    };
+    let idle = e.open_assessment().is_none()
+        && e.open_enquiry().is_none()
+        && e.open_cp_plan().is_none()
+        && e.open_cin_plan().is_none()
+        && !e
+            .assessments
+            .iter()
+            .any(|a| a.completion.is_some() && a.authorisation.is_none())
+        && !record.is_looked_after()
+        && record.active_adoption().is_none();
+    let concluded = e.no_further_action
+        || e.assessments
+            .last()
+            .and_then(|a| a.completion.as_ref())
+            .is_some_and(|(_, _, outcome)| {
+                matches!(
+                    outcome,
+                    AssessmentOutcome::NoFurtherAction | AssessmentOutcome::EarlyHelp
+                )
+            })
+        || e.cp_plans.iter().any(|p| p.end.is_some())
+        || e.cin_plans.iter().any(|p| p.end.is_some());
+    idle && concluded
 }
 
 /// What is due for each child on some caseload rows. Children whose summary is kept for this
@@ -267,6 +292,37 @@ mod tests {
                     "primary_need": "N1", "no_further_action": false}),
             ),
         ]
+    }
+
+    /// Point 14 of issue 12: an assessment that found a child in need plan is needed, once
+    /// authorised, is not an episode that could close (it was listed as one); one that found
+    /// no further action is.
+    #[test]
+    fn an_authorised_assessment_that_needs_a_plan_is_not_an_episode_to_close() {
+        let id = ChildId::parse("C1").unwrap();
+        let assessed = |outcome: &str| {
+            let mut events = referred();
+            for (at, event) in [
+                ("2026-11-20T09:00:00Z", serde_json::json!({"type": "assessment_started"})),
+                (
+                    "2026-11-21T09:00:00Z",
+                    serde_json::json!({"type": "assessment_completed", "factors": [],
+                        "outcome": outcome}),
+                ),
+                (
+                    "2026-11-22T09:00:00Z",
+                    serde_json::json!({"type": "assessment_authorised", "manager": "TM1"}),
+                ),
+            ] {
+                events.push(recorded(at, event));
+            }
+            events
+        };
+        let plan = assessed("CIN_PLAN");
+        assert!(!could_close(&fold(&id, &plan[..4])), "waiting for authorisation");
+        assert!(!could_close(&fold(&id, &plan)), "a plan is to start");
+        assert!(could_close(&fold(&id, &assessed("NFA"))));
+        assert!(!could_close(&fold(&id, &referred())), "not yet assessed");
     }
 
     fn allocate(due: &Due) -> bool {

@@ -91,10 +91,19 @@ pub fn router(state: AppState) -> Router {
             get(pages::correct::form).post(pages::correct::submit),
         )
         .route("/search", get(pages::search::page))
+        .route(
+            "/accounts",
+            get(pages::accounts::page).post(pages::accounts::create),
+        )
+        .route("/accounts/{username}/{change}", post(pages::accounts::change))
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::signed_in_not_found,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -1,6 +1,7 @@
 //! The pages. Each handler gathers what it shows into a template's fields; templates escape
 //! everything they print.
 
+pub mod accounts;
 pub mod allocate;
 pub mod authorise;
 pub mod casefile;
@@ -30,6 +31,8 @@ pub struct Layout {
     pub reviewing: bool,
     /// May register a new child.
     pub registers: bool,
+    /// Manages accounts.
+    pub accounts: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -42,6 +45,7 @@ impl Layout {
             manager: user.role.is_manager(),
             reviewing: reviewing::may_see(user.role),
             registers: register::may_register(user.role),
+            accounts: crate::access::may_manage_accounts(user),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),

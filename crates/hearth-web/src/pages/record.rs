@@ -75,6 +75,19 @@ pub struct ActionGroup {
     pub actions: Vec<Action>,
 }
 
+/// Where a form is opened. Allocation has one form wherever it is reached from, the one
+/// that shows each worker's caseload (`allocate.rs`).
+fn address(child: &ChildId, form: &Form) -> String {
+    if form.slug == ALLOCATION {
+        format!("/children/{}/allocate", child.as_str())
+    } else {
+        format!("/children/{}/record/{}", child.as_str(), form.slug)
+    }
+}
+
+/// The catalogue's allocation entry: its event and rules, asked on the allocation page.
+const ALLOCATION: &str = "allocation";
+
 /// The forms that make sense for this child today and that this user may record, by group.
 pub fn offered(
     user: &User,
@@ -93,7 +106,7 @@ pub fn offered(
                     f.group == group && allowed(f, user, relationship) && (f.offered)(record, today)
                 })
                 .map(|f| Action {
-                    href: format!("/children/{}/record/{}", child.as_str(), f.slug),
+                    href: address(child, f),
                     label: f.title,
                 })
                 .collect(),
@@ -1023,6 +1036,9 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     let form = find(&slug).ok_or(WebError::NotFound)?;
+    if form.slug == ALLOCATION {
+        return Ok(Redirect::to(&address(&id, form)).into_response());
+    }
     let today = today_values(state.clock.now());
     render(&state, &user, &id, form, &today, Vec::new(), (None, 0)).await
 }
@@ -1116,10 +1132,23 @@ pub async fn submit(
         .record_child(&id, Some(version), vec![recorded])
         .await
     {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/children/{}?recorded={}", id.as_str(), form.slug))
-                .into_response(),
-        ),
+        Ok(_) => {
+            // What was recorded may take the child out of the user's sight (a transfer to
+            // another team): then My work, with the banner, rather than "Page not found".
+            let sees = match crate::access::current(&state, &id).await? {
+                Some(stream) => {
+                    let workforce = state.workforce.read().await;
+                    crate::access::relationship(&user, stream.record(), &workforce).is_some()
+                }
+                None => false,
+            };
+            let to = if sees {
+                format!("/children/{}?recorded={}", id.as_str(), form.slug)
+            } else {
+                format!("/?recorded={}", form.slug)
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(RecordError::Refused(refusal)) => {
             let errors = refused(format!(
                 "This cannot be recorded: {}",
