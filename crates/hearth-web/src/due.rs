@@ -303,7 +303,10 @@ mod tests {
         let assessed = |outcome: &str| {
             let mut events = referred();
             for (at, event) in [
-                ("2026-11-20T09:00:00Z", serde_json::json!({"type": "assessment_started"})),
+                (
+                    "2026-11-20T09:00:00Z",
+                    serde_json::json!({"type": "assessment_started"}),
+                ),
                 (
                     "2026-11-21T09:00:00Z",
                     serde_json::json!({"type": "assessment_completed", "factors": [],
@@ -319,7 +322,10 @@ mod tests {
             events
         };
         let plan = assessed("CIN_PLAN");
-        assert!(!could_close(&fold(&id, &plan[..4])), "waiting for authorisation");
+        assert!(
+            !could_close(&fold(&id, &plan[..4])),
+            "waiting for authorisation"
+        );
         assert!(!could_close(&fold(&id, &plan)), "a plan is to start");
         assert!(could_close(&fold(&id, &assessed("NFA"))));
         assert!(!could_close(&fold(&id, &referred())), "not yet assessed");
@@ -342,7 +348,14 @@ mod tests {
         let mut events = referred();
         let before = fold(&id, &events);
         let due = cache
-            .evaluate(&before, 2, t("2026-11-20T09:01:00Z"), &ruleset, &calendar, &workforce)
+            .evaluate(
+                &before,
+                2,
+                t("2026-11-20T09:01:00Z"),
+                &ruleset,
+                &calendar,
+                &workforce,
+            )
             .unwrap();
         assert!(allocate(&due), "the allocation is due after the referral");
 
@@ -370,7 +383,14 @@ mod tests {
         let record = fold(&id, &referred());
         let cache = DueCache::default();
         let first = cache
-            .evaluate(&record, 2, t("2026-11-20T09:00:00Z"), &ruleset, &calendar, &workforce)
+            .evaluate(
+                &record,
+                2,
+                t("2026-11-20T09:00:00Z"),
+                &ruleset,
+                &calendar,
+                &workforce,
+            )
             .unwrap();
         let kept = cache.get(&id, 2, t("2026-11-20T09:04:59Z")).unwrap();
         assert!(Arc::ptr_eq(&first, &kept));

@@ -95,7 +95,10 @@ pub fn router(state: AppState) -> Router {
             "/accounts",
             get(pages::accounts::page).post(pages::accounts::create),
         )
-        .route("/accounts/{username}/{change}", post(pages::accounts::change))
+        .route(
+            "/accounts/{username}/{change}",
+            post(pages::accounts::change),
+        )
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))
         .route("/assets/{file}", get(assets::serve))

@@ -110,10 +110,11 @@ impl User {
             .send()
             .await
             .unwrap();
-        r.text()
-            .await
-            .unwrap()
-            .contains(&format!("/children/{CHILD}/record/{slug}\""))
+        r.text().await.unwrap().contains(&if slug == "allocation" {
+            format!("/children/{CHILD}/allocate\"")
+        } else {
+            format!("/children/{CHILD}/record/{slug}\"")
+        })
     }
 
     /// Opens a form, fills it in as happening `days_ago` working days ago, and saves it: the status and the

@@ -193,7 +193,10 @@ async fn authorising_and_allocating_from_the_team_view() {
     let (_, my_work) = page(&tm2, format!("{}/", app.url)).await;
     let row = &my_work[my_work.find("/children/C91\"").unwrap()..];
     let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains("Assessed") && !row.contains("Referral"), "{row}");
+    assert!(
+        row.contains("Assessed") && !row.contains("Referral"),
+        "{row}"
+    );
 
     // Again, at the new version: the record's own rule refuses, in plain words.
     let (status, body) = post(
@@ -232,14 +235,14 @@ async fn authorising_and_allocating_from_the_team_view() {
     .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("Enter the management oversight"), "{body}");
-    // A worker from another team is not on offer.
+    // Someone who is not a caseholder in post is not on offer.
     let (status, _) = post(
         &tm2,
         url.clone(),
         &[
             ("csrf", &csrf),
             ("version", &version),
-            ("worker", "SW1"),
+            ("worker", "RO2"),
             ("reason", "FCONTA"),
             ("oversight", "Visit today."),
         ],

@@ -94,17 +94,17 @@ async fn candidates(
         .filter(|(_, m)| m.role.holds_cases() && m.in_post_on(today))
         .partition(|(_, m)| m.team == user.team);
     let candidate = |(id, m): (&StaffId, &hearth_domain::directory::StaffMember)| {
-            let n = counts.get(id.as_str()).copied().unwrap_or(0);
-            Candidate {
-                id: id.as_str().to_owned(),
-                name: m.name.display(),
-                team: workforce
-                    .teams
-                    .get(&m.team)
-                    .map_or_else(|| m.team.as_str().to_owned(), |t| t.name().to_owned()),
-                open: n,
-                over_promise: n >= promise,
-            }
+        let n = counts.get(id.as_str()).copied().unwrap_or(0);
+        Candidate {
+            id: id.as_str().to_owned(),
+            name: m.name.display(),
+            team: workforce
+                .teams
+                .get(&m.team)
+                .map_or_else(|| m.team.as_str().to_owned(), |t| t.name().to_owned()),
+            open: n,
+            over_promise: n >= promise,
+        }
     };
     let mut mine: Vec<Candidate> = mine.into_iter().map(candidate).collect();
     let mut others: Vec<Candidate> = others.into_iter().map(candidate).collect();
@@ -243,7 +243,10 @@ pub async fn submit(
             Err(e) => {
                 errors.push(FieldError {
                     field: "oversight",
-                    message: e.to_string(),
+                    message: super::words::value_problem(
+                        "the management oversight",
+                        &e.to_string(),
+                    ),
                 });
                 None
             }
@@ -287,7 +290,10 @@ pub async fn submit(
             );
         }
         Err(RecordError::Refused(refusal)) => {
-            format!("This cannot be recorded: {}", refusal.violation.message)
+            format!(
+                "This cannot be recorded: {}",
+                super::words::dates_in(&refusal.violation.message)
+            )
         }
         Err(RecordError::Store(StoreError::Conflict { .. })) => {
             super::record::STALE_FORM.to_owned()

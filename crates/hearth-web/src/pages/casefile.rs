@@ -681,7 +681,10 @@ pub(super) fn describe(
         ),
         RestrictionLifted { decided_by, reason } => (
             "Restriction lifted",
-            vec![format!("By: {}", staff(decided_by)), reason.as_str().to_owned()],
+            vec![
+                format!("By: {}", staff(decided_by)),
+                reason.as_str().to_owned(),
+            ],
         ),
         Corrected {
             replacement,
@@ -752,7 +755,11 @@ mod tests {
             "/../../fixtures/journeys/every-event-kind.jsonl"
         ))
         .unwrap();
-        let identity = ["child_registered", "child_details_amended", "address_changed"];
+        let identity = [
+            "child_registered",
+            "child_details_amended",
+            "address_changed",
+        ];
         let mut seen = 0;
         for line in fixture.lines() {
             let line: serde_json::Value = serde_json::from_str(line).unwrap();

@@ -439,15 +439,8 @@ pub async fn page(
             })
             .collect(),
     });
-    let records = amend
-        || !offered(
-            &user,
-            permit.relationship(),
-            &id,
-            record,
-            now.london_date(),
-        )
-        .is_empty();
+    let records =
+        amend || !offered(&user, permit.relationship(), &id, record, now.london_date()).is_empty();
     let first = (current - 1) * HISTORY_PAGE;
     let page = ChildPage {
         layout: Layout::new(&state, &user),

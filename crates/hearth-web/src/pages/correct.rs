@@ -18,9 +18,7 @@ use hearth_store::records::RecordError;
 use super::Layout;
 use super::child::{date, words};
 use super::forms::Who;
-use super::record::{
-    FieldError, STALE_FORM, SummaryLine, Values, capitalised, may_record, occurred_as,
-};
+use super::record::{FieldError, STALE_FORM, SummaryLine, Values, may_record, occurred_as};
 use crate::access::{Relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
@@ -279,7 +277,7 @@ pub async fn submit(
             let message = if values.get("reason").is_empty() {
                 "Enter why the entry is being corrected".to_owned()
             } else {
-                capitalised(&e.to_string())
+                super::words::value_problem("why the entry is being corrected", &e.to_string())
             };
             errors.push(FieldError {
                 field: "reason".into(),
@@ -325,7 +323,7 @@ pub async fn submit(
         Err(RecordError::Refused(refusal)) => {
             let errors = refused(format!(
                 "This correction cannot be made: {}",
-                refusal.violation.message
+                super::words::dates_in(&refusal.violation.message)
             ));
             render(
                 &state,

@@ -16,6 +16,7 @@ pub mod register;
 pub mod reviewing;
 pub mod search;
 pub mod team;
+pub mod words;
 
 use hearth_standards::{AsAt, Obligation, Status};
 

@@ -176,7 +176,11 @@ impl<'a> Check<'a> {
         match parse(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.fail(name, capitalised(&e.to_string()));
+                // The missing message names the answer ("Enter the name").
+                let what = missing
+                    .and_then(|m| m.strip_prefix("Enter "))
+                    .unwrap_or("this answer");
+                self.fail(name, super::words::value_problem(what, &e.to_string()));
                 None
             }
         }
@@ -597,7 +601,7 @@ async fn save(
         Ok(_) => Ok(Outcome::Saved),
         Err(RecordError::Refused(refusal)) => Ok(Outcome::NotSaved(format!(
             "This cannot be saved: {}",
-            refusal.violation.message
+            super::words::dates_in(&refusal.violation.message)
         ))),
         Err(RecordError::Store(StoreError::Conflict { stream, .. }))
             if stream.kind() != StreamKind::Child =>

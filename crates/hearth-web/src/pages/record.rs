@@ -354,7 +354,10 @@ impl<'a> Reader<'a> {
         match parse(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.fail(field.name, capitalised(&e.to_string()));
+                self.fail(
+                    field.name,
+                    super::words::value_problem(field.what, &e.to_string()),
+                );
                 None
             }
         }
@@ -621,7 +624,10 @@ pub(super) fn untimed(date: NaiveDate, now: Timestamp) -> Timestamp {
     if date == now.london_date() {
         now
     } else {
-        Timestamp::at_london_time(date, NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN))
+        Timestamp::at_london_time(
+            date,
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN),
+        )
     }
 }
 
@@ -1152,7 +1158,7 @@ pub async fn submit(
         Err(RecordError::Refused(refusal)) => {
             let errors = refused(format!(
                 "This cannot be recorded: {}",
-                refusal.violation.message
+                super::words::dates_in(&refusal.violation.message)
             ));
             render(
                 &state,
@@ -1651,7 +1657,10 @@ mod tests {
     fn a_form_opens_on_today() {
         let v = today_values(Timestamp::parse("2026-03-29T23:30:00Z").unwrap());
         // Half past midnight on 30 March in England, in summer time.
-        assert_eq!((v.get("day"), v.get("month"), v.get("year")), ("30", "3", "2026"));
+        assert_eq!(
+            (v.get("day"), v.get("month"), v.get("year")),
+            ("30", "3", "2026")
+        );
     }
 
     #[test]

@@ -167,11 +167,13 @@ fn line(
         });
         return None;
     }
+    // The missing message names the answer ("Enter the child's given name").
+    let what = missing.strip_prefix("Enter ").unwrap_or("this answer");
     Line::parse(v)
         .map_err(|e| {
             errors.push(FieldError {
                 field,
-                message: e.to_string(),
+                message: super::words::value_problem(what, &e.to_string()),
             })
         })
         .ok()
@@ -309,12 +311,20 @@ fn parse(values: &BTreeMap<String, String>, now: Timestamp) -> Result<NewChild, 
             .map_err(|e| {
                 errors.push(FieldError {
                     field: "summary",
-                    message: e.to_string(),
+                    message: super::words::value_problem("what was said", &e.to_string()),
                 })
             })
             .ok(),
     };
-    match (given, family, unborn, when, sex, source, (outcome, contacted)) {
+    match (
+        given,
+        family,
+        unborn,
+        when,
+        sex,
+        source,
+        (outcome, contacted),
+    ) {
         (
             Some(given),
             Some(family),
@@ -464,7 +474,7 @@ pub async fn submit(
                     field: "day",
                     message: format!(
                         "This child cannot be registered: {}",
-                        refusal.violation.message
+                        super::words::dates_in(&refusal.violation.message)
                     ),
                 }];
                 return render(&state, &user, values, errors, None);
