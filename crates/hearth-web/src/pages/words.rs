@@ -78,7 +78,7 @@ fn thousands(message: &str) -> String {
         if run.len() > 4 {
             let first = run.len() % 3;
             for (i, c) in run.chars().enumerate() {
-                if i > 0 && (i + 3 - first) % 3 == 0 {
+                if i > 0 && (i + 3 - first).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(c);
