@@ -1630,6 +1630,83 @@ mod tests {
         );
     }
 
+    fn child(born: &str, events: &[(&str, serde_json::Value)]) -> ChildRecord {
+        let mut all = vec![(
+            "2026-01-05T09:00:00Z",
+            serde_json::json!({"type": "child_registered", "details": {
+                "name": {"given": "Ada", "family": "Test"}, "sex": "F",
+                "date_of_birth": born, "ethnicity": "WBRI", "disabilities": ["NONE"]}}),
+        )];
+        all.extend(events.iter().cloned());
+        let recorded: Vec<_> = all
+            .into_iter()
+            .map(|(at, e)| Recorded {
+                occurred_at: Timestamp::parse(at).unwrap(),
+                recorded_at: Timestamp::parse(at).unwrap(),
+                recorded_by: Actor::System("test".into()),
+                event: serde_json::from_value(e).unwrap(),
+            })
+            .collect();
+        hearth_domain::child::fold(&ChildId::parse("C1").unwrap(), &recorded)
+    }
+
+    fn offers(record: &ChildRecord, slug: &str) -> bool {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        offered(&user(), Relationship::Allocated, &record.id, record, today)
+            .iter()
+            .flat_map(|g| &g.actions)
+            .any(|a| a.href.ends_with(&format!("/record/{slug}")))
+    }
+
+    /// Point 12 of issue 12: "Record something" offers what fits the child: not "became a
+    /// parent" at 5, not "section 47 enquiry started" once it has ended.
+    #[test]
+    fn what_is_offered_fits_the_child() {
+        let care = [(
+            "2026-02-02T09:00:00Z",
+            serde_json::json!({"type": "episode_started", "reason": "S", "legal_status": "C2",
+                "placement": "U6", "category_of_need": "N1"}),
+        )];
+        let five = child("2021-06-01", &care);
+        assert!(offers(&five, "cla-review"));
+        assert!(!offers(&five, "parenthood"));
+        assert!(!offers(&five, "care-leaver-status"));
+        assert!(!offers(&five, "conviction"));
+        let fifteen = child("2011-06-01", &care);
+        assert!(offers(&fifteen, "parenthood") && offers(&fifteen, "pathway-plan"));
+
+        let mut steps = vec![
+            (
+                "2026-02-02T09:00:00Z",
+                serde_json::json!({"type": "referral_received", "source": "2A",
+                    "primary_need": "N1", "no_further_action": false}),
+            ),
+            (
+                "2026-02-03T09:00:00Z",
+                serde_json::json!({"type": "concern_raised", "summary": "Bruising seen."}),
+            ),
+            (
+                "2026-02-03T10:00:00Z",
+                serde_json::json!({"type": "strategy_discussion_held",
+                    "agencies": ["SOCIAL_CARE", "POLICE"], "decision": "S47"}),
+            ),
+        ];
+        assert!(offers(&child("2016-06-01", &steps), "section-47-started"));
+        steps.push((
+            "2026-02-03T11:00:00Z",
+            serde_json::json!({"type": "section47_started"}),
+        ));
+        assert!(!offers(&child("2016-06-01", &steps), "section-47-started"));
+        steps.push((
+            "2026-02-10T11:00:00Z",
+            serde_json::json!({"type": "section47_completed", "outcome": "SUBSTANTIATED_RISK",
+                "conference_needed": true}),
+        ));
+        let ended = child("2016-06-01", &steps);
+        assert!(!offers(&ended, "section-47-started"));
+        assert!(offers(&ended, "initial-conference"));
+    }
+
     /// Point 4 of issue 12: at 09:00, an entry dated today with no time is taken as now (it
     /// used to be noon, in the future, and refused); an earlier day with no time is midday.
     #[test]
