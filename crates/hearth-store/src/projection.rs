@@ -85,11 +85,11 @@ pub fn status(record: &ChildRecord) -> &'static str {
         "cin_plan"
     } else if episode.open_assessment().is_some() || episode.open_enquiry().is_some() {
         "assessment"
+    } else if record.was_ever_looked_after() {
+        "care_leaver"
     } else if episode.assessments.iter().any(|a| a.completion.is_some()) {
         // Past the referral: assessed, and waiting for authorisation, a plan or closing.
         "assessed"
-    } else if record.was_ever_looked_after() {
-        "care_leaver"
     } else {
         "referral"
     }
