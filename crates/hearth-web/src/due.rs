@@ -374,6 +374,39 @@ mod tests {
         }
     }
 
+    /// Point 15 of issue 12: "why this date" gives the due time as people write it, not as
+    /// the record stores it, and names the event in words without its version.
+    #[test]
+    fn why_this_date_reads_as_people_write_it() {
+        let ruleset = Ruleset::builtin("bromley").unwrap().unwrap();
+        let calendar = Calendar::england_and_wales();
+        let record = fold(&ChildId::parse("C1").unwrap(), &referred());
+        let due = DueCache::default()
+            .evaluate(
+                &record,
+                2,
+                t("2026-11-20T09:00:00Z"),
+                &ruleset,
+                &calendar,
+                &MemoryDirectory::default(),
+            )
+            .unwrap();
+        let why = &due
+            .open
+            .iter()
+            .find(|o| o.rule == "allocation")
+            .unwrap()
+            .explanation;
+        assert!(why.contains("08:30 on Sat 21 Nov 2026"), "{why}");
+        assert!(
+            why.contains("referral received on Fri 20 Nov 2026"),
+            "{why}"
+        );
+        for stored in ["2026-11-21T", "(event", "000Z"] {
+            assert!(!why.contains(stored), "{why}");
+        }
+    }
+
     #[test]
     fn a_kept_summary_serves_for_five_minutes_of_the_same_version() {
         let ruleset = Ruleset::builtin("bromley").unwrap().unwrap();

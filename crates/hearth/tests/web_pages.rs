@@ -266,6 +266,29 @@ async fn the_history_is_paged() {
     assert!(history(&oldest).contains("Child registered"), "{oldest}");
 }
 
+/// Point 6 of issue 12: the record lists its missed items, one row for each it counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_record_lists_its_missed_items() {
+    let app = start().await;
+    let (hos, _) = signed_in(&app, "hos1").await;
+    let (_, record) = page_of(&hos, &app, "/children/C1").await;
+    let counted: usize = {
+        let at = record.find(" missed (overdue when").unwrap();
+        record[..at].rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        counted > 0,
+        "the fixture's first child has missed items: {record}"
+    );
+    let missed = &record[record.find("id=\"missed\"").expect("the missed list")..];
+    let missed = &missed[..missed.find("</table>").unwrap()];
+    assert_eq!(
+        missed.matches("Why it was missed").count(),
+        counted,
+        "{missed}"
+    );
+}
+
 /// Point 11 of issue 12: an allocation to another team lands where the manager may still
 /// look, with the banner; "Page not found" keeps the header and Sign out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
