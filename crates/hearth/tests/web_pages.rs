@@ -289,26 +289,25 @@ async fn the_record_lists_its_missed_items() {
     );
 }
 
-/// Point 11 of issue 12: an allocation to another team lands where the manager may still
-/// look, with the banner; "Page not found" keeps the header and Sign out.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_allocation_to_another_team_lands_with_the_banner() {
-    let app = start().await;
-    let (tm2, _) = signed_in(&app, "tm2").await;
-    // The fixture's C4 waits for a worker: register one first, then the manager allocates
-    // through the catalogue's address, to a worker in another team.
-    let (sw2, csrf) = signed_in(&app, "sw2").await;
+/// Registers a child as `sw` with a contact just after midnight today and records a
+/// referral: the child's address.
+async fn referred_child(
+    app: &App,
+    sw: &reqwest::Client,
+    csrf: &str,
+    (given, family, year): (&str, &str, &str),
+) -> String {
     let (d, m, y) = parts(today());
-    let r = sw2
+    let r = sw
         .post(format!("{}/children/new", app.url))
         .form(&[
-            ("csrf", csrf.as_str()),
-            ("given", "Ola"),
-            ("family", "Transfer-Test"),
+            ("csrf", csrf),
+            ("given", given),
+            ("family", family),
             ("born", "yes"),
             ("day", "1"),
             ("month", "2"),
-            ("year", "2015"),
+            ("year", year),
             ("sex", "M"),
             ("source", "1A"),
             ("outcome", "REFERRAL"),
@@ -321,8 +320,9 @@ async fn an_allocation_to_another_team_lands_with_the_banner() {
         .await
         .unwrap();
     let child = r.url().path().to_owned();
+    assert!(child.starts_with("/children/C"), "{child}");
     let (_, status, page) = save(
-        &sw2,
+        sw,
         &format!("{}{child}/record/referral", app.url),
         &[
             ("day", &d),
@@ -335,6 +335,18 @@ async fn an_allocation_to_another_team_lands_with_the_banner() {
     )
     .await;
     assert_eq!(status, 200, "{page}");
+    child
+}
+
+/// Point 11 of issue 12: an allocation to another team lands where the manager may still
+/// look, with the banner; "Page not found" keeps the header and Sign out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_allocation_to_another_team_lands_with_the_banner() {
+    let app = start().await;
+    let (tm2, _) = signed_in(&app, "tm2").await;
+    // A new child waits for a worker; the manager allocates to a worker in another team.
+    let (sw2, csrf) = signed_in(&app, "sw2").await;
+    let child = referred_child(&app, &sw2, &csrf, ("Ola", "Transfer-Test", "2015")).await;
 
     // The catalogue's address opens the one allocation page, with caseloads.
     let r = tm2
@@ -374,6 +386,28 @@ async fn an_allocation_to_another_team_lands_with_the_banner() {
     assert!(
         gone.contains("Page not found") && gone.contains("Sign out") && gone.contains("My work"),
         "{gone}"
+    );
+    // Recorded with the catalogue's form itself (its address takes a post as any form
+    // does), the save lands on My work with the banner, not on "Page not found".
+    let other = referred_child(&app, &sw2, &csrf, ("Bex", "Quillfeather", "2012")).await;
+    let (d, m, y) = parts(today());
+    let (to, status, page) = save(
+        &tm2,
+        &format!("{}{other}/record/allocation", app.url),
+        &[
+            ("day", &d),
+            ("month", &m),
+            ("year", &y),
+            ("worker", "SW1"),
+            ("reason", "FCONTA"),
+            ("oversight", "To the safeguarding team."),
+        ],
+    )
+    .await;
+    assert_eq!((to.as_str(), status), ("/", 200), "{page}");
+    assert!(
+        page.contains("Worker allocated") && page.contains("no longer open to you"),
+        "{page}"
     );
     // Signed out, the same page has no menu.
     let (status, anon) = common::page(&browser(), format!("{}/nowhere", app.url)).await;
@@ -423,10 +457,11 @@ async fn the_administrator_manages_accounts() {
     .await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Account jo.new created"), "{body}");
-    let (_, r) = sign_in_with(&app, "jo.new", "a brand new password").await;
+    let (jo, r) = sign_in_with(&app, "jo.new", "a brand new password").await;
     assert_eq!(r.url().path(), "/");
 
-    // Disabled, it cannot sign in; a new password, enabled, it can.
+    // Disabled, it cannot sign in, and a browser left signed in is signed out; a new
+    // password, enabled, it can.
     let (status, body) = post(
         &admin,
         format!("{}/accounts/jo.new/disable", app.url),
@@ -436,6 +471,8 @@ async fn the_administrator_manages_accounts() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Account jo.new disabled"), "{body}");
     let (_, r) = sign_in_with(&app, "jo.new", "a brand new password").await;
+    assert_eq!(r.url().path(), "/sign-in");
+    let r = jo.get(format!("{}/", app.url)).send().await.unwrap();
     assert_eq!(r.url().path(), "/sign-in");
     for (what, form) in [
         (

@@ -256,6 +256,9 @@ pub async fn change(
     }
     account.changed_at = state.clock.now();
     store.put_account(&account).await?;
+    if what != "enable" {
+        state.sessions.end_account(&username);
+    }
     let what = match what.as_str() {
         "disable" => "disabled",
         "enable" => "enabled",

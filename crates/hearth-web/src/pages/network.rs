@@ -1862,7 +1862,9 @@ pub async fn address_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let opened = open(&state, &user, &id, "change of address").await?;
-    let values = Values::default();
+    // The move is dated today unless the worker says otherwise.
+    let mut values = Values::default();
+    values.set_date("moved", Some(state.clock.now().london_date()));
     let fields = Fields {
         values: &values,
         problems: &[],
