@@ -545,8 +545,10 @@ fn due_date(record: &str, summary: &str) -> String {
         .find(summary)
         .unwrap_or_else(|| panic!("{summary} is due: {panel}"));
     let row = panel[at..].split("</tr>").next().unwrap();
-    let cells: Vec<&str> = row.split("<td class=\"govuk-table__cell\">").collect();
-    cells[1].split('<').next().unwrap().trim().to_owned()
+    let cells: Vec<&str> = row.split("<td class=\"govuk-table__cell\"").collect();
+    // A cell may carry a label for phones: its text starts after the tag closes.
+    let cell = cells[1].split_once('>').unwrap().1;
+    cell.split('<').next().unwrap().trim().to_owned()
 }
 
 /// The working day `n` working days after `date`, as the panel shows it.

@@ -183,10 +183,12 @@ fn due_date(record: &str, summary: &str) -> Option<String> {
     let panel = due_panel(record);
     let at = panel.find(summary)?;
     let row = panel[at..].split("</tr>").next()?;
-    let cells: Vec<&str> = row.split("<td class=\"govuk-table__cell\">").collect();
-    cells
-        .get(1)
-        .map(|c| c.split('<').next().unwrap_or("").trim().to_owned())
+    let cells: Vec<&str> = row.split("<td class=\"govuk-table__cell\"").collect();
+    // A cell may carry a label for phones: its text starts after the tag closes.
+    cells.get(1).map(|c| {
+        let c = c.split_once('>').map_or(*c, |(_, text)| text);
+        c.split('<').next().unwrap_or("").trim().to_owned()
+    })
 }
 
 fn entries(record: &str) -> usize {
