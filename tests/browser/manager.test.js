@@ -142,11 +142,17 @@ test("a team manager allocates and authorises from the team view", async () => {
   await page.waitForSelector(".govuk-notification-banner--success");
   assert.match(await page.textContent(".govuk-notification-banner--success"), /Assessment authorised/);
 
-  // Oversight in one step from the queue.
+  // The assessment found a plan is needed: nothing waits for authorisation any more, and
+  // the episode is not one that could close. Oversight is recorded from the record.
+  assert.match(await page.textContent("#authorisation"), /Waiting for your authorisation \(0\)/);
+  await page.goto(`${base}/children/C91`);
+  await tabTo(page, 'a[href="/children/C91/record"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/C91/record`);
   await tabTo(page, 'a[href="/children/C91/record/oversight"]');
   await page.keyboard.press("Enter");
   await page.waitForURL(`${base}/children/C91/record/oversight`);
-  await accessible(page, "oversight from the queue");
+  await accessible(page, "oversight from the record");
 });
 
 test("a reviewing officer opens their page", async () => {

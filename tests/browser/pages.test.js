@@ -48,7 +48,11 @@ test("every page reachable from a child's record passes the accessibility rules"
   for (const child of ["C1", "C2", "C3", "C4", "C5"]) {
     await page.goto(`${base}/children/${child}`);
     await accessible(page, `${child}'s record`);
-    const links = await childLinks(page, child);
+    // The recording forms are on the record's "Record something" page.
+    const onRecord = await childLinks(page, child);
+    await page.goto(`${base}/children/${child}/record`);
+    await accessible(page, `${child}: record something`);
+    const links = [...new Set(onRecord.concat(await childLinks(page, child)))];
     assert.ok(links.length > 10, `${child}: ${links.length} links`);
     for (const href of links) {
       const response = await page.goto(`${base}${href}`);

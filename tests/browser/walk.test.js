@@ -75,6 +75,10 @@ test("a social worker records a visit with the keyboard alone", async () => {
   await accessible(page, "child's record");
   const before = await page.textContent("#history + p");
 
+  await tabTo(page, 'a[href="/children/C1/record"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/C1/record`);
+  await accessible(page, "record something");
   await tabTo(page, 'a[href="/children/C1/record/visit"]');
   await page.keyboard.press("Enter");
   await page.waitForURL(`${base}/children/C1/record/visit`);
@@ -131,7 +135,7 @@ test("a team manager records oversight with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   await page.waitForURL(`${base}/team`);
   await accessible(page, "team");
-  await page.goto(`${base}/children/C1`);
+  await page.goto(`${base}/children/C1/record`);
   await tabTo(page, 'a[href="/children/C1/record/oversight"]');
   await page.keyboard.press("Enter");
   await page.waitForURL(`${base}/children/C1/record/oversight`);

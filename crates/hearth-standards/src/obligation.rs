@@ -55,20 +55,19 @@ impl EventRef {
     fn describe(&self) -> String {
         if self.kind == RECORDED {
             return format!(
-                "its recording on {} at {} (event {})",
+                "its recording on {} at {}",
                 day(self.at.london_date()),
                 self.at
                     .utc()
                     .with_timezone(&chrono_tz::Europe::London)
                     .format("%H:%M"),
-                self.version
             );
         }
+        // The event's version stays in the structured reason; in words, its kind and day.
         format!(
-            "{} on {} (event {})",
-            self.kind.replace('_', " "),
+            "{} on {}",
+            hearth_domain::words::kind(self.kind),
             day(self.at.london_date()),
-            self.version
         )
     }
 }
@@ -158,7 +157,7 @@ impl ClockStart {
                 event.describe()
             ),
             ClockStart::Chained { rule, event } => format!(
-                "The clock started when `{rule}` was met by {}.",
+                "The clock started when the standard {rule} was met by {}.",
                 event.describe()
             ),
             ClockStart::Meeting {
@@ -667,13 +666,11 @@ impl Obligation {
         let e = &self.explanation;
         let mut text = e.clock.describe(&self.rule.applies);
         let due = match self.due_at {
-            Some(t) => format!(
-                "{} ({} in England)",
-                t,
-                t.utc()
-                    .with_timezone(&chrono_tz::Europe::London)
-                    .format("%H:%M on %a %-d %b %Y")
-            ),
+            Some(t) => t
+                .utc()
+                .with_timezone(&chrono_tz::Europe::London)
+                .format("%H:%M on %a %-d %b %Y")
+                .to_string(),
             None => day(self.due_date),
         };
         let steps = describe_steps(&e.calendar);

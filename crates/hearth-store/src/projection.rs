@@ -96,6 +96,9 @@ pub fn status(record: &ChildRecord) -> &'static str {
         "assessment"
     } else if record.was_ever_looked_after() {
         "care_leaver"
+    } else if episode.assessments.iter().any(|a| a.completion.is_some()) {
+        // Past the referral: assessed, and waiting for authorisation, a plan or closing.
+        "assessed"
     } else {
         "referral"
     }

@@ -340,6 +340,11 @@ async fn decide(state: &AppState, user: &User, stream: &ChildStream) -> Option<R
     relationship(user, stream.record(), &workforce)
 }
 
+/// Accounts (sign-ins) are managed by an administrator, who sees no child's record.
+pub fn may_manage_accounts(user: &User) -> bool {
+    user.role == StaffRole::Administrator
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

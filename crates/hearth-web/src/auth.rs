@@ -63,6 +63,8 @@ pub struct User {
 #[derive(Debug, Clone)]
 struct Session {
     user: User,
+    /// The account signed in with, so that disabling it ends its sessions.
+    username: String,
     last_seen: Timestamp,
 }
 
@@ -82,7 +84,7 @@ impl Sessions {
         }
     }
 
-    fn start(&self, user: User, now: Timestamp) -> Result<String, WebError> {
+    fn start(&self, user: User, username: &str, now: Timestamp) -> Result<String, WebError> {
         let t = token().map_err(|e| WebError::Internal(e.to_string()))?;
         let mut map = self
             .by_token
@@ -95,6 +97,7 @@ impl Sessions {
             t.clone(),
             Session {
                 user,
+                username: username.to_owned(),
                 last_seen: now,
             },
         );
@@ -115,6 +118,14 @@ impl Sessions {
     fn end(&self, t: &str) {
         if let Ok(mut map) = self.by_token.lock() {
             map.remove(t);
+        }
+    }
+
+    /// Ends every session of an account: one disabled, or given a new password, must not go
+    /// on working in a browser left signed in.
+    pub fn end_account(&self, username: &str) {
+        if let Ok(mut map) = self.by_token.lock() {
+            map.retain(|_, s| s.username != username);
         }
     }
 }
@@ -246,7 +257,7 @@ pub async fn sign_in(
         return Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
     user.csrf = token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let session = state.sessions.start(user, now)?;
+    let session = state.sessions.start(user, &username, now)?;
     let secure = state.settings.secure_cookies;
     let mut response = Redirect::to("/").into_response();
     let h = response.headers_mut();
@@ -309,11 +320,17 @@ mod tests {
             team: TeamId::parse("T1").unwrap(),
             csrf: "x".into(),
         };
-        let t = sessions.start(user, t0).unwrap();
+        let t = sessions.start(user.clone(), "a.worker", t0).unwrap();
         let t1 = Timestamp::parse("2026-11-20T09:00:59Z").unwrap();
         assert!(sessions.touch(&t, t1).is_some());
         let t2 = Timestamp::parse("2026-11-20T09:02:00Z").unwrap();
         assert!(sessions.touch(&t, t2).is_none());
         assert!(sessions.touch("unknown", t0).is_none());
+        // Ending an account's sessions ends only that account's.
+        let mine = sessions.start(user.clone(), "a.worker", t0).unwrap();
+        let theirs = sessions.start(user, "another", t0).unwrap();
+        sessions.end_account("a.worker");
+        assert!(sessions.touch(&mine, t1).is_none());
+        assert!(sessions.touch(&theirs, t1).is_some());
     }
 }

@@ -2,10 +2,11 @@
 //!
 //! Evaluating a child under a local ruleset costs several times folding the record, and My
 //! work evaluates every child on a caseload. A child's obligations change only when the
-//! record changes or time passes, so the summary is kept by (child, record version, as-at
-//! window). The as-at instant is the start of a five-minute window, so statuses are never
-//! more than five minutes old; a write gives the record a new version, so what a user records
-//! shows at once.
+//! record changes or time passes, so the summary is kept by child and record version, with
+//! the instant it was evaluated at. A record is evaluated as at the moment it is asked for,
+//! never an earlier instant, so a write (a new version) shows at once, including an entry
+//! made a moment ago; a kept summary is reused for up to five minutes, so an obligation turns
+//! from due soon to overdue within five minutes of its due time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,8 +22,8 @@ use crate::error::WebError;
 use crate::pages::{ObligationRow, is_missed, urgency};
 use crate::state::AppState;
 
-/// How long a window of the as-at clock is, in seconds.
-const WINDOW_SECONDS: i64 = 300;
+/// How long a kept summary is reused as time passes, in seconds.
+const FRESH_SECONDS: i64 = 300;
 
 /// More entries than this and the cache starts again: a day's work for a large council fits.
 const CAPACITY: usize = 100_000;
@@ -44,6 +45,8 @@ pub struct Due {
     pub met_late: usize,
     /// Overdue when the chance to meet them ended.
     pub missed: usize,
+    /// Those missed items, latest due first, each with why it was missed.
+    pub missed_items: Vec<ObligationRow>,
     /// Start dates of completed assessments waiting for a manager's authorisation.
     pub awaiting_authorisation: Vec<String>,
     /// The episode of need is open but holds nothing that keeps it open (no assessment or
@@ -53,44 +56,52 @@ pub struct Due {
     pub restricted: bool,
 }
 
-type Key = (ChildId, u64, i64);
-
-/// The cache of summaries.
-#[derive(Default)]
-pub struct DueCache {
-    entries: Mutex<HashMap<Key, Arc<Due>>>,
+/// A kept summary: the record's version and the instant it was evaluated at.
+struct Kept {
+    version: u64,
+    evaluated: Timestamp,
+    due: Arc<Due>,
 }
 
-/// The start of the window `now` falls in.
-pub fn window(now: Timestamp) -> (i64, AsAt) {
-    let secs = now.utc().timestamp();
-    let start = secs - secs.rem_euclid(WINDOW_SECONDS);
-    let instant = chrono::DateTime::from_timestamp(start, 0).map_or(now, Timestamp::from_utc);
-    (start, AsAt::instant(instant))
+/// The cache of summaries, one per child: the latest version asked for.
+#[derive(Default)]
+pub struct DueCache {
+    entries: Mutex<HashMap<ChildId, Kept>>,
+}
+
+/// Whether a summary evaluated at `evaluated` still serves at `now`: not from the future
+/// (a clock set back), and not older than the freshness bound.
+fn fresh(evaluated: Timestamp, now: Timestamp) -> bool {
+    let age = now.utc().timestamp() - evaluated.utc().timestamp();
+    (0..FRESH_SECONDS).contains(&age)
 }
 
 impl DueCache {
-    /// The summary for a record at `version`, if it is kept for this window.
-    pub fn get(&self, child: &ChildId, version: u64, window: i64) -> Option<Arc<Due>> {
+    /// The summary for a record at `version`, if one evaluated recently enough is kept.
+    pub fn get(&self, child: &ChildId, version: u64, now: Timestamp) -> Option<Arc<Due>> {
         let entries = self.entries.lock().ok()?;
-        entries.get(&(child.clone(), version, window)).cloned()
+        entries
+            .get(child)
+            .filter(|k| k.version == version && fresh(k.evaluated, now))
+            .map(|k| k.due.clone())
     }
 
-    /// Evaluates a record and keeps the summary.
+    /// The summary of a record at `version` as at `now`: kept, or evaluated and kept.
     pub fn evaluate(
         &self,
         record: &ChildRecord,
         version: u64,
-        (window, as_at): (i64, AsAt),
+        now: Timestamp,
         ruleset: &Ruleset,
         calendar: &Calendar,
         workforce: &MemoryDirectory,
     ) -> Result<Arc<Due>, WebError> {
-        if let Some(due) = self.get(&record.id, version, window) {
+        if let Some(due) = self.get(&record.id, version, now) {
             return Ok(due);
         }
-        let evaluation = hearth_standards::evaluate(record, ruleset, calendar, as_at, workforce)
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let evaluation =
+            hearth_standards::evaluate(record, ruleset, calendar, AsAt::instant(now), workforce)
+                .map_err(|e| WebError::Internal(e.to_string()))?;
         let mut open: Vec<_> = evaluation
             .obligations
             .iter()
@@ -110,6 +121,12 @@ impl DueCache {
                 .filter(|o| f(o.status.outcome()))
                 .count()
         };
+        let mut missed: Vec<_> = evaluation
+            .obligations
+            .iter()
+            .filter(|o| is_missed(o))
+            .collect();
+        missed.sort_by_key(|o| std::cmp::Reverse(o.due_date));
         let due = Arc::new(Due {
             overdue: open
                 .iter()
@@ -123,11 +140,8 @@ impl DueCache {
             open: open.iter().map(|o| ObligationRow::new(o)).collect(),
             met: count(|s| matches!(s, Status::Met)),
             met_late: count(|s| matches!(s, Status::MetLate { .. })),
-            missed: evaluation
-                .obligations
-                .iter()
-                .filter(|o| is_missed(o))
-                .count(),
+            missed: missed.len(),
+            missed_items: missed.iter().map(|o| ObligationRow::new(o)).collect(),
             awaiting_authorisation: record
                 .open_episode()
                 .map(|e| {
@@ -138,27 +152,59 @@ impl DueCache {
                         .collect()
                 })
                 .unwrap_or_default(),
-            could_close: record.open_episode().is_some_and(|e| {
-                e.open_assessment().is_none()
-                    && e.open_enquiry().is_none()
-                    && e.open_cp_plan().is_none()
-                    && e.open_cin_plan().is_none()
-                    && !e
-                        .assessments
-                        .iter()
-                        .any(|a| a.completion.is_some() && a.authorisation.is_none())
-            }) && !record.is_looked_after()
-                && record.active_adoption().is_none(),
+            could_close: could_close(record),
             restricted: record.restriction.is_some(),
         });
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CAPACITY {
                 entries.clear();
             }
-            entries.insert((record.id.clone(), version, window), due.clone());
+            entries.insert(
+                record.id.clone(),
+                Kept {
+                    version,
+                    evaluated: now,
+                    due: due.clone(),
+                },
+            );
         }
         Ok(due)
     }
+}
+
+/// The episode of need is open, nothing in it is in progress or waiting (an assessment, an
+/// enquiry, a plan, an authorisation, care or adoption), and what was last decided points to
+/// closing: the referral needed no further action, the latest assessment found none (or
+/// stepped down to early help), or a plan has ended. A referral still to be assessed, or an
+/// assessment that found a plan is needed, is work in progress, not an episode to close.
+pub fn could_close(record: &ChildRecord) -> bool {
+    use hearth_domain::codes::AssessmentOutcome;
+    let Some(e) = record.open_episode() else {
+        return false;
+    };
+    let idle = e.open_assessment().is_none()
+        && e.open_enquiry().is_none()
+        && e.open_cp_plan().is_none()
+        && e.open_cin_plan().is_none()
+        && !e
+            .assessments
+            .iter()
+            .any(|a| a.completion.is_some() && a.authorisation.is_none())
+        && !record.is_looked_after()
+        && record.active_adoption().is_none();
+    let concluded = e.no_further_action
+        || e.assessments
+            .last()
+            .and_then(|a| a.completion.as_ref())
+            .is_some_and(|(_, _, outcome)| {
+                matches!(
+                    outcome,
+                    AssessmentOutcome::NoFurtherAction | AssessmentOutcome::EarlyHelp
+                )
+            })
+        || e.cp_plans.iter().any(|p| p.end.is_some())
+        || e.cin_plans.iter().any(|p| p.end.is_some());
+    idle && concluded
 }
 
 /// What is due for each child on some caseload rows. Children whose summary is kept for this
@@ -180,12 +226,12 @@ pub async fn for_caseload(
         .into_iter()
         .map(|v| (v.stream, v.version))
         .collect();
-    let window = window(state.clock.now());
+    let now = state.clock.now();
     let mut due = HashMap::new();
     let mut misses = Vec::new();
     for (id, stream) in ids.iter().zip(&streams) {
         let version = versions.get(&stream.to_string()).copied().unwrap_or(0);
-        match state.due.get(id, version, window.0) {
+        match state.due.get(id, version, now) {
             Some(d) => {
                 due.insert(id.clone(), d);
             }
@@ -199,7 +245,7 @@ pub async fn for_caseload(
             let d = state.due.evaluate(
                 &record,
                 events.len() as u64,
-                window,
+                now,
                 &state.ruleset,
                 &state.calendar,
                 &workforce,
@@ -212,16 +258,178 @@ pub async fn for_caseload(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use hearth_domain::child::ChildEvent;
+    use hearth_domain::{Actor, Recorded};
+
     use super::*;
 
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn recorded(at: &str, event: serde_json::Value) -> Recorded<ChildEvent> {
+        Recorded {
+            occurred_at: t(at),
+            recorded_at: t(at),
+            recorded_by: Actor::System("test".into()),
+            event: serde_json::from_value(event).unwrap(),
+        }
+    }
+
+    fn referred() -> Vec<Recorded<ChildEvent>> {
+        vec![
+            recorded(
+                "2026-11-20T08:30:00Z",
+                serde_json::json!({"type": "child_registered", "details": {
+                    "name": {"given": "Ada", "family": "Test"}, "sex": "F",
+                    "date_of_birth": "2019-03-14", "ethnicity": "WBRI", "disabilities": ["NONE"]}}),
+            ),
+            recorded(
+                "2026-11-20T08:30:00Z",
+                serde_json::json!({"type": "referral_received", "source": "2A",
+                    "primary_need": "N1", "no_further_action": false}),
+            ),
+        ]
+    }
+
+    /// Point 14 of issue 12: an assessment that found a child in need plan is needed, once
+    /// authorised, is not an episode that could close (it was listed as one); one that found
+    /// no further action is.
     #[test]
-    fn windows_are_five_minutes_and_start_on_the_boundary() {
-        let t = |s: &str| Timestamp::parse(s).unwrap();
-        let (a, at) = window(t("2026-11-20T09:04:59Z"));
-        let (b, _) = window(t("2026-11-20T09:00:00Z"));
-        let (c, _) = window(t("2026-11-20T09:05:00Z"));
-        assert_eq!(a, b);
-        assert_ne!(a, c);
-        assert_eq!(at.instant, t("2026-11-20T09:00:00Z"));
+    fn an_authorised_assessment_that_needs_a_plan_is_not_an_episode_to_close() {
+        let id = ChildId::parse("C1").unwrap();
+        let assessed = |outcome: &str| {
+            let mut events = referred();
+            for (at, event) in [
+                (
+                    "2026-11-20T09:00:00Z",
+                    serde_json::json!({"type": "assessment_started"}),
+                ),
+                (
+                    "2026-11-21T09:00:00Z",
+                    serde_json::json!({"type": "assessment_completed", "factors": [],
+                        "outcome": outcome}),
+                ),
+                (
+                    "2026-11-22T09:00:00Z",
+                    serde_json::json!({"type": "assessment_authorised", "manager": "TM1"}),
+                ),
+            ] {
+                events.push(recorded(at, event));
+            }
+            events
+        };
+        let plan = assessed("CIN_PLAN");
+        assert!(
+            !could_close(&fold(&id, &plan[..4])),
+            "waiting for authorisation"
+        );
+        assert!(!could_close(&fold(&id, &plan)), "a plan is to start");
+        assert!(could_close(&fold(&id, &assessed("NFA"))));
+        assert!(!could_close(&fold(&id, &referred())), "not yet assessed");
+    }
+
+    fn allocate(due: &Due) -> bool {
+        due.open.iter().any(|o| o.rule == "allocation")
+    }
+
+    /// Point 3 of issue 12: a referral at 08:30, its allocation recorded at 09:02 and the
+    /// record read at 09:02 and a minute later. The allocation must be met at once, not when a
+    /// five-minute window turns (the old cache evaluated as at 09:00, before the allocation).
+    #[test]
+    fn what_is_due_shows_a_save_at_once() {
+        let ruleset = Ruleset::builtin("bromley").unwrap().unwrap();
+        let calendar = Calendar::england_and_wales();
+        let workforce = MemoryDirectory::default();
+        let id = ChildId::parse("C1").unwrap();
+        let cache = DueCache::default();
+        let mut events = referred();
+        let before = fold(&id, &events);
+        let due = cache
+            .evaluate(
+                &before,
+                2,
+                t("2026-11-20T09:01:00Z"),
+                &ruleset,
+                &calendar,
+                &workforce,
+            )
+            .unwrap();
+        assert!(allocate(&due), "the allocation is due after the referral");
+
+        events.push(recorded(
+            "2026-11-20T09:02:00Z",
+            serde_json::json!({"type": "worker_allocated", "worker": "SW1", "team": "TSC1",
+                "decided_by": "TM1", "oversight": "Allocate today.", "reason": "FCONTA"}),
+        ));
+        let after = fold(&id, &events);
+        for now in ["2026-11-20T09:02:00Z", "2026-11-20T09:03:00Z"] {
+            let due = cache
+                .evaluate(&after, 3, t(now), &ruleset, &calendar, &workforce)
+                .unwrap();
+            assert!(!allocate(&due), "the allocation shows as met at {now}");
+            assert!(due.met >= 1, "at {now}");
+        }
+    }
+
+    /// Point 15 of issue 12: "why this date" gives the due time as people write it, not as
+    /// the record stores it, and names the event in words without its version.
+    #[test]
+    fn why_this_date_reads_as_people_write_it() {
+        let ruleset = Ruleset::builtin("bromley").unwrap().unwrap();
+        let calendar = Calendar::england_and_wales();
+        let record = fold(&ChildId::parse("C1").unwrap(), &referred());
+        let due = DueCache::default()
+            .evaluate(
+                &record,
+                2,
+                t("2026-11-20T09:00:00Z"),
+                &ruleset,
+                &calendar,
+                &MemoryDirectory::default(),
+            )
+            .unwrap();
+        let why = &due
+            .open
+            .iter()
+            .find(|o| o.rule == "allocation")
+            .unwrap()
+            .explanation;
+        assert!(why.contains("08:30 on Sat 21 Nov 2026"), "{why}");
+        assert!(
+            why.contains("referral received on Fri 20 Nov 2026"),
+            "{why}"
+        );
+        for stored in ["2026-11-21T", "(event", "000Z"] {
+            assert!(!why.contains(stored), "{why}");
+        }
+    }
+
+    #[test]
+    fn a_kept_summary_serves_for_five_minutes_of_the_same_version() {
+        let ruleset = Ruleset::builtin("bromley").unwrap().unwrap();
+        let calendar = Calendar::england_and_wales();
+        let workforce = MemoryDirectory::default();
+        let id = ChildId::parse("C1").unwrap();
+        let record = fold(&id, &referred());
+        let cache = DueCache::default();
+        let first = cache
+            .evaluate(
+                &record,
+                2,
+                t("2026-11-20T09:00:00Z"),
+                &ruleset,
+                &calendar,
+                &workforce,
+            )
+            .unwrap();
+        let kept = cache.get(&id, 2, t("2026-11-20T09:04:59Z")).unwrap();
+        assert!(Arc::ptr_eq(&first, &kept));
+        assert!(cache.get(&id, 2, t("2026-11-20T09:05:00Z")).is_none());
+        assert!(cache.get(&id, 3, t("2026-11-20T09:01:00Z")).is_none());
+        // A clock set back does not reuse a summary from its future.
+        assert!(cache.get(&id, 2, t("2026-11-20T08:59:00Z")).is_none());
     }
 }

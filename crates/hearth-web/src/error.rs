@@ -85,10 +85,53 @@ impl IntoResponse for WebError {
             message,
             reference,
         };
-        match page.render() {
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, title.to_owned()).into_response(),
+        };
+        if matches!(self, WebError::NotFound) {
+            response.extensions_mut().insert(NotFoundPage);
         }
+        response
+    }
+}
+
+/// Marks the plain "Page not found", so that a signed-in user gets it with the header.
+#[derive(Clone, Copy)]
+struct NotFoundPage;
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct SignedInNotFound {
+    layout: crate::pages::Layout,
+}
+
+/// "Page not found" for someone signed in keeps the service's header, its menu and Sign out:
+/// the error is made where no user is known, so it is dressed here, on the way out.
+pub async fn signed_in_not_found(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    let (mut parts, body) = request.into_parts();
+    let user = crate::auth::User::from_request_parts(&mut parts, &state)
+        .await
+        .ok();
+    let response = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    match user {
+        Some(user) if response.extensions().get::<NotFoundPage>().is_some() => {
+            let page = SignedInNotFound {
+                layout: crate::pages::Layout::new(&state, &user),
+            };
+            match page.render() {
+                Ok(html) => (StatusCode::NOT_FOUND, Html(html)).into_response(),
+                Err(_) => response,
+            }
+        }
+        _ => response,
     }
 }
 

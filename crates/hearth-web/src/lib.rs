@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
             "/children/{id}/authorise-assessment",
             post(pages::authorise::submit),
         )
+        .route("/children/{id}/record", get(pages::record::menu))
         .route(
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::submit),
@@ -90,10 +91,22 @@ pub fn router(state: AppState) -> Router {
             get(pages::correct::form).post(pages::correct::submit),
         )
         .route("/search", get(pages::search::page))
+        .route(
+            "/accounts",
+            get(pages::accounts::page).post(pages::accounts::create),
+        )
+        .route(
+            "/accounts/{username}/{change}",
+            post(pages::accounts::change),
+        )
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::signed_in_not_found,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -179,10 +179,24 @@ async fn authorising_and_allocating_from_the_team_view() {
         "{}",
         after[before].1
     );
-    // With nothing left to authorise and no plan, the episode could now close.
+    // Point 14 of issue 12: the assessment found a child in need plan is needed, so once it
+    // is authorised the episode is still not one that could close, the count of what waits
+    // for authorisation goes down, and her status is past the referral.
     let closures = &body
         [body.find("Episodes that could close").unwrap()..body.find("id=\"overdue\"").unwrap()];
-    assert!(closures.contains("/children/C91\""), "{closures}");
+    assert!(!closures.contains("/children/C91\""), "{closures}");
+    assert!(
+        team.contains("Waiting for your authorisation (1)")
+            && body.contains("Waiting for your authorisation (0)"),
+        "{body}"
+    );
+    let (_, my_work) = page(&tm2, format!("{}/", app.url)).await;
+    let row = &my_work[my_work.find("/children/C91\"").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("Assessed") && !row.contains("Referral"),
+        "{row}"
+    );
 
     // Again, at the new version: the record's own rule refuses, in plain words.
     let (status, body) = post(
@@ -221,14 +235,14 @@ async fn authorising_and_allocating_from_the_team_view() {
     .await;
     assert_eq!(status, 422, "{body}");
     assert!(body.contains("Enter the management oversight"), "{body}");
-    // A worker from another team is not on offer.
+    // Someone who is not a caseholder in post is not on offer.
     let (status, _) = post(
         &tm2,
         url.clone(),
         &[
             ("csrf", &csrf),
             ("version", &version),
-            ("worker", "SW1"),
+            ("worker", "RO2"),
             ("reason", "FCONTA"),
             ("oversight", "Visit today."),
         ],
@@ -311,6 +325,10 @@ async fn a_new_child_with_a_duplicate_warning() {
         ("sex", "F"),
         ("source", "2A"),
         ("outcome", "ADVICE"),
+        ("contact-day", "2"),
+        ("contact-month", "1"),
+        ("contact-year", "2026"),
+        ("contact-time", "10:00"),
     ];
     // Spelt differently, the child her worker knows is offered as a possible match.
     let (status, body) = post(&sw2, url.clone(), &jasmine).await;
@@ -358,6 +376,10 @@ async fn a_new_child_with_a_duplicate_warning() {
         ("year", "2099"),
         ("source", "3B"),
         ("outcome", "REFERRAL"),
+        ("contact-day", "2"),
+        ("contact-month", "1"),
+        ("contact-year", "2026"),
+        ("contact-time", "10:00"),
     ];
     let (status, body) = post(&sw2, url.clone(), &unborn).await;
     assert_eq!(status, 422, "{body}");

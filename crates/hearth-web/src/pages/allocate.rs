@@ -35,6 +35,8 @@ pub struct FieldError {
 pub struct Candidate {
     pub id: String,
     pub name: String,
+    /// Their team's name, for a worker in another team.
+    pub team: String,
     pub open: usize,
     pub over_promise: bool,
 }
@@ -49,6 +51,8 @@ struct AllocatePage {
     promise: usize,
     team: String,
     workers: Vec<Candidate>,
+    /// Caseholders in other teams, for a transfer.
+    elsewhere: Vec<Candidate>,
     reasons: Vec<(&'static str, &'static str)>,
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
@@ -68,35 +72,50 @@ impl AllocatePage {
 }
 
 /// The caseholders in the manager's team, in post today, with their open cases.
-async fn candidates(state: &AppState, user: &User) -> Result<Vec<Candidate>, WebError> {
+/// Caseholders in post with their open cases against the promise: the manager's team
+/// (fewest open cases first), then everyone else (by team, then fewest open cases).
+async fn candidates(
+    state: &AppState,
+    user: &User,
+) -> Result<(Vec<Candidate>, Vec<Candidate>), WebError> {
     let today = super::as_at(state).date;
-    let open = state
-        .records
-        .store()
-        .team_caseload(user.team.as_str())
-        .await?;
+    let open = state.records.store().caseload(None).await?;
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for r in open.iter().filter(|r| r.status != "closed") {
+        if let Some(w) = r.worker_id.as_deref() {
+            *counts.entry(w).or_default() += 1;
+        }
+    }
     let promise = state.settings.caseload_promise;
     let workforce = state.workforce.read().await;
-    let mut workers: Vec<Candidate> = workforce
+    let (mine, others): (Vec<_>, Vec<_>) = workforce
         .staff
         .iter()
-        .filter(|(_, m)| m.team == user.team && m.role.holds_cases() && m.in_post_on(today))
-        .map(|(id, m)| {
-            let n = open
-                .iter()
-                .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
-                .count();
-            Candidate {
-                id: id.as_str().to_owned(),
-                name: m.name.display(),
-                open: n,
-                over_promise: n >= promise,
-            }
-        })
-        .collect();
-    // Fewest cases first: the natural choice is at the top.
-    workers.sort_by(|a, b| a.open.cmp(&b.open).then_with(|| a.name.cmp(&b.name)));
-    Ok(workers)
+        .filter(|(_, m)| m.role.holds_cases() && m.in_post_on(today))
+        .partition(|(_, m)| m.team == user.team);
+    let candidate = |(id, m): (&StaffId, &hearth_domain::directory::StaffMember)| {
+        let n = counts.get(id.as_str()).copied().unwrap_or(0);
+        Candidate {
+            id: id.as_str().to_owned(),
+            name: m.name.display(),
+            team: workforce
+                .teams
+                .get(&m.team)
+                .map_or_else(|| m.team.as_str().to_owned(), |t| t.name().to_owned()),
+            open: n,
+            over_promise: n >= promise,
+        }
+    };
+    let mut mine: Vec<Candidate> = mine.into_iter().map(candidate).collect();
+    let mut others: Vec<Candidate> = others.into_iter().map(candidate).collect();
+    mine.sort_by(|a, b| a.open.cmp(&b.open).then_with(|| a.name.cmp(&b.name)));
+    others.sort_by(|a, b| {
+        a.team
+            .cmp(&b.team)
+            .then_with(|| a.open.cmp(&b.open))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    Ok((mine, others))
 }
 
 async fn render(
@@ -117,6 +136,7 @@ async fn render(
         .teams
         .get(&user.team)
         .map_or_else(|| user.team.as_str().to_owned(), |t| t.name().to_owned());
+    let (workers, elsewhere) = candidates(state, user).await?;
     let page = AllocatePage {
         layout: Layout::new(state, user),
         id: id.as_str().to_owned(),
@@ -131,7 +151,8 @@ async fn render(
             .unwrap_or(stream.version()),
         promise: state.settings.caseload_promise,
         team,
-        workers: candidates(state, user).await?,
+        workers,
+        elsewhere,
         reasons: WorkerChangeReason::ALL
             .iter()
             .map(|r| (r.code(), r.label()))
@@ -177,11 +198,22 @@ pub async fn submit(
     }
     let mut errors = Vec::new();
     // Only a caseholder offered on the form: the team's, in post.
-    let offered = candidates(&state, &user).await?;
-    let worker = values
+    let (mine, others) = candidates(&state, &user).await?;
+    // A worker in the team, or else one chosen from another team.
+    let chosen = values
         .get("worker")
-        .filter(|w| offered.iter().any(|c| &c.id == *w))
+        .filter(|w| !w.is_empty())
+        .or_else(|| values.get("worker_elsewhere").filter(|w| !w.is_empty()));
+    let worker = chosen
+        .filter(|w| mine.iter().chain(&others).any(|c| &c.id == *w))
         .and_then(|w| StaffId::parse(w).ok());
+    let team = {
+        let workforce = state.workforce.read().await;
+        worker
+            .as_ref()
+            .and_then(|w| workforce.staff.get(w))
+            .map(|m| m.team.clone())
+    };
     if worker.is_none() {
         errors.push(FieldError {
             field: "worker",
@@ -211,15 +243,18 @@ pub async fn submit(
             Err(e) => {
                 errors.push(FieldError {
                     field: "oversight",
-                    message: e.to_string(),
+                    message: super::words::value_problem(
+                        "the management oversight",
+                        &e.to_string(),
+                    ),
                 });
                 None
             }
         },
     };
     let version = values.get("version").and_then(|v| v.parse::<u64>().ok());
-    let (Some(worker), Some(reason), Some(oversight), Some(version), true) =
-        (worker, reason, oversight, version, errors.is_empty())
+    let (Some(worker), Some(team), Some(reason), Some(oversight), Some(version), true) =
+        (worker, team, reason, oversight, version, errors.is_empty())
     else {
         if errors.is_empty() {
             return Err(WebError::BadRequest(
@@ -235,7 +270,7 @@ pub async fn submit(
         recorded_by: Actor::Staff(user.staff.clone()),
         event: ChildEvent::WorkerAllocated {
             worker,
-            team: user.team.clone(),
+            team,
             decided_by: user.staff.clone(),
             oversight,
             reason,
@@ -246,6 +281,8 @@ pub async fn submit(
         .record_child(&id, Some(version), vec![recorded])
         .await
     {
+        // The team view, which a manager always may see, names the child only if the
+        // manager still may (an allocation to another team can take the child out of sight).
         Ok(_) => {
             return Ok(
                 Redirect::to(&format!("/team?allocated={}#allocation", id.as_str()))
@@ -253,7 +290,10 @@ pub async fn submit(
             );
         }
         Err(RecordError::Refused(refusal)) => {
-            format!("This cannot be recorded: {}", refusal.violation.message)
+            format!(
+                "This cannot be recorded: {}",
+                super::words::dates_in(&refusal.violation.message)
+            )
         }
         Err(RecordError::Store(StoreError::Conflict { .. })) => {
             super::record::STALE_FORM.to_owned()

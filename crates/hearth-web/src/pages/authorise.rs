@@ -79,7 +79,10 @@ pub async fn submit(
             );
         }
         Err(RecordError::Refused(refusal)) => {
-            format!("The assessment cannot be authorised: {}.", refusal.violation.message)
+            format!(
+                "The assessment cannot be authorised: {}.",
+                super::words::dates_in(&refusal.violation.message)
+            )
         }
         Err(RecordError::Store(StoreError::Conflict { .. })) => "Someone recorded on this child's record after the queue was opened. Open the record to check what changed, then authorise from the team view again.".to_owned(),
         Err(e) => return Err(e.into()),

@@ -15,7 +15,6 @@ use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::{Actor, ChildId, EventKind, StaffId};
 
 use super::Layout;
-use super::record::capitalised;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -86,10 +85,10 @@ impl Part {
                 "Child and family assessments, section 47 enquiries, early help and health assessments, newest first."
             }
             Part::Notes => {
-                "Case notes, chronology entries, concerns and case summaries, newest first."
+                "Contacts, professionals' involvement, case notes, chronology entries, concerns and case summaries, newest first."
             }
             Part::Oversight => {
-                "Managers' oversight and direction, supervision, allocation decisions and other management decisions, newest first."
+                "Managers' oversight and direction, supervision, allocation decisions, restrictions and other management decisions, newest first."
             }
         }
     }
@@ -147,7 +146,9 @@ impl Part {
             ),
             Part::Notes => matches!(
                 event,
-                CaseNoteRecorded { .. }
+                ContactRecorded { .. }
+                    | ProfessionalInvolved { .. }
+                    | CaseNoteRecorded { .. }
                     | ChronologyEntryAdded { .. }
                     | ConcernRaised { .. }
                     | CaseSummaryRecorded { .. }
@@ -163,6 +164,8 @@ impl Part {
                     | DocumentWithheld { .. }
                     | ObligationVaried { .. }
                     | VariationEnded { .. }
+                    | RecordRestricted { .. }
+                    | RestrictionLifted { .. }
             ),
         }
     }
@@ -232,7 +235,7 @@ pub async fn page(
         .as_ref()
         .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
     let workforce = state.workforce.read().await;
-    let entries = entries(&stream.as_it_stands(), part, &workforce);
+    let entries = entries(&stream.as_it_stands(), stream.events(), part, &workforce);
     drop(workforce);
     let page = CaseFilePage {
         layout: Layout::new(&state, &user),
@@ -248,7 +251,12 @@ pub async fn page(
 }
 
 /// The entries of one page, in the page's order.
-pub fn entries(standing: &[Standing<'_>], part: Part, workforce: &MemoryDirectory) -> Vec<Entry> {
+pub fn entries(
+    standing: &[Standing<'_>],
+    stored: &[hearth_domain::Recorded<ChildEvent>],
+    part: Part,
+    workforce: &MemoryDirectory,
+) -> Vec<Entry> {
     let staff = |s: &StaffId| {
         workforce
             .staff
@@ -259,7 +267,16 @@ pub fn entries(standing: &[Standing<'_>], part: Part, workforce: &MemoryDirector
         .iter()
         .filter(|e| part.holds(e.event))
         .map(|e| {
-            let (what, detail) = describe(e.event, &staff);
+            let (what, mut detail) = describe(e.event, &staff);
+            // Why it was corrected is what someone wrote too.
+            if let Some(ChildEvent::Corrected { reason, .. }) = e
+                .corrected_by
+                .and_then(|v| usize::try_from(v).ok())
+                .and_then(|v| stored.get(v.checked_sub(1)?))
+                .map(|r| &r.event)
+            {
+                detail.push(format!("Corrected: {}", reason.as_str()));
+            }
             Entry {
                 date: e.occurred_at.london_date().format("%-d %B %Y").to_string(),
                 what,
@@ -283,7 +300,10 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 /// An event in words: a heading and what it says.
-fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (String, Vec<String>) {
+pub(super) fn describe(
+    event: &ChildEvent,
+    staff: &dyn Fn(&StaffId) -> String,
+) -> (String, Vec<String>) {
     use ChildEvent::*;
     let list = |labels: Vec<&str>| labels.join(", ");
     let (what, detail): (&str, Vec<String>) = match event {
@@ -465,14 +485,29 @@ fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (String, 
             reason,
             legal_status,
             placement,
+            provider,
+            urn,
+            home_postcode,
+            placement_postcode,
             ..
         } => (
             "Period of care started or changed",
-            vec![
-                reason.label().to_owned(),
-                format!("Legal status: {}", legal_status.label()),
-                format!("Placement: {}", placement.label()),
-            ],
+            [
+                Some(reason.label().to_owned()),
+                Some(format!("Legal status: {}", legal_status.label())),
+                Some(format!("Placement: {}", placement.label())),
+                provider.map(|p| format!("Provider: {}", p.label())),
+                urn.as_ref().map(|u| format!("Ofsted URN: {}", u.as_str())),
+                placement_postcode
+                    .as_ref()
+                    .map(|p| format!("Placement postcode: {}", p.as_str())),
+                home_postcode
+                    .as_ref()
+                    .map(|p| format!("Home postcode: {}", p.as_str())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         ),
         EpisodeEnded { reason } => (
             "Period of care ended",
@@ -605,7 +640,65 @@ fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (String, 
         ),
         VariationEnded { rule } => ("Timescale variation ended", vec![rule.as_str().to_owned()]),
         CaseClosed { reason } => ("Case closed", vec![format!("Reason: {}", reason.label())]),
-        other => return (capitalised(&other.kind().replace('_', " ")), vec![]),
+        ContactRecorded {
+            source,
+            outcome,
+            summary,
+        } => (
+            "Contact",
+            [
+                Some(format!("From: {}", source.label())),
+                Some(format!("What happened next: {}", outcome.label())),
+                summary.as_ref().map(|s| s.as_str().to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        ProfessionalInvolved { involvement, .. } => (
+            "Professional involved",
+            vec![involvement.as_str().to_owned()],
+        ),
+        RecordRestricted {
+            decided_by,
+            reason,
+            permitted,
+        } => (
+            "Record restricted",
+            [
+                Some(format!("By: {}", staff(decided_by))),
+                (!permitted.is_empty()).then(|| {
+                    format!(
+                        "Also may see it: {}",
+                        permitted.iter().map(staff).collect::<Vec<_>>().join(", ")
+                    )
+                }),
+                Some(reason.as_str().to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        ),
+        RestrictionLifted { decided_by, reason } => (
+            "Restriction lifted",
+            vec![
+                format!("By: {}", staff(decided_by)),
+                reason.as_str().to_owned(),
+            ],
+        ),
+        Corrected {
+            replacement,
+            reason,
+            ..
+        } => (
+            if replacement.is_some() {
+                "Entry corrected"
+            } else {
+                "Entry struck out"
+            },
+            vec![reason.as_str().to_owned()],
+        ),
+        other => return (hearth_domain::words::kind_capitalised(other.kind()), vec![]),
     };
     (what.to_owned(), detail)
 }
@@ -639,6 +732,69 @@ mod tests {
                 "Visit weekly until the conference.".to_owned()
             ]
         );
+    }
+
+    /// Every string in an event that has a space in it: what a person wrote (codes, ids
+    /// and instants have none).
+    fn written(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if s.contains(' ') => out.push(s.clone()),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| written(x, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| written(x, out)),
+            _ => {}
+        }
+    }
+
+    /// Point 13 of issue 12: every text a user wrote, in every event kind of the fixture
+    /// (the contact's "what was said" among them), is shown in its entry, and the entry is on
+    /// a page of the case file. Identity (names, addresses) is the front sheet's.
+    #[test]
+    fn every_text_a_user_wrote_is_shown() {
+        let fixture = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/journeys/every-event-kind.jsonl"
+        ))
+        .unwrap();
+        let identity = [
+            "child_registered",
+            "child_details_amended",
+            "address_changed",
+        ];
+        let mut seen = 0;
+        for line in fixture.lines() {
+            let line: serde_json::Value = serde_json::from_str(line).unwrap();
+            if !line["stream"].as_str().unwrap().starts_with("child/") {
+                continue;
+            }
+            for e in line["events"].as_array().unwrap() {
+                let json = &e["event"];
+                let kind = json["type"].as_str().unwrap();
+                if identity.contains(&kind) {
+                    continue;
+                }
+                let event: ChildEvent = serde_json::from_value(json.clone()).unwrap();
+                let mut texts = Vec::new();
+                written(json, &mut texts);
+                if kind == "corrected" {
+                    // The replacement is shown as the entry itself; the reason with it.
+                    texts.retain(|t| Some(t.as_str()) == json["reason"].as_str());
+                } else if !texts.is_empty() {
+                    assert!(
+                        Part::ALL.iter().any(|p| p.holds(&event)),
+                        "{kind} is on no page of the case file"
+                    );
+                }
+                let (_, detail) = describe(&event, &|s| s.as_str().to_owned());
+                for t in texts {
+                    assert!(
+                        detail.iter().any(|d| d.contains(&t)),
+                        "{kind}: {t:?} is not shown in {detail:?}"
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 10, "the fixture holds what people wrote");
     }
 
     #[test]

@@ -10,12 +10,12 @@ use hearth_store::reading;
 
 use super::correct::may_correct;
 use super::network::may_amend;
-use super::record::{ActionGroup, done_message, offered};
+use super::record::{done_message, offered};
 use std::sync::Arc;
 
 use super::Layout;
 use crate::auth::User;
-use crate::due::{Due, window};
+use crate::due::Due;
 use crate::error::WebError;
 use crate::state::AppState;
 
@@ -52,6 +52,8 @@ pub struct Contact {
 pub struct Happened {
     pub date: String,
     pub what: String,
+    /// What was written and chosen, a paragraph each: the words a worker typed included.
+    pub detail: Vec<String>,
     pub by: String,
     pub significant: bool,
     /// The address of the form that corrects it, for those who may.
@@ -64,6 +66,18 @@ pub struct Params {
     recorded: Option<String>,
     /// After a change to the network, professionals or identity, what changed.
     changed: Option<String>,
+    /// The page of the history, from 1 (the newest entries).
+    history: Option<usize>,
+}
+
+/// How many entries of the history a page shows.
+const HISTORY_PAGE: usize = 50;
+
+/// A page of the history: its number and address.
+pub struct HistoryPage {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
 }
 
 #[derive(Template)]
@@ -71,7 +85,8 @@ pub struct Params {
 struct ChildPage {
     layout: Layout,
     done: Option<&'static str>,
-    actions: Vec<ActionGroup>,
+    /// Something can be recorded: the record links to its "Record something" page.
+    records: bool,
     /// May change the child's details, network and professionals.
     amend: bool,
     id: String,
@@ -85,6 +100,11 @@ struct ChildPage {
     due: Arc<Due>,
     events: Vec<Happened>,
     event_count: usize,
+    /// The first and last entry shown, counted from the newest.
+    shown: (usize, usize),
+    pages: Vec<HistoryPage>,
+    previous: Option<String>,
+    next: Option<String>,
     links: Vec<super::casefile::Link>,
 }
 
@@ -93,7 +113,7 @@ pub(super) fn date(d: chrono::NaiveDate) -> String {
 }
 
 pub(super) fn words(kind: &str) -> String {
-    super::record::capitalised(&kind.replace('_', " "))
+    hearth_domain::words::kind_capitalised(kind)
 }
 
 fn alerts(record: &ChildRecord) -> Vec<Alert> {
@@ -114,7 +134,10 @@ fn alerts(record: &ChildRecord) -> Vec<Alert> {
     }
     if let Some(m) = record.open_missing() {
         out.push(Alert {
-            text: format!("Missing since {}", m.start.at.london_date()),
+            text: format!(
+                "Missing since {}",
+                m.start.at.london_date_time().format("%-d %B %Y at %H:%M")
+            ),
         });
     }
     if record.date_of_death.is_some() {
@@ -314,7 +337,7 @@ pub async fn page(
     let due = state.due.evaluate(
         record,
         stream.version(),
-        window(now),
+        now,
         &state.ruleset,
         &state.calendar,
         &workforce,
@@ -351,14 +374,44 @@ pub async fn page(
             .map_or_else(|| s.as_str().to_owned(), |w| w.name.display()),
         None => "The system".to_owned(),
     };
+    // The history, newest first, a page at a time. Each entry is described from the event as
+    // it now stands (a corrected entry as corrected), so what a worker wrote is shown with it.
+    let standing: std::collections::HashMap<u64, &hearth_domain::child::ChildEvent> = stream
+        .as_it_stands()
+        .into_iter()
+        .map(|e| (e.version, e.event))
+        .collect();
+    let stored = stream.events();
+    let staff_named = |s: &hearth_domain::StaffId| {
+        workforce
+            .staff
+            .get(s)
+            .map_or_else(|| s.as_str().to_owned(), |w| w.name.display())
+    };
+    let count = record.log.len();
+    let last_page = count.div_ceil(HISTORY_PAGE).max(1);
+    let current = params.history.unwrap_or(1).clamp(1, last_page);
+    let history_href = |n: usize| format!("/children/{}?history={n}#history", id.as_str());
     let events: Vec<Happened> = record
         .log
         .iter()
         .rev()
-        .take(100)
+        .skip((current - 1) * HISTORY_PAGE)
+        .take(HISTORY_PAGE)
         .map(|e| Happened {
             date: date(e.mark.date()),
             what: words(e.kind),
+            detail: standing
+                .get(&e.mark.version)
+                .copied()
+                .or_else(|| {
+                    usize::try_from(e.mark.version)
+                        .ok()
+                        .and_then(|v| stored.get(v.checked_sub(1)?))
+                        .map(|r| &r.event)
+                })
+                .map(|ev| super::casefile::describe(ev, &staff_named).1)
+                .unwrap_or_default(),
             by: by(&e.recorded_by),
             significant: e.significant,
             // A correction is not itself corrected: the entry it corrects is.
@@ -386,7 +439,9 @@ pub async fn page(
             })
             .collect(),
     });
-    let actions = offered(&user, permit.relationship(), &id, record);
+    let records =
+        amend || !offered(&user, permit.relationship(), &id, record, now.london_date()).is_empty();
+    let first = (current - 1) * HISTORY_PAGE;
     let page = ChildPage {
         layout: Layout::new(&state, &user),
         done: params
@@ -399,7 +454,7 @@ pub async fn page(
                     .as_deref()
                     .and_then(super::network::done_message)
             }),
-        actions,
+        records,
         amend,
         id: id.as_str().to_owned(),
         access: permit.relationship().describe(),
@@ -409,7 +464,17 @@ pub async fn page(
         network,
         professionals,
         due,
-        event_count: record.log.len(),
+        event_count: count,
+        shown: (first + 1, first + events.len()),
+        pages: (1..=last_page)
+            .map(|n| HistoryPage {
+                number: n,
+                href: history_href(n),
+                current: n == current,
+            })
+            .collect(),
+        previous: (current > 1).then(|| history_href(current - 1)),
+        next: (current < last_page).then(|| history_href(current + 1)),
         events,
         links: super::casefile::links(&id, None),
         name,

@@ -18,9 +18,7 @@ use hearth_store::records::RecordError;
 use super::Layout;
 use super::child::{date, words};
 use super::forms::Who;
-use super::record::{
-    FieldError, STALE_FORM, SummaryLine, Values, capitalised, may_record, occurred_as,
-};
+use super::record::{FieldError, STALE_FORM, SummaryLine, Values, may_record, occurred_as};
 use crate::access::{Relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
@@ -226,8 +224,14 @@ fn moved_to(
     now: Timestamp,
     errors: &mut Vec<FieldError>,
 ) -> Option<Timestamp> {
-    let untimed = found.at.london_date_time().time();
-    let at = occurred_as("when it really happened", untimed, values, now, errors)?;
+    let kept = found.at.london_date_time().time();
+    let at = occurred_as(
+        "when it really happened",
+        |date| Timestamp::at_london_time(date, kept),
+        values,
+        now,
+        errors,
+    )?;
     if at == found.at {
         errors.push(FieldError {
             field: "day".to_owned(),
@@ -273,7 +277,7 @@ pub async fn submit(
             let message = if values.get("reason").is_empty() {
                 "Enter why the entry is being corrected".to_owned()
             } else {
-                capitalised(&e.to_string())
+                super::words::value_problem("why the entry is being corrected", &e.to_string())
             };
             errors.push(FieldError {
                 field: "reason".into(),
@@ -319,7 +323,7 @@ pub async fn submit(
         Err(RecordError::Refused(refusal)) => {
             let errors = refused(format!(
                 "This correction cannot be made: {}",
-                refusal.violation.message
+                super::words::dates_in(&refusal.violation.message)
             ));
             render(
                 &state,

@@ -3,6 +3,7 @@
 //! template renders any of them and one reader parses any of them (`record.rs`), so a new
 //! form is a new entry here.
 
+use chrono::NaiveDate;
 use hearth_domain::ChildRecord;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::*;
@@ -200,7 +201,7 @@ pub struct Form {
     pub who: Who,
     /// Whether the child's record offers it now. The form itself can always be opened: the
     /// record's rules decide what is accepted, and say why not in words.
-    pub offered: fn(&ChildRecord) -> bool,
+    pub offered: fn(&ChildRecord, NaiveDate) -> bool,
     pub fields: &'static [Field],
     /// The event made from the parsed fields; `None` when a field did not parse (the reader
     /// holds the messages).
@@ -226,41 +227,48 @@ pub fn find(slug: &str) -> Option<&'static Form> {
     FORMS.iter().find(|f| f.slug == slug)
 }
 
-fn always(_: &ChildRecord) -> bool {
+fn always(_: &ChildRecord, _: NaiveDate) -> bool {
     true
 }
 
-fn episode_open(r: &ChildRecord) -> bool {
+fn episode_open(r: &ChildRecord, _: NaiveDate) -> bool {
     r.open_episode().is_some()
 }
 
-fn looked_after(r: &ChildRecord) -> bool {
+fn looked_after(r: &ChildRecord, _: NaiveDate) -> bool {
     r.is_looked_after()
 }
 
-fn ever_looked_after(r: &ChildRecord) -> bool {
-    r.was_ever_looked_after()
-}
-
-fn cp_plan_open(r: &ChildRecord) -> bool {
+fn cp_plan_open(r: &ChildRecord, _: NaiveDate) -> bool {
     r.open_cp_plan().is_some()
 }
 
-fn cin_plan_open(r: &ChildRecord) -> bool {
+fn cin_plan_open(r: &ChildRecord, _: NaiveDate) -> bool {
     r.open_cin_plan().is_some()
 }
 
-fn born(r: &ChildRecord) -> bool {
+fn born(r: &ChildRecord, _: NaiveDate) -> bool {
     r.date_of_birth().is_some()
 }
 
-fn deprived_of_liberty(r: &ChildRecord) -> bool {
+/// At least this old today (false when the date of birth is not known).
+fn aged(r: &ChildRecord, today: NaiveDate, years: i32) -> bool {
+    r.age_on(today).is_some_and(|a| a >= years)
+}
+
+/// Was looked after, and is old enough for what care leavers have: a pathway plan from 16
+/// (planned from 15 and a half), an adviser, and the care leaver's records from 16.
+fn care_leaver_age(r: &ChildRecord, today: NaiveDate, years: i32) -> bool {
+    r.was_ever_looked_after() && aged(r, today, years)
+}
+
+fn deprived_of_liberty(r: &ChildRecord, _: NaiveDate) -> bool {
     r.deprivation_of_liberty
         .last()
         .is_some_and(|p| p.end.is_none())
 }
 
-fn early_help_open(r: &ChildRecord) -> bool {
+fn early_help_open(r: &ChildRecord, _: NaiveDate) -> bool {
     r.early_help.last().is_some_and(|e| e.completed.is_none())
 }
 
@@ -319,7 +327,7 @@ pub static FORMS: &[Form] = &[
         done: "Referral recorded",
         group: Group::FrontDoor,
         who: Who::Workers,
-        offered: |r| r.open_episode().is_none(),
+        offered: |r, _| r.open_episode().is_none(),
         fields: &[
             field(
                 "source",
@@ -362,7 +370,7 @@ pub static FORMS: &[Form] = &[
         done: "Assessment start recorded",
         group: Group::FrontDoor,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode()
                 .is_some_and(|e| e.open_assessment().is_none())
         },
@@ -375,7 +383,7 @@ pub static FORMS: &[Form] = &[
         done: "Child seen for the assessment recorded",
         group: Group::FrontDoor,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode()
                 .and_then(|e| e.open_assessment())
                 .is_some_and(|a| a.child_seen.is_none())
@@ -389,7 +397,7 @@ pub static FORMS: &[Form] = &[
         done: "Assessment completion recorded",
         group: Group::FrontDoor,
         who: Who::Workers,
-        offered: |r| r.open_episode().and_then(|e| e.open_assessment()).is_some(),
+        offered: |r, _| r.open_episode().and_then(|e| e.open_assessment()).is_some(),
         fields: &[
             field(
                 "factors",
@@ -421,7 +429,7 @@ pub static FORMS: &[Form] = &[
         done: "Assessment authorised",
         group: Group::Management,
         who: Who::Managers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode().is_some_and(|e| {
                 e.assessments
                     .iter()
@@ -441,7 +449,7 @@ pub static FORMS: &[Form] = &[
         done: "Early help assessment start recorded",
         group: Group::FrontDoor,
         who: Who::Workers,
-        offered: |r| !early_help_open(r),
+        offered: |r, t| !early_help_open(r, t),
         fields: &[field(
             "organisation",
             "Which organisation is leading the assessment?",
@@ -471,7 +479,7 @@ pub static FORMS: &[Form] = &[
         done: "Primary need changed",
         group: Group::FrontDoor,
         who: Who::Workers,
-        offered: |r| r.open_episode().is_some_and(|e| !e.no_further_action),
+        offered: |r, _| r.open_episode().is_some_and(|e| !e.no_further_action),
         fields: &[field(
             "primary_need",
             "What is the child's primary need now?",
@@ -510,7 +518,7 @@ pub static FORMS: &[Form] = &[
         done: "Strategy discussion recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| r.open_episode().is_some_and(|e| !e.concerns.is_empty()),
+        offered: |r, _| r.open_episode().is_some_and(|e| !e.concerns.is_empty()),
         fields: &[
             field(
                 "agencies",
@@ -541,9 +549,15 @@ pub static FORMS: &[Form] = &[
         done: "Section 47 enquiry start recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| {
-            r.open_episode()
-                .is_some_and(|e| e.open_enquiry().is_none() && !e.strategy_discussions.is_empty())
+        // Only while a strategy discussion decided on an enquiry that has not started: once
+        // it has started (or ended), another needs another strategy discussion.
+        offered: |r, _| {
+            r.open_episode().is_some_and(|e| {
+                e.open_enquiry().is_none()
+                    && e.strategy_discussions
+                        .iter()
+                        .any(|s| s.decision == StrategyDecision::Section47 && !s.enquiry_started)
+            })
         },
         fields: &[],
         build: |_| Some(ChildEvent::Section47Started {}),
@@ -554,7 +568,7 @@ pub static FORMS: &[Form] = &[
         done: "Section 47 outcome recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| r.open_episode().and_then(|e| e.open_enquiry()).is_some(),
+        offered: |r, _| r.open_episode().and_then(|e| e.open_enquiry()).is_some(),
         fields: &[
             field(
                 "outcome",
@@ -584,7 +598,7 @@ pub static FORMS: &[Form] = &[
         done: "Initial child protection conference recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode()
                 .is_some_and(|e| !e.enquiries.is_empty() && e.open_cp_plan().is_none())
         },
@@ -630,7 +644,7 @@ pub static FORMS: &[Form] = &[
         done: "Child protection plan start recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode().is_some_and(|e| {
                 e.open_cp_plan().is_none()
                     && e.initial_conferences.last().is_some_and(|c| {
@@ -708,7 +722,7 @@ pub static FORMS: &[Form] = &[
         done: "Earlier child protection plans recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| r.earlier_cp_plans == 0,
+        offered: |r, _| r.earlier_cp_plans == 0,
         fields: &[field(
             "count",
             "How many plans did the child have before this record?",
@@ -747,7 +761,7 @@ pub static FORMS: &[Form] = &[
         done: "Telling the police recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| r.open_missing().is_some(),
+        offered: |r, _| r.open_missing().is_some(),
         fields: &[],
         build: |_| Some(ChildEvent::PoliceInformed {}),
     },
@@ -757,7 +771,7 @@ pub static FORMS: &[Form] = &[
         done: "Dissent recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode()
                 .is_some_and(|e| !e.initial_conferences.is_empty())
         },
@@ -790,7 +804,7 @@ pub static FORMS: &[Form] = &[
         done: "Manager's response recorded",
         group: Group::ChildProtection,
         who: Who::Managers,
-        offered: |r| cp_plan_open(r) || looked_after(r) || !r.dissent.is_empty(),
+        offered: |r, t| cp_plan_open(r, t) || looked_after(r, t) || !r.dissent.is_empty(),
         fields: &[
             field(
                 "to",
@@ -825,7 +839,7 @@ pub static FORMS: &[Form] = &[
         done: "Meeting recorded",
         group: Group::ChildProtection,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.meetings
                 .iter()
                 .any(|m| m.cancelled.is_none() && m.kind.recorded_as_meeting_held())
@@ -850,7 +864,7 @@ pub static FORMS: &[Form] = &[
         done: "Child in need plan start recorded",
         group: Group::ChildInNeed,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.open_episode()
                 .is_some_and(|e| e.open_cin_plan().is_none() && e.open_cp_plan().is_none())
         },
@@ -1092,7 +1106,7 @@ pub static FORMS: &[Form] = &[
         done: "Missing episode recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| r.open_missing().is_none(),
+        offered: |r, _| r.open_missing().is_none(),
         fields: &[field(
             "kind",
             "Missing, or away without authorisation?",
@@ -1111,7 +1125,7 @@ pub static FORMS: &[Form] = &[
         done: "Return recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| r.open_missing().is_some(),
+        offered: |r, _| r.open_missing().is_some(),
         fields: &[],
         build: |_| Some(ChildEvent::MissingEpisodeEnded {}),
     },
@@ -1121,7 +1135,7 @@ pub static FORMS: &[Form] = &[
         done: "Return interview recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.missing
                 .last()
                 .is_some_and(|m| m.end.is_some() && m.interview.is_none())
@@ -1244,7 +1258,8 @@ pub static FORMS: &[Form] = &[
         done: "Conviction, final warning or reprimand recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: looked_after,
+        // The age of criminal responsibility is 10.
+        offered: |r, t| looked_after(r, t) && aged(r, t, 10),
         fields: &[],
         build: |_| Some(ChildEvent::ConvictionRecorded {}),
     },
@@ -1254,7 +1269,7 @@ pub static FORMS: &[Form] = &[
         done: "Deprivation of liberty order recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| born(r) && !deprived_of_liberty(r),
+        offered: |r, t| born(r, t) && !deprived_of_liberty(r, t),
         fields: &[],
         build: |_| Some(ChildEvent::DeprivationOfLibertyStarted {}),
     },
@@ -1311,7 +1326,8 @@ pub static FORMS: &[Form] = &[
         done: "Parenthood recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| born(r) && r.first_child_born.is_none(),
+        // A looked-after young person's parenthood is asked by the SSDA903 from 12.
+        offered: |r, t| care_leaver_age(r, t, 12) && r.first_child_born.is_none(),
         fields: &[field(
             "first_child_born",
             "When was their first child born?",
@@ -1331,7 +1347,7 @@ pub static FORMS: &[Form] = &[
         done: "Care leaver status recorded",
         group: Group::CareLeaver,
         who: Who::Workers,
-        offered: ever_looked_after,
+        offered: |r, t| care_leaver_age(r, t, 16),
         fields: &[field(
             "category",
             "Which care leaver category?",
@@ -1350,7 +1366,7 @@ pub static FORMS: &[Form] = &[
         done: "Contact with the care leaver recorded",
         group: Group::CareLeaver,
         who: Who::Workers,
-        offered: ever_looked_after,
+        offered: |r, t| care_leaver_age(r, t, 16),
         fields: &[field(
             "in_touch",
             "Are we in touch with the young person?",
@@ -1369,7 +1385,7 @@ pub static FORMS: &[Form] = &[
         done: "Main activity recorded",
         group: Group::CareLeaver,
         who: Who::Workers,
-        offered: ever_looked_after,
+        offered: |r, t| care_leaver_age(r, t, 16),
         fields: &[field(
             "activity",
             "What is their main activity?",
@@ -1388,7 +1404,7 @@ pub static FORMS: &[Form] = &[
         done: "Accommodation recorded",
         group: Group::CareLeaver,
         who: Who::Workers,
-        offered: ever_looked_after,
+        offered: |r, t| care_leaver_age(r, t, 16),
         fields: &[field(
             "accommodation",
             "Where do they live, and does it suit them?",
@@ -1407,7 +1423,7 @@ pub static FORMS: &[Form] = &[
         done: "Pathway plan recorded",
         group: Group::CareLeaver,
         who: Who::Workers,
-        offered: ever_looked_after,
+        offered: |r, t| care_leaver_age(r, t, 15),
         fields: &[field(
             "stage",
             "Was the plan started or reviewed?",
@@ -1426,7 +1442,7 @@ pub static FORMS: &[Form] = &[
         done: "Personal adviser allocated",
         group: Group::Management,
         who: Who::Managers,
-        offered: ever_looked_after,
+        offered: |r, t| care_leaver_age(r, t, 15),
         fields: &[field(
             "adviser",
             "Personal adviser",
@@ -1446,7 +1462,7 @@ pub static FORMS: &[Form] = &[
         done: "Adoption decision recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| looked_after(r) && r.active_adoption().is_none(),
+        offered: |r, t| looked_after(r, t) && r.active_adoption().is_none(),
         fields: &[field(
             "decided_on",
             "When was the decision made, if earlier?",
@@ -1467,7 +1483,7 @@ pub static FORMS: &[Form] = &[
         done: "Placement order recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| {
+        offered: |r, _| {
             r.active_adoption()
                 .is_some_and(|a| a.placement_order.is_none())
         },
@@ -1480,7 +1496,7 @@ pub static FORMS: &[Form] = &[
         done: "Match with adopters recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| r.active_adoption().is_some_and(|a| a.matched.is_none()),
+        offered: |r, _| r.active_adoption().is_some_and(|a| a.matched.is_none()),
         fields: &[
             field(
                 "adopter_sex",
@@ -1519,7 +1535,7 @@ pub static FORMS: &[Form] = &[
         done: "Placement for adoption recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| r.active_adoption().is_some_and(|a| a.placed.is_none()),
+        offered: |r, _| r.active_adoption().is_some_and(|a| a.placed.is_none()),
         fields: &[],
         build: |_| Some(ChildEvent::PlacedForAdoption {}),
     },
@@ -1529,7 +1545,7 @@ pub static FORMS: &[Form] = &[
         done: "Adoption order recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| r.active_adoption().is_some_and(|a| a.placed.is_some()),
+        offered: |r, _| r.active_adoption().is_some_and(|a| a.placed.is_some()),
         fields: &[],
         build: |_| Some(ChildEvent::AdoptionOrderGranted {}),
     },
@@ -1539,7 +1555,7 @@ pub static FORMS: &[Form] = &[
         done: "End of the adoption plan recorded",
         group: Group::LookedAfter,
         who: Who::Workers,
-        offered: |r| r.active_adoption().is_some(),
+        offered: |r, _| r.active_adoption().is_some(),
         fields: &[field(
             "reason",
             "Why?",
@@ -1651,7 +1667,7 @@ pub static FORMS: &[Form] = &[
         done: "Meeting cancellation recorded",
         group: Group::Recording,
         who: Who::Workers,
-        offered: |r| r.meetings.iter().any(|m| m.cancelled.is_none()),
+        offered: |r, _| r.meetings.iter().any(|m| m.cancelled.is_none()),
         fields: &[
             field(
                 "meeting",
@@ -1795,7 +1811,7 @@ pub static FORMS: &[Form] = &[
         done: "Birth recorded",
         group: Group::Identity,
         who: Who::Workers,
-        offered: |r| r.details.is_some() && !born(r),
+        offered: |r, t| r.details.is_some() && !born(r, t),
         fields: &[field(
             "date_of_birth",
             "When was the child born?",
@@ -1814,7 +1830,7 @@ pub static FORMS: &[Form] = &[
         done: "Death recorded",
         group: Group::Identity,
         who: Who::Workers,
-        offered: |r| r.date_of_death.is_none(),
+        offered: |r, _| r.date_of_death.is_none(),
         fields: &[field(
             "date_of_death",
             "When did the child die?",
@@ -1876,7 +1892,7 @@ pub static FORMS: &[Form] = &[
         done: "Child is waiting for a new worker",
         group: Group::Management,
         who: Who::Managers,
-        offered: |r| r.current_allocation().is_some(),
+        offered: |r, _| r.current_allocation().is_some(),
         fields: &[field(
             "reason",
             "Why is the child waiting for a new worker?",
@@ -2033,7 +2049,7 @@ pub static FORMS: &[Form] = &[
         done: "End of the variation recorded",
         group: Group::Management,
         who: Who::Managers,
-        offered: |r| r.variations.iter().any(|v| v.ended.is_none()),
+        offered: |r, _| r.variations.iter().any(|v| v.ended.is_none()),
         fields: &[field(
             "rule",
             "Which standard goes back to its usual timescale?",
@@ -2107,7 +2123,7 @@ pub static FORMS: &[Form] = &[
         done: "Restriction lifted",
         group: Group::Management,
         who: Who::Managers,
-        offered: |r| r.restriction.is_some(),
+        offered: |r, _| r.restriction.is_some(),
         fields: &[field(
             "reason",
             "Why can the record be seen as usual again?",

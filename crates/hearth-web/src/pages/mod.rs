@@ -1,6 +1,7 @@
 //! The pages. Each handler gathers what it shows into a template's fields; templates escape
 //! everything they print.
 
+pub mod accounts;
 pub mod allocate;
 pub mod authorise;
 pub mod casefile;
@@ -15,6 +16,7 @@ pub mod register;
 pub mod reviewing;
 pub mod search;
 pub mod team;
+pub mod words;
 
 use hearth_standards::{AsAt, Obligation, Status};
 
@@ -30,6 +32,8 @@ pub struct Layout {
     pub reviewing: bool,
     /// May register a new child.
     pub registers: bool,
+    /// Manages accounts.
+    pub accounts: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -42,6 +46,7 @@ impl Layout {
             manager: user.role.is_manager(),
             reviewing: reviewing::may_see(user.role),
             registers: register::may_register(user.role),
+            accounts: crate::access::may_manage_accounts(user),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),

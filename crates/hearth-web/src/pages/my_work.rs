@@ -3,8 +3,8 @@
 //! their authorisation.
 
 use askama::Template;
-use axum::extract::State;
-use axum::response::Html;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use hearth_domain::ChildId;
 use hearth_domain::codes::StaffRole;
@@ -35,6 +35,17 @@ struct MyWork {
     cases: Vec<CaseRow>,
     authorisations: Vec<(String, String, String)>,
     shows_team: bool,
+    /// After saving something that took the child out of the user's sight, what was saved.
+    done: Option<&'static str>,
+    /// A role that oversees the service rather than holding cases: My work points to its
+    /// pages first.
+    oversees: bool,
+}
+
+/// The page's query: after recording, what was recorded.
+#[derive(serde::Deserialize)]
+pub struct Params {
+    recorded: Option<String>,
 }
 
 fn status_words(s: &str) -> &'static str {
@@ -43,6 +54,7 @@ fn status_words(s: &str) -> &'static str {
         "cp_plan" => "Child protection plan",
         "cin_plan" => "Child in need plan",
         "assessment" => "Assessment",
+        "assessed" => "Assessed",
         "referral" => "Referral",
         "care_leaver" => "Care leaver",
         _ => "Open",
@@ -50,7 +62,15 @@ fn status_words(s: &str) -> &'static str {
 }
 
 /// The page.
-pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    user: User,
+    Query(params): Query<Params>,
+) -> Result<Response, WebError> {
+    // An administrator holds no cases and sees no child: their work is the accounts.
+    if crate::access::may_manage_accounts(&user) {
+        return Ok(Redirect::to("/accounts").into_response());
+    }
     let store = state.records.store();
     let shows_team = user.role == StaffRole::TeamManager;
     let rows = if shows_team {
@@ -117,6 +137,17 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         cases,
         authorisations,
         shows_team,
+        done: params
+            .recorded
+            .as_deref()
+            .and_then(super::record::done_message),
+        oversees: matches!(
+            user.role,
+            StaffRole::HeadOfService
+                | StaffRole::AssistantDirector
+                | StaffRole::QualityAssuranceLead
+                | StaffRole::PerformanceAnalyst
+        ),
     };
-    Ok(Html(page.render()?))
+    Ok(Html(page.render()?).into_response())
 }

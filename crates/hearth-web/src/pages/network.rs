@@ -23,7 +23,7 @@ use axum::Form as Posted;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use hearth_domain::child::ChildStream;
 use hearth_domain::codes::{
     Disability, Ethnicity, GenderIdentity, ImmigrationStatus, Relationship as Kin, Religion, Sex,
@@ -176,7 +176,11 @@ impl<'a> Check<'a> {
         match parse(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.fail(name, capitalised(&e.to_string()));
+                // The missing message names the answer ("Enter the name").
+                let what = missing
+                    .and_then(|m| m.strip_prefix("Enter "))
+                    .unwrap_or("this answer");
+                self.fail(name, super::words::value_problem(what, &e.to_string()));
                 None
             }
         }
@@ -597,7 +601,7 @@ async fn save(
         Ok(_) => Ok(Outcome::Saved),
         Err(RecordError::Refused(refusal)) => Ok(Outcome::NotSaved(format!(
             "This cannot be saved: {}",
-            refusal.violation.message
+            super::words::dates_in(&refusal.violation.message)
         ))),
         Err(RecordError::Store(StoreError::Conflict { stream, .. }))
             if stream.kind() != StreamKind::Child =>
@@ -1868,7 +1872,9 @@ pub async fn address_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let opened = open(&state, &user, &id, "change of address").await?;
-    let values = Values::default();
+    // The move is dated today unless the worker says otherwise.
+    let mut values = Values::default();
+    values.set_date("moved", Some(state.clock.now().london_date()));
     let fields = Fields {
         values: &values,
         problems: &[],
@@ -1893,10 +1899,7 @@ pub async fn change_address(
     let mut problems = check.problems;
     let mut at = Some(version);
     if let (Some(moved), Some(address), true) = (moved, address, problems.is_empty()) {
-        // A date alone is taken as noon, so it stays on its day in England; a move
-        // recorded today before noon is taken as now.
-        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN);
-        let when = Timestamp::at_london_time(moved, noon).min(now);
+        let when = super::record::untimed(moved, now);
         let event = recorded(&user, when, now, ChildEvent::AddressChanged { address });
         match save(&state, &opened.id, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "address")),

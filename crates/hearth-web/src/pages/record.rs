@@ -75,12 +75,26 @@ pub struct ActionGroup {
     pub actions: Vec<Action>,
 }
 
-/// The forms that make sense for this child now and that this user may record, by group.
+/// Where a form is opened. Allocation has one form wherever it is reached from, the one
+/// that shows each worker's caseload (`allocate.rs`).
+fn address(child: &ChildId, form: &Form) -> String {
+    if form.slug == ALLOCATION {
+        format!("/children/{}/allocate", child.as_str())
+    } else {
+        format!("/children/{}/record/{}", child.as_str(), form.slug)
+    }
+}
+
+/// The catalogue's allocation entry: its event and rules, asked on the allocation page.
+const ALLOCATION: &str = "allocation";
+
+/// The forms that make sense for this child today and that this user may record, by group.
 pub fn offered(
     user: &User,
     relationship: Relationship,
     child: &ChildId,
     record: &ChildRecord,
+    today: NaiveDate,
 ) -> Vec<ActionGroup> {
     Group::ALL
         .iter()
@@ -89,16 +103,77 @@ pub fn offered(
             actions: super::forms::FORMS
                 .iter()
                 .filter(|f| {
-                    f.group == group && allowed(f, user, relationship) && (f.offered)(record)
+                    f.group == group && allowed(f, user, relationship) && (f.offered)(record, today)
                 })
                 .map(|f| Action {
-                    href: format!("/children/{}/record/{}", child.as_str(), f.slug),
+                    href: address(child, f),
                     label: f.title,
                 })
                 .collect(),
         })
         .filter(|g| !g.actions.is_empty())
         .collect()
+}
+
+#[derive(Template)]
+#[template(path = "record_menu.html")]
+struct MenuPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    groups: Vec<ActionGroup>,
+}
+
+/// "Record something": every form that fits the child today and that the user may record, by
+/// group, with the identity, family and network pages for those who may change them. One
+/// page of its own, so the record itself opens on what matters.
+pub async fn menu(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let (permit, stream) = view_child(&state, &user, &id, "record something").await?;
+    let record = stream.record();
+    let today = state.clock.now().london_date();
+    let mut groups = offered(&user, permit.relationship(), &id, record, today);
+    if super::network::may_amend(&user, permit.relationship()) {
+        let href = |p: &str| format!("/children/{}/{p}", id.as_str());
+        groups.push(ActionGroup {
+            heading: "Identity, family and network",
+            actions: vec![
+                Action {
+                    href: href("details"),
+                    label: "Change the child's details",
+                },
+                Action {
+                    href: href("address"),
+                    label: "Record a change of address",
+                },
+                Action {
+                    href: href("network/add"),
+                    label: "Add someone to the family and network",
+                },
+                Action {
+                    href: href("professionals/add"),
+                    label: "Add a professional",
+                },
+            ],
+        });
+    }
+    if groups.is_empty() {
+        return Err(WebError::NotFound);
+    }
+    let page = MenuPage {
+        layout: Layout::new(&state, &user),
+        id: id.as_str().to_owned(),
+        name: record
+            .details
+            .as_ref()
+            .map_or_else(|| id.as_str().to_owned(), |d| d.name.display()),
+        groups,
+    };
+    Ok(Html(page.render()?).into_response())
 }
 
 /// The banner shown on the record after recording.
@@ -279,7 +354,10 @@ impl<'a> Reader<'a> {
         match parse(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.fail(field.name, capitalised(&e.to_string()));
+                self.fail(
+                    field.name,
+                    super::words::value_problem(field.what, &e.to_string()),
+                );
                 None
             }
         }
@@ -539,19 +617,47 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// When something dated without a time happened. Today means now: it is being recorded as it
+/// happens, and any fixed hour would be in the future for part of the day. An earlier day is
+/// taken at midday, which stays on its day in England whatever the clocks do.
+pub(super) fn untimed(date: NaiveDate, now: Timestamp) -> Timestamp {
+    if date == now.london_date() {
+        now
+    } else {
+        Timestamp::at_london_time(
+            date,
+            NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(NaiveTime::MIN),
+        )
+    }
+}
+
 /// The date and time a thing happened: GOV.UK's day, month and year fields, and a time.
 fn occurred(values: &Values, now: Timestamp, errors: &mut Vec<FieldError>) -> Option<Timestamp> {
-    // Without a time, noon: a date-only entry must not move to another day in England.
-    let noon = NaiveTime::from_hms_opt(12, 0, 0)?;
-    occurred_as("the date it happened", noon, values, now, errors)
+    occurred_as(
+        "the date it happened",
+        |date| untimed(date, now),
+        values,
+        now,
+        errors,
+    )
+}
+
+/// Today's date as a form's day, month and year, so a form opens on today.
+pub(super) fn today_values(now: Timestamp) -> Values {
+    let today = now.london_date();
+    Values::new(vec![
+        ("day".to_owned(), today.format("%-d").to_string()),
+        ("month".to_owned(), today.format("%-m").to_string()),
+        ("year".to_owned(), today.format("%Y").to_string()),
+    ])
 }
 
 /// A date and time from the day, month, year and time fields, not in the future: `subject`
-/// names it in the messages ("the date it happened"), and `untimed` is the time when none
-/// is given.
+/// names it in the messages ("the date it happened"), and `untimed` gives the instant of a
+/// date typed without a time.
 pub(super) fn occurred_as(
     subject: &str,
-    untimed: NaiveTime,
+    untimed: impl Fn(NaiveDate) -> Timestamp,
     values: &Values,
     now: Timestamp,
     errors: &mut Vec<FieldError>,
@@ -576,19 +682,18 @@ pub(super) fn occurred_as(
         return None;
     };
     let time = values.get("time");
-    let time = if time.is_empty() {
-        Some(untimed)
+    let at = if time.is_empty() {
+        untimed(date)
     } else {
-        time_of(time)
+        let Some(time) = time_of(time) else {
+            fail(
+                "time",
+                "Enter the time as hours and minutes on the 24-hour clock, like 14:30".to_owned(),
+            );
+            return None;
+        };
+        Timestamp::at_london_time(date, time)
     };
-    let Some(time) = time else {
-        fail(
-            "time",
-            "Enter the time as hours and minutes on the 24-hour clock, like 14:30".to_owned(),
-        );
-        return None;
-    };
-    let at = Timestamp::at_london_time(date, time);
     if at > now {
         fail("day", format!("{capital} must be today or in the past"));
         return None;
@@ -937,16 +1042,11 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     let form = find(&slug).ok_or(WebError::NotFound)?;
-    render(
-        &state,
-        &user,
-        &id,
-        form,
-        &Values::default(),
-        Vec::new(),
-        (None, 0),
-    )
-    .await
+    if form.slug == ALLOCATION {
+        return Ok(Redirect::to(&address(&id, form)).into_response());
+    }
+    let today = today_values(state.clock.now());
+    render(&state, &user, &id, form, &today, Vec::new(), (None, 0)).await
 }
 
 /// The form sent back: recorded, or shown again with what was wrong.
@@ -1038,14 +1138,27 @@ pub async fn submit(
         .record_child(&id, Some(version), vec![recorded])
         .await
     {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/children/{}?recorded={}", id.as_str(), form.slug))
-                .into_response(),
-        ),
+        Ok(_) => {
+            // What was recorded may take the child out of the user's sight (a transfer to
+            // another team): then My work, with the banner, rather than "Page not found".
+            let sees = match crate::access::current(&state, &id).await? {
+                Some(stream) => {
+                    let workforce = state.workforce.read().await;
+                    crate::access::relationship(&user, stream.record(), &workforce).is_some()
+                }
+                None => false,
+            };
+            let to = if sees {
+                format!("/children/{}?recorded={}", id.as_str(), form.slug)
+            } else {
+                format!("/?recorded={}", form.slug)
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(RecordError::Refused(refusal)) => {
             let errors = refused(format!(
                 "This cannot be recorded: {}",
-                refusal.violation.message
+                super::words::dates_in(&refusal.violation.message)
             ));
             render(
                 &state,
@@ -1514,6 +1627,116 @@ mod tests {
                 "day".to_owned(),
                 "The date it happened must be today or in the past".to_owned()
             )]
+        );
+    }
+
+    fn child(born: &str, events: &[(&str, serde_json::Value)]) -> ChildRecord {
+        let mut all = vec![(
+            "2026-01-05T09:00:00Z",
+            serde_json::json!({"type": "child_registered", "details": {
+                "name": {"given": "Ada", "family": "Test"}, "sex": "F",
+                "date_of_birth": born, "ethnicity": "WBRI", "disabilities": ["NONE"]}}),
+        )];
+        all.extend(events.iter().cloned());
+        let recorded: Vec<_> = all
+            .into_iter()
+            .map(|(at, e)| Recorded {
+                occurred_at: Timestamp::parse(at).unwrap(),
+                recorded_at: Timestamp::parse(at).unwrap(),
+                recorded_by: Actor::System("test".into()),
+                event: serde_json::from_value(e).unwrap(),
+            })
+            .collect();
+        hearth_domain::child::fold(&ChildId::parse("C1").unwrap(), &recorded)
+    }
+
+    fn offers(record: &ChildRecord, slug: &str) -> bool {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        offered(&user(), Relationship::Allocated, &record.id, record, today)
+            .iter()
+            .flat_map(|g| &g.actions)
+            .any(|a| a.href.ends_with(&format!("/record/{slug}")))
+    }
+
+    /// Point 12 of issue 12: "Record something" offers what fits the child: not "became a
+    /// parent" at 5, not "section 47 enquiry started" once it has ended.
+    #[test]
+    fn what_is_offered_fits_the_child() {
+        let care = [(
+            "2026-02-02T09:00:00Z",
+            serde_json::json!({"type": "episode_started", "reason": "S", "legal_status": "C2",
+                "placement": "U6", "category_of_need": "N1"}),
+        )];
+        let five = child("2021-06-01", &care);
+        assert!(offers(&five, "cla-review"));
+        assert!(!offers(&five, "parenthood"));
+        assert!(!offers(&five, "care-leaver-status"));
+        assert!(!offers(&five, "conviction"));
+        let fifteen = child("2011-06-01", &care);
+        assert!(offers(&fifteen, "parenthood") && offers(&fifteen, "pathway-plan"));
+
+        let mut steps = vec![
+            (
+                "2026-02-02T09:00:00Z",
+                serde_json::json!({"type": "referral_received", "source": "2A",
+                    "primary_need": "N1", "no_further_action": false}),
+            ),
+            (
+                "2026-02-03T09:00:00Z",
+                serde_json::json!({"type": "concern_raised", "summary": "Bruising seen."}),
+            ),
+            (
+                "2026-02-03T10:00:00Z",
+                serde_json::json!({"type": "strategy_discussion_held",
+                    "agencies": ["SOCIAL_CARE", "POLICE"], "decision": "S47"}),
+            ),
+        ];
+        assert!(offers(&child("2016-06-01", &steps), "section-47-started"));
+        steps.push((
+            "2026-02-03T11:00:00Z",
+            serde_json::json!({"type": "section47_started"}),
+        ));
+        assert!(!offers(&child("2016-06-01", &steps), "section-47-started"));
+        steps.push((
+            "2026-02-10T11:00:00Z",
+            serde_json::json!({"type": "section47_completed", "outcome": "SUBSTANTIATED_RISK",
+                "conference_needed": true}),
+        ));
+        let ended = child("2016-06-01", &steps);
+        assert!(!offers(&ended, "section-47-started"));
+        assert!(offers(&ended, "initial-conference"));
+    }
+
+    /// Point 4 of issue 12: at 09:00, an entry dated today with no time is taken as now (it
+    /// used to be noon, in the future, and refused); an earlier day with no time is midday.
+    #[test]
+    fn an_entry_dated_today_without_a_time_is_now() {
+        let form = find("core-group").unwrap();
+        let nine = Timestamp::parse("2026-11-20T09:00:00Z").unwrap();
+        let today = Values::new(
+            [("day", "20"), ("month", "11"), ("year", "2026")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        );
+        let (at, _) = event(form, &user(), &workforce(), &ruleset(), &today, nine).unwrap();
+        assert_eq!(at, nine);
+        let (at, _) = event(form, &user(), &workforce(), &ruleset(), &posted(&[]), nine).unwrap();
+        assert_eq!(at, Timestamp::parse("2026-11-19T12:00:00Z").unwrap());
+        // In summer time, midday in England.
+        assert_eq!(
+            untimed(NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(), nine),
+            Timestamp::parse("2026-07-01T11:00:00Z").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_form_opens_on_today() {
+        let v = today_values(Timestamp::parse("2026-03-29T23:30:00Z").unwrap());
+        // Half past midnight on 30 March in England, in summer time.
+        assert_eq!(
+            (v.get("day"), v.get("month"), v.get("year")),
+            ("30", "3", "2026")
         );
     }
 

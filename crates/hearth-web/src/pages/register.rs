@@ -61,6 +61,11 @@ impl RegisterPage {
         self.values.get(field).map_or("", String::as_str)
     }
 
+    /// A part of the contact's date as typed.
+    fn contact_part(&self, part: &str) -> &str {
+        self.value(&format!("contact-{part}"))
+    }
+
     fn error(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -119,7 +124,18 @@ pub async fn form(State(state): State<AppState>, user: User) -> Result<Response,
     if !may_register(user.role) {
         return Err(WebError::NotFound);
     }
-    render(&state, &user, BTreeMap::new(), Vec::new(), None)
+    // The contact is dated now unless the worker says otherwise.
+    let now = state.clock.now().london_date_time();
+    let values = [
+        ("contact-day", now.format("%-d")),
+        ("contact-month", now.format("%-m")),
+        ("contact-year", now.format("%Y")),
+        ("contact-time", now.format("%H:%M")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_string()))
+    .collect();
+    render(&state, &user, values, Vec::new(), None)
 }
 
 /// What the form says, checked field by field.
@@ -132,6 +148,9 @@ struct NewChild {
     source: ReferralSource,
     outcome: ContactOutcome,
     summary: Option<Text>,
+    /// When the contact was made: the record starts then, so everything from the contact on
+    /// (a referral in the night, a visit before the record was typed up) can be recorded.
+    contacted: Timestamp,
 }
 
 fn line(
@@ -148,11 +167,13 @@ fn line(
         });
         return None;
     }
+    // The missing message names the answer ("Enter the child's given name").
+    let what = missing.strip_prefix("Enter ").unwrap_or("this answer");
     Line::parse(v)
         .map_err(|e| {
             errors.push(FieldError {
                 field,
-                message: e.to_string(),
+                message: super::words::value_problem(what, &e.to_string()),
             })
         })
         .ok()
@@ -181,7 +202,63 @@ fn date(values: &BTreeMap<String, String>, errors: &mut Vec<FieldError>) -> Opti
     parsed
 }
 
-fn parse(values: &BTreeMap<String, String>) -> Result<NewChild, Vec<FieldError>> {
+/// When the contact was made: its date and time, today or earlier. Both are asked (the form
+/// opens on now), because out-of-hours contacts are common and the record starts here.
+fn contacted(
+    values: &BTreeMap<String, String>,
+    now: Timestamp,
+    errors: &mut Vec<FieldError>,
+) -> Option<Timestamp> {
+    let field = |k: &str| values.get(k).map_or("", |v| v.trim());
+    let (d, m, y) = (
+        field("contact-day"),
+        field("contact-month"),
+        field("contact-year"),
+    );
+    let mut fail = |field: &'static str, message: &str| {
+        errors.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    };
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        fail("contact-day", "Enter the date of the contact");
+        return None;
+    }
+    let Some(date) = super::record::date_of(d, m, y) else {
+        fail(
+            "contact-day",
+            "The date of the contact must be a real date, like 27 3 2026",
+        );
+        return None;
+    };
+    let time = field("contact-time");
+    if time.is_empty() {
+        fail(
+            "contact-time",
+            "Enter the time of the contact, like 04:30 or 14:30",
+        );
+        return None;
+    }
+    let Some(time) = super::record::time_of(time) else {
+        fail(
+            "contact-time",
+            "Enter the time of the contact as hours and minutes on the 24-hour clock, like 14:30",
+        );
+        return None;
+    };
+    let at = Timestamp::at_london_time(date, time);
+    if at > now {
+        fail(
+            "contact-day",
+            "The date and time of the contact must be now or in the past",
+        );
+        return None;
+    }
+    Some(at)
+}
+
+fn parse(values: &BTreeMap<String, String>, now: Timestamp) -> Result<NewChild, Vec<FieldError>> {
     let mut errors = Vec::new();
     let given = line(values, "given", "Enter the child's given name", &mut errors);
     let family = line(
@@ -227,18 +304,27 @@ fn parse(values: &BTreeMap<String, String>) -> Result<NewChild, Vec<FieldError>>
             message: "Select what happened to the contact".into(),
         });
     }
+    let contacted = contacted(values, now, &mut errors);
     let summary = match values.get("summary").map_or("", |v| v.trim()) {
         "" => None,
         text => Text::parse(text)
             .map_err(|e| {
                 errors.push(FieldError {
                     field: "summary",
-                    message: e.to_string(),
+                    message: super::words::value_problem("what was said", &e.to_string()),
                 })
             })
             .ok(),
     };
-    match (given, family, unborn, when, sex, source, outcome) {
+    match (
+        given,
+        family,
+        unborn,
+        when,
+        sex,
+        source,
+        (outcome, contacted),
+    ) {
         (
             Some(given),
             Some(family),
@@ -246,7 +332,7 @@ fn parse(values: &BTreeMap<String, String>) -> Result<NewChild, Vec<FieldError>>
             Some(when),
             Some(sex),
             Some(source),
-            Some(outcome),
+            (Some(outcome), Some(contacted)),
         ) if errors.is_empty() => Ok(NewChild {
             name: PersonName {
                 given,
@@ -259,6 +345,7 @@ fn parse(values: &BTreeMap<String, String>) -> Result<NewChild, Vec<FieldError>>
             source,
             outcome,
             summary,
+            contacted,
         }),
         _ => Err(errors),
     }
@@ -334,8 +421,9 @@ fn events(child: NewChild, user: &User, now: Timestamp) -> Vec<Recorded<ChildEve
         uasc: false,
         uasc_ceased: None,
     };
+    // The child is known to the service from the contact, so the record starts then.
     let recorded = |event| Recorded {
-        occurred_at: now,
+        occurred_at: child.contacted,
         recorded_at: now,
         recorded_by: Actor::Staff(user.staff.clone()),
         event,
@@ -363,7 +451,8 @@ pub async fn submit(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let child = match parse(&values) {
+    let now = state.clock.now();
+    let child = match parse(&values, now) {
         Ok(c) => c,
         Err(errors) => return render(&state, &user, values, errors, None),
     };
@@ -383,7 +472,6 @@ pub async fn submit(
         values.insert("checked".into(), "yes".into());
         return render(&state, &user, values, errors, Some((shown, hidden)));
     }
-    let now = state.clock.now();
     // Two people registering at once may be offered the same id; the store creates a stream
     // only if it is absent, so the second asks for the next id.
     for _ in 0..3 {
@@ -397,7 +485,7 @@ pub async fn submit(
                     field: "day",
                     message: format!(
                         "This child cannot be registered: {}",
-                        refusal.violation.message
+                        super::words::dates_in(&refusal.violation.message)
                     ),
                 }];
                 return render(&state, &user, values, errors, None);

@@ -146,7 +146,11 @@ pub async fn page(
                 }),
                 due: o.due_at.map_or_else(
                     || o.due_date.format("%-d %b %Y").to_string(),
-                    |t| t.london_date_time().format("%-d %b %Y %H:%M").to_string(),
+                    |t| {
+                        t.london_date_time()
+                            .format("%-d %b %Y at %H:%M")
+                            .to_string()
+                    },
                 ),
                 status,
                 tag,

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
-use hearth_domain::StaffId;
+use std::collections::HashMap;
+
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
+use hearth_domain::{ChildId, StaffId, StreamId};
 use hearth_store::records::Records;
 use hearth_store::{AccountRow, Store};
 use hearth_web::{AppState, Clock, Settings, hash_password};
@@ -138,34 +140,29 @@ impl Demo {
     }
 }
 
-/// One account per role, for someone in post with that role (for a social worker, the one
-/// with the most open cases, so My work has something in it). Existing accounts are kept.
+/// One account per role, for someone in post with that role, chosen so that each sign-in
+/// shows the work: the social worker with the most open cases; the team manager of that
+/// worker's team (their line manager where they have one), so the team view shows them; the
+/// personal adviser of the most care leavers still supported; anyone in post for the other
+/// roles (they land on their oversight pages). Existing accounts are kept.
 async fn demo_accounts(
     store: &Store,
     workforce: &MemoryDirectory,
 ) -> anyhow::Result<Vec<(StaffRole, String, String)>> {
     let today = crate::clock::now().london_date();
     let caseload = store.caseload(None).await?;
-    let open_cases = |id: &StaffId| {
-        caseload
-            .iter()
-            .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
-            .count()
-    };
+    let advisers = advisers_of_care_leavers(store, &caseload).await?;
+    let chosen = choose_demo_staff(workforce, &caseload, &advisers, today);
     let mut out = Vec::new();
     for role in DEMO_ROLES {
-        let mut candidates: Vec<(&StaffId, _)> = workforce
-            .staff
-            .iter()
-            .filter(|(_, m)| m.role == role && m.in_post_on(today))
-            .collect();
-        candidates
-            .sort_by_key(|(id, _)| (std::cmp::Reverse(open_cases(id)), id.as_str().to_owned()));
-        let Some((id, member)) = candidates.first() else {
+        let Some(id) = chosen.get(&role) else {
             eprintln!(
                 "hearth: no {} in post in this borough; no demo sign-in for that role",
                 role.label()
             );
+            continue;
+        };
+        let Some(member) = workforce.staff.get(id) else {
             continue;
         };
         let username = role.code().to_lowercase().replace('_', ".");
@@ -183,6 +180,100 @@ async fn demo_accounts(
         out.push((role, username, member.name.display()));
     }
     Ok(out)
+}
+
+/// How many care leavers each personal adviser supports: the last adviser on the record of
+/// every child the caseload counts as a care leaver.
+async fn advisers_of_care_leavers(
+    store: &Store,
+    caseload: &[hearth_store::CaseloadRow],
+) -> anyhow::Result<HashMap<StaffId, usize>> {
+    let streams: Vec<StreamId> = caseload
+        .iter()
+        .filter(|r| r.status == "care_leaver")
+        .filter_map(|r| ChildId::parse(&r.child_id).ok())
+        .map(|id| StreamId::child(&id))
+        .collect();
+    let mut out: HashMap<StaffId, usize> = HashMap::new();
+    for chunk in streams.chunks(hearth_store::reading::BATCH) {
+        for (id, events) in hearth_store::reading::children_events(store, chunk).await? {
+            let record = hearth_domain::child::fold(&id, &events);
+            if let Some((_, adviser)) = record.care_leaver.advisers.last() {
+                *out.entry(adviser.clone()).or_default() += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The member of staff each demo role signs in as (see `demo_accounts`). Pure, for testing.
+fn choose_demo_staff(
+    workforce: &MemoryDirectory,
+    caseload: &[hearth_store::CaseloadRow],
+    advisers: &HashMap<StaffId, usize>,
+    today: chrono::NaiveDate,
+) -> HashMap<StaffRole, StaffId> {
+    let open_cases = |id: &StaffId| {
+        caseload
+            .iter()
+            .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
+            .count()
+    };
+    let in_post = |role: StaffRole| {
+        let mut staff: Vec<&StaffId> = workforce
+            .staff
+            .iter()
+            .filter(|(_, m)| m.role == role && m.in_post_on(today))
+            .map(|(id, _)| id)
+            .collect();
+        staff.sort_by_key(|id| id.as_str().to_owned());
+        staff
+    };
+    let busiest = |staff: Vec<&StaffId>, load: &dyn Fn(&StaffId) -> usize| {
+        staff
+            .into_iter()
+            .max_by_key(|id| (load(id), std::cmp::Reverse(id.as_str().to_owned())))
+            .cloned()
+    };
+    let mut out = HashMap::new();
+    let worker = busiest(in_post(StaffRole::SocialWorker), &open_cases);
+    if let Some(w) = &worker {
+        out.insert(StaffRole::SocialWorker, w.clone());
+    }
+    let member = |id: &StaffId| workforce.staff.get(id);
+    // The worker's own manager if they are a team manager in post in the worker's team, or
+    // else a team manager of that team: the team view lists the team's workers.
+    let manager = worker.as_ref().and_then(member).and_then(|w| {
+        w.line_manager
+            .as_ref()
+            .filter(|m| {
+                member(m).is_some_and(|m| {
+                    m.role == StaffRole::TeamManager && m.team == w.team && m.in_post_on(today)
+                })
+            })
+            .cloned()
+            .or_else(|| {
+                in_post(StaffRole::TeamManager)
+                    .into_iter()
+                    .find(|m| member(m).is_some_and(|m| m.team == w.team))
+                    .cloned()
+            })
+    });
+    if let Some(m) = manager.or_else(|| busiest(in_post(StaffRole::TeamManager), &open_cases)) {
+        out.insert(StaffRole::TeamManager, m);
+    }
+    let supported = |id: &StaffId| advisers.get(id).copied().unwrap_or(0) + open_cases(id);
+    if let Some(pa) = busiest(in_post(StaffRole::PersonalAdviser), &supported) {
+        out.insert(StaffRole::PersonalAdviser, pa);
+    }
+    for role in DEMO_ROLES {
+        if !out.contains_key(&role)
+            && let Some(first) = in_post(role).into_iter().next()
+        {
+            out.insert(role, first.clone());
+        }
+    }
+    out
 }
 
 impl Account {
@@ -217,5 +308,86 @@ impl Account {
         store.close().await;
         println!("account {username} set for staff/{staff}");
         Ok(ExitCode::SUCCESS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use chrono::NaiveDate;
+    use hearth_domain::TeamId;
+    use hearth_domain::directory::StaffMember;
+    use hearth_domain::people::PersonName;
+    use hearth_domain::values::Line;
+    use hearth_store::CaseloadRow;
+
+    use super::*;
+
+    fn staff(
+        dir: &mut MemoryDirectory,
+        id: &str,
+        role: StaffRole,
+        team: &str,
+        manager: Option<&str>,
+    ) {
+        dir.staff.insert(
+            StaffId::parse(id).unwrap(),
+            StaffMember {
+                name: PersonName {
+                    given: Line::parse("Test").unwrap(),
+                    family: Line::parse(id).unwrap(),
+                    preferred: None,
+                },
+                role,
+                team: TeamId::parse(team).unwrap(),
+                registration: None,
+                email: None,
+                phone: None,
+                line_manager: manager.map(|m| StaffId::parse(m).unwrap()),
+                joined: NaiveDate::from_ymd_opt(2020, 1, 6).unwrap(),
+                left: None,
+            },
+        );
+    }
+
+    fn row(child: &str, worker: &str, status: &str) -> CaseloadRow {
+        CaseloadRow {
+            child_id: child.into(),
+            display_name: child.into(),
+            is_open: status != "closed",
+            status: status.into(),
+            worker_id: Some(worker.into()),
+            team_id: None,
+            legal_status: None,
+            cp_category: None,
+            opened_on: None,
+            last_activity_at: None,
+        }
+    }
+
+    /// Point 20 of issue 12: the demo's team manager manages its social worker (not the first
+    /// manager by id, in another team), and its personal adviser is the one with care leavers.
+    #[test]
+    fn the_demo_sign_ins_show_the_work() {
+        let mut dir = MemoryDirectory::default();
+        staff(&mut dir, "TM1", StaffRole::TeamManager, "T1", None);
+        staff(&mut dir, "TM2", StaffRole::TeamManager, "T2", None);
+        staff(&mut dir, "SW1", StaffRole::SocialWorker, "T1", Some("TM1"));
+        staff(&mut dir, "SW2", StaffRole::SocialWorker, "T2", Some("TM2"));
+        staff(&mut dir, "PA1", StaffRole::PersonalAdviser, "T3", None);
+        staff(&mut dir, "PA2", StaffRole::PersonalAdviser, "T3", None);
+        let caseload = vec![
+            row("C1", "SW2", "cin_plan"),
+            row("C2", "SW2", "cp_plan"),
+            row("C3", "SW1", "referral"),
+        ];
+        let advisers = HashMap::from([(StaffId::parse("PA2").unwrap(), 3)]);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let chosen = choose_demo_staff(&dir, &caseload, &advisers, today);
+        let id = |role| chosen.get(&role).map(StaffId::as_str);
+        assert_eq!(id(StaffRole::SocialWorker), Some("SW2"));
+        assert_eq!(id(StaffRole::TeamManager), Some("TM2"));
+        assert_eq!(id(StaffRole::PersonalAdviser), Some("PA2"));
     }
 }
