@@ -312,6 +312,10 @@ fn new_child<'a>(
         ("month", born[1]),
         ("year", born[2]),
         ("sex", "F"),
+        ("contact-day", "2"),
+        ("contact-month", "1"),
+        ("contact-year", "2026"),
+        ("contact-time", "10:00"),
         ("source", "2A"),
         ("outcome", "ADVICE"),
     ]
