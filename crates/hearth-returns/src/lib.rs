@@ -8,6 +8,7 @@
 
 pub mod annex_a;
 pub mod cin;
+pub mod council;
 pub mod ssda903;
 pub mod year;
 

@@ -15,8 +15,8 @@ use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
 
 use crate::search::Query;
 use crate::{
-    AccessEntry, AccessRow, AccountRow, CaseloadRow, NetworkLinkRow, PersonRow, Projections,
-    StoreError, StoredEvent, StreamAppend, StreamVersion,
+    AccessEntry, AccessRow, AccountRow, CaseloadRow, CouncilSettings, NetworkLinkRow, PersonRow,
+    Projections, StoreError, StoredEvent, StreamAppend, StreamVersion,
 };
 
 /// Rows per multi-row INSERT: 9 parameters each keeps well under SQLite's 32,766 limit.
@@ -501,6 +501,33 @@ macro_rules! store_impl {
                         })
                     })
                     .collect()
+            }
+
+            pub(crate) async fn council_settings(&self) -> Result<Option<CouncilSettings>, StoreError> {
+                let row = sqlx::query("SELECT name, la_number, ons_code FROM council_settings WHERE council = $1")
+                    .bind(&self.council)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.map(|r| {
+                    Ok(CouncilSettings { name: r.try_get("name")?, la_number: r.try_get("la_number")?, ons_code: r.try_get("ons_code")? })
+                })
+                .transpose()
+            }
+
+            pub(crate) async fn put_council_settings(&self, settings: &CouncilSettings) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO council_settings (council, name, la_number, ons_code) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (council) DO UPDATE SET name = excluded.name, la_number = excluded.la_number, ons_code = excluded.ons_code",
+                )
+                .bind(&self.council)
+                .bind(&settings.name)
+                .bind(&settings.la_number)
+                .bind(&settings.ons_code)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             pub(crate) async fn search_candidates(&self, query: &Query) -> Result<Vec<PersonRow>, StoreError> {

@@ -255,6 +255,18 @@ impl std::fmt::Debug for AccountRow {
     }
 }
 
+/// Who the council is, as the returns name it. Held as given; the command that sets it
+/// checks each value first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CouncilSettings {
+    /// The council's name (`London Borough of Bromley`).
+    pub name: String,
+    /// Its three-digit DfE number (`305`), the CIN census's `LEA`.
+    pub la_number: String,
+    /// Its ONS code (`E09000006`), which DfE's validator uses for placement locations.
+    pub ons_code: String,
+}
+
 /// A stream and its version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamVersion {
@@ -509,6 +521,16 @@ impl Store {
     /// Every account, by username.
     pub async fn accounts(&self) -> Result<Vec<AccountRow>, StoreError> {
         dispatch!(self.accounts(None))
+    }
+
+    /// The council's settings, if they have been set.
+    pub async fn council_settings(&self) -> Result<Option<CouncilSettings>, StoreError> {
+        dispatch!(self.council_settings())
+    }
+
+    /// Sets the council's settings, replacing any held.
+    pub async fn put_council_settings(&self, settings: &CouncilSettings) -> Result<(), StoreError> {
+        dispatch!(self.put_council_settings(settings))
     }
 
     /// Caseload rows, optionally only one worker's.

@@ -14,8 +14,8 @@ use hearth_domain::{ChildId, StreamId, Timestamp};
 use hearth_store::records::{ImportOutcome, Records};
 use hearth_store::search::{Query, rank};
 use hearth_store::{
-    AccessEntry, AccountRow, Backend, CaseloadRow, NewEvent, PersonRow, Projections, Store,
-    StoreError, StreamAppend,
+    AccessEntry, AccountRow, Backend, CaseloadRow, CouncilSettings, NewEvent, PersonRow,
+    Projections, Store, StoreError, StreamAppend,
 };
 
 const FIXTURE: &str = include_str!("../../../fixtures/journeys/every-event-kind.jsonl");
@@ -109,6 +109,7 @@ conformance!(
     a_child_command_checks_rules_and_versions,
     continuation_lines_append_in_order,
     accounts_are_kept_per_council_and_replaced_whole,
+    council_settings_are_kept_per_council_and_replaced_whole,
     new_child_ids_follow_the_largest_number,
     new_adults_and_professionals_are_numbered_like_children,
     a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all,
@@ -850,6 +851,30 @@ async fn accounts_are_kept_per_council_and_replaced_whole(store: Store) {
 
     let other = reopen_as(&store, "C2").await;
     assert!(other.accounts().await.unwrap().is_empty());
+    other.close().await;
+}
+
+async fn council_settings_are_kept_per_council_and_replaced_whole(store: Store) {
+    assert_eq!(store.council_settings().await.unwrap(), None);
+    let bromley = CouncilSettings {
+        name: "London Borough of Bromley".into(),
+        la_number: "305".into(),
+        ons_code: "E09000006".into(),
+    };
+    store.put_council_settings(&bromley).await.unwrap();
+    assert_eq!(
+        store.council_settings().await.unwrap(),
+        Some(bromley.clone())
+    );
+    let renamed = CouncilSettings {
+        name: "Bromley Children's Services".into(),
+        ..bromley
+    };
+    store.put_council_settings(&renamed).await.unwrap();
+    assert_eq!(store.council_settings().await.unwrap(), Some(renamed));
+
+    let other = reopen_as(&store, "C2").await;
+    assert_eq!(other.council_settings().await.unwrap(), None);
     other.close().await;
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Days, NaiveDate, Timelike};
 use hearth_domain::Timestamp;
 use hearth_domain::codes::*;
 use hearth_domain::ids::ChildId;
@@ -1183,7 +1183,17 @@ impl Gen<'_> {
                 .unwrap_or(&ReasonEpisodeCeased::E4A);
             Some((rng.office(planned_end), r))
         };
-        let end = end.map(|(t, r)| (t.max(plus(current.start, days(1))), r));
+        // Care ends by the 18th birthday whatever day it falls on: an office day after it
+        // would leave the young person looked after past 18 (SSDA903 359).
+        let end = end.map(|(t, r)| {
+            let t = t.max(plus(current.start, days(1)));
+            let local = t.london_date_time();
+            if local.date() > eighteen {
+                (at_time(eighteen, local.hour(), local.minute()), r)
+            } else {
+                (t, r)
+            }
+        });
         e.care = Some(Care {
             segments,
             end,

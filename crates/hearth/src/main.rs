@@ -53,6 +53,9 @@ enum Command {
     Demo(commands::serve::Demo),
     /// Create or replace a local sign-in account; the password is read from standard input.
     Account(commands::serve::Account),
+    /// The council's settings: its name, DfE number and ONS code, which the returns use.
+    #[command(subcommand)]
+    Council(commands::council::CouncilCommand),
 }
 
 /// The demo keeps its borough in its own file unless a store is named, so that it never
@@ -86,6 +89,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve(c) => c.run(&cli.db, &cli.council).await,
         Command::Demo(c) => c.run(&demo_db(&cli.db), &cli.council).await,
         Command::Account(c) => c.run(&cli.db, &cli.council).await,
+        Command::Council(c) => c.run(&cli.db, &cli.council).await,
     };
     match result {
         Ok(code) => code,

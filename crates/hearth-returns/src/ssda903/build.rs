@@ -9,6 +9,7 @@ use chrono::{Months, NaiveDate};
 use hearth_domain::child::{AdoptionPlan, CareEpisode, ChildRecord, Mark};
 use hearth_domain::codes::{ReasonEpisodeCeased, ReasonNewEpisode, Sex};
 use hearth_domain::directory::Directory;
+use hearth_domain::people::ChildDetails;
 use hearth_domain::time::birthday;
 use hearth_domain::values::PartialDate;
 
@@ -316,16 +317,11 @@ fn child(r: &ChildRecord, staff: &dyn Directory, year: CollectionYear) -> ChildR
             );
         }
 
-        // UASC.
-        if details.uasc {
+        // UASC: children who were unaccompanied asylum seekers at some time in the year.
+        if let Some(ceased) = uasc_ceased(details, dob, year) {
             rows.push(
                 Table::Uasc,
-                vec![
-                    id.clone(),
-                    sex(details.sex, year),
-                    dob_s.clone(),
-                    opt(details.uasc_ceased.filter(|c| *c <= end)),
-                ],
+                vec![id.clone(), sex(details.sex, year), dob_s.clone(), d(ceased)],
             );
         }
 
@@ -483,6 +479,30 @@ fn child(r: &ChildRecord, staff: &dyn Directory, year: CollectionYear) -> ChildR
     rows
 }
 
+/// The UASC table's date UASC ceased (`DUC`), for a child who was an unaccompanied asylum
+/// seeker at some time in the year; `None` for any other child.
+///
+/// A child stops being one at 18 at the latest, so a child still one at 31 March is given
+/// their 18th birthday: DfE reads the date as when the status ends, and checks that a child
+/// in both years' tables has the same date in both, the 18th birthday, unless the status
+/// ended earlier in the later year (205B). A child who stopped before the year is left out:
+/// DfE refuses a date before the year (104).
+fn uasc_ceased(details: &ChildDetails, dob: NaiveDate, year: CollectionYear) -> Option<NaiveDate> {
+    if !details.uasc {
+        return None;
+    }
+    let eighteen = birthday(dob, 18)?;
+    let ceased = details.uasc_ceased.map_or(eighteen, |c| c.min(eighteen));
+    if ceased < year.start() {
+        return None;
+    }
+    Some(if ceased <= year.end() {
+        ceased
+    } else {
+        eighteen
+    })
+}
+
 fn plan_in_year(a: &AdoptionPlan, start: NaiveDate, end: NaiveDate) -> bool {
     let finished = a
         .order
@@ -628,4 +648,181 @@ fn care_leaver(
         )
     };
     Some((in_touch.code().to_owned(), activity, accommodation))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use chrono::NaiveTime;
+    use hearth_domain::child::{ChildEvent, fold};
+    use hearth_domain::codes::*;
+    use hearth_domain::directory::MemoryDirectory;
+    use hearth_domain::people::PersonName;
+    use hearth_domain::values::{Line, Postcode};
+    use hearth_domain::{Actor, ChildId, Recorded, Timestamp};
+
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn year(ending: i32) -> CollectionYear {
+        CollectionYear::ending(ending).unwrap()
+    }
+
+    fn details(born: NaiveDate, uasc: bool) -> ChildDetails {
+        ChildDetails {
+            name: PersonName {
+                given: Line::parse("Child").unwrap(),
+                family: Line::parse("C1").unwrap(),
+                preferred: None,
+            },
+            sex: Sex::M,
+            gender: None,
+            date_of_birth: Some(born),
+            expected_date_of_birth: None,
+            ethnicity: Ethnicity::Ooth,
+            upn: None,
+            former_upn: None,
+            upn_unknown: Some(UpnUnknown::Un2),
+            nhs_number: None,
+            disabilities: vec![Disability::None],
+            first_language: None,
+            communication_needs: None,
+            religion: None,
+            immigration_status: None,
+            uasc,
+            uasc_ceased: None,
+        }
+    }
+
+    /// A child registered with these details on `arrived`, looked after from that day (and
+    /// until `left`, if given), with further events on their dates.
+    fn looked_after(
+        details: ChildDetails,
+        arrived: NaiveDate,
+        left: Option<NaiveDate>,
+        more: Vec<(NaiveDate, ChildEvent)>,
+    ) -> ChildRecord {
+        let mut all = vec![
+            (
+                arrived,
+                ChildEvent::ChildRegistered {
+                    details,
+                    address: None,
+                },
+            ),
+            (
+                arrived,
+                ChildEvent::EpisodeStarted {
+                    reason: ReasonNewEpisode::S,
+                    legal_status: LegalStatus::V2,
+                    placement: PlacementType::U1,
+                    category_of_need: CategoryOfNeed::N8,
+                    provider: Some(PlacementProvider::Pr1),
+                    urn: None,
+                    home_postcode: None,
+                    placement_postcode: Some(Postcode::parse("BR2 9AA").unwrap()),
+                    placement_change_reason: None,
+                },
+            ),
+        ];
+        if let Some(left) = left {
+            all.push((
+                left,
+                ChildEvent::EpisodeEnded {
+                    reason: ReasonEpisodeCeased::E8,
+                },
+            ));
+        }
+        all.extend(more);
+        all.sort_by_key(|(d, _)| *d);
+        let recorded: Vec<Recorded<ChildEvent>> = all
+            .into_iter()
+            .enumerate()
+            .map(|(i, (d, event))| {
+                // Events of one day keep their order.
+                let t = NaiveTime::from_hms_opt(9, 0, u32::try_from(i).unwrap()).unwrap();
+                let at = Timestamp::at_london_time(d, t);
+                Recorded {
+                    occurred_at: at,
+                    recorded_at: at,
+                    recorded_by: Actor::System("test".to_owned()),
+                    event,
+                }
+            })
+            .collect();
+        fold(&ChildId::parse("C1").unwrap(), &recorded)
+    }
+
+    /// The child's UASC row of a year: its `DUC`, or `None` when the child is not in the table.
+    fn duc(r: &ChildRecord, ending: i32) -> Option<String> {
+        let staff = MemoryDirectory::default();
+        let ret = build([r], &staff, year(ending));
+        let rows = ret.rows(Table::Uasc);
+        assert!(rows.len() <= 1);
+        rows.first().map(|row| row[3].clone())
+    }
+
+    fn amended(d: &ChildDetails, ceased: NaiveDate) -> ChildEvent {
+        ChildEvent::ChildDetailsAmended {
+            details: ChildDetails {
+                uasc_ceased: Some(ceased),
+                ..d.clone()
+            },
+        }
+    }
+
+    #[test]
+    fn a_child_still_uasc_at_31_march_is_given_their_18th_birthday_in_every_year() {
+        // Born 10 June 2008: 18 on 10 June 2026. The record gives the date the status ended
+        // on the day it ends, as a council records it.
+        let born = day(2008, 6, 10);
+        let d = details(born, true);
+        let r = looked_after(
+            d.clone(),
+            day(2024, 2, 1),
+            Some(day(2026, 6, 10)),
+            vec![(day(2026, 6, 10), amended(&d, day(2026, 6, 10)))],
+        );
+        for ending in [2024, 2025, 2026, 2027] {
+            assert_eq!(duc(&r, ending).as_deref(), Some("10/06/2026"), "{ending}");
+        }
+        // Nor does it matter whether the end has been recorded yet.
+        let r = looked_after(d, day(2024, 2, 1), None, vec![]);
+        for ending in [2024, 2025, 2026] {
+            assert_eq!(duc(&r, ending).as_deref(), Some("10/06/2026"), "{ending}");
+        }
+    }
+
+    #[test]
+    fn a_status_that_ends_before_18_is_given_in_its_year_and_the_18th_birthday_before_it() {
+        let born = day(2009, 9, 1);
+        let d = details(born, true);
+        // Found in an age assessment on 5 January 2026 not to be an asylum seeker's child.
+        let r = looked_after(
+            d.clone(),
+            day(2024, 10, 1),
+            None,
+            vec![(day(2026, 1, 5), amended(&d, day(2026, 1, 5)))],
+        );
+        assert_eq!(duc(&r, 2025).as_deref(), Some("01/09/2027"));
+        assert_eq!(duc(&r, 2026).as_deref(), Some("05/01/2026"));
+        // The next year they are still looked after but no longer an asylum seeker: DfE
+        // refuses a date before the year (104).
+        assert_eq!(duc(&r, 2027), None);
+    }
+
+    #[test]
+    fn a_child_who_was_never_uasc_has_no_row() {
+        let r = looked_after(
+            details(day(2010, 1, 1), false),
+            day(2025, 5, 1),
+            None,
+            vec![],
+        );
+        assert_eq!(duc(&r, 2026), None);
+    }
 }

@@ -23,9 +23,10 @@ pub struct ExportArgs {
     /// The export directory; the census is written to DIR/cin/cin-census-YEAR.xml.
     #[arg(long)]
     out: PathBuf,
-    /// The council's three-digit DfE number (the census's LEA), such as 305.
+    /// The council's three-digit DfE number (the census's LEA), such as 305; by default the
+    /// one the store holds (`hearth council set`).
     #[arg(long, env = "HEARTH_LA_NUMBER", value_parser = parse_la)]
-    la: LaNumber,
+    la: Option<LaNumber>,
 }
 
 fn parse_year(s: &str) -> Result<CollectionYear, String> {
@@ -57,7 +58,14 @@ impl ExportArgs {
     /// Builds the census from every child's record, a batch at a time.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
         let store = super::open(db, council).await?;
-        let mut census = CensusBuilder::new(self.year, self.la)?;
+        let la = match self.la {
+            Some(la) => la,
+            None => match super::council::stored(&store).await? {
+                Some(c) => c.la,
+                None => anyhow::bail!("{}, or give --la", super::council::NOT_SET),
+            },
+        };
+        let mut census = CensusBuilder::new(self.year, la)?;
         let streams = child_streams(&store, None).await?;
         for batch in streams.chunks(BATCH) {
             for (id, events) in children(&store, batch).await? {

@@ -9,6 +9,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
 use hearth_domain::Timestamp;
+use hearth_returns::council::Council;
 use hearth_store::records::Records;
 use hearth_synth::run::{Progress, generate};
 use hearth_synth::{Inputs, Params, Postcodes, Profile, Rates};
@@ -83,10 +84,21 @@ impl Generate {
         if store.count_events().await? > 0 {
             anyhow::bail!("the store at {db} already holds records; generate into an empty store");
         }
+        // The borough's store knows which council it imitates, as a council's own store would.
+        let profile = &inputs.profile.council;
+        let identity = Council::parse(&profile.name, &profile.la_number, &profile.ons_code)
+            .context("the profile's [council]")?;
+        super::council::store(&store, &identity).await?;
         let records = Records::open(store).await?;
         eprintln!(
-            "generating {} for {} children, {} years to {}, seed {}",
-            inputs.profile.council.name, params.population, params.years, params.as_at, params.seed
+            "generating {} (DfE number {}, ONS code {}) for {} children, {} years to {}, seed {}",
+            identity.name,
+            identity.la,
+            identity.ons_code,
+            params.population,
+            params.years,
+            params.as_at,
+            params.seed
         );
         let started = Instant::now();
         let mut last = Instant::now();

@@ -6,6 +6,7 @@ pub mod bench_returns;
 pub mod bench_web;
 pub mod calendar;
 pub mod cin_census;
+pub mod council;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
