@@ -1081,6 +1081,27 @@ fn bromley_pathway_plan() {
 }
 
 #[test]
+fn a_pathway_plan_at_fifteen_and_a_half_for_a_child_born_on_31_march_is_due_30_september() {
+    // Ages count as periods in months do: six months from the 15th birthday, 31 March 2025,
+    // is 30 September, the last day of the shorter month, not 1 October.
+    let c = child("2010-03-31")
+        .open_case("2024-06-03")
+        .enters_care("2024-06-03", "C2");
+    let o = obligations("bromley", "pathway-plan", &c, "2025-09-30");
+    assert_eq!(brief(&o), ["2025-09-30 due_soon"]);
+    assert!(
+        o[0].describe()
+            .contains("the child reaches the age on Tue 30 Sep 2025"),
+        "{}",
+        o[0].describe()
+    );
+    assert_eq!(
+        check("bromley", "pathway-plan", &c, "2025-10-01"),
+        ["2025-09-30 overdue"]
+    );
+}
+
+#[test]
 fn bromley_pathway_review() {
     assert_eq!(
         check(
