@@ -795,7 +795,12 @@ impl Engine<'_> {
         out: &mut Output,
     ) {
         let rule = &self.ruleset.rules[i];
-        let escalation = self.escalation(rule, occ.origin, occ.due);
+        // Outstanding until it was met, its chance ended, or now.
+        let outstanding_until = satisfied
+            .map(|s| s.at)
+            .or(closed.map(|c| c.at))
+            .unwrap_or(self.as_at.instant);
+        let escalation = self.escalation(rule, occ.origin, occ.due, outstanding_until);
         let owner = self.owner(escalation.as_ref().map_or(rule.owner, |e| e.role), occ.due);
         let status = match occ.variation {
             Some(variation) => Status::Varied(Box::new(Varied {
@@ -837,8 +842,17 @@ impl Engine<'_> {
         out.obligations.push(obligation);
     }
 
-    /// The escalation step in force when an obligation falls due.
-    fn escalation(&self, rule: &Rule, origin: Timestamp, due: Due) -> Option<Escalated> {
+    /// The escalation step in force: the last whose time, counted from the start of the run,
+    /// came by the obligation's due time or while it was still outstanding after it. So an
+    /// occurrence due after 14 days is the head of service's, and so is one due at 24 hours
+    /// that is still not met at 14 days, whether or not anything before it was met.
+    fn escalation(
+        &self,
+        rule: &Rule,
+        origin: Timestamp,
+        due: Due,
+        outstanding_until: Timestamp,
+    ) -> Option<Escalated> {
         let mut current = None;
         for step in &rule.escalation {
             let Some(reached) = period::after(
@@ -850,11 +864,15 @@ impl Engine<'_> {
             ) else {
                 continue;
             };
-            let in_force = match (reached.at, due.at) {
+            let by_due = match (reached.at, due.at) {
                 (Some(a), Some(b)) => a <= b,
                 _ => reached.date <= due.date,
             };
-            if in_force {
+            let while_outstanding = match reached.at {
+                Some(a) => a <= outstanding_until,
+                None => reached.date <= self.calendar.london_date(outstanding_until),
+            };
+            if by_due || while_outstanding {
                 current = Some(Escalated {
                     after: step.after,
                     role: step.role,

@@ -1043,6 +1043,50 @@ fn bromley_missing_strategy_counts_each_episode() {
 }
 
 #[test]
+fn escalation_follows_how_long_the_obligation_has_been_outstanding() {
+    // Missing from 20:00 on Friday 16 September 2022 and no strategy meeting held: the
+    // meeting due at 24 hours is still outstanding, so it passes to the head of service at
+    // 14 days (30 September) and the assistant director at 28 (14 October).
+    let missing = child("2012-06-01")
+        .open_case("2022-09-01")
+        .enters_care("2022-09-02", "C1")
+        .at("2022-09-16T20:00", MISSING);
+    let owner = |c: &Child, as_at: &str| {
+        let o = obligations("bromley", "missing-strategy", c, as_at);
+        assert_eq!(o.len(), 1, "{as_at}: {:?}", brief(&o));
+        assert!(
+            matches!(o[0].status, Status::Overdue { .. }),
+            "{as_at}: {:?}",
+            brief(&o)
+        );
+        (o[0].owner.role, o[0].escalation.as_ref().map(|e| e.role))
+    };
+    assert_eq!(
+        owner(&missing, "2022-09-29"),
+        (StaffRole::TeamManager, None)
+    );
+    let head = (StaffRole::HeadOfService, Some(StaffRole::HeadOfService));
+    assert_eq!(owner(&missing, "2022-09-30"), head);
+    assert_eq!(owner(&missing, "2022-10-07"), head);
+    let director = (
+        StaffRole::AssistantDirector,
+        Some(StaffRole::AssistantDirector),
+    );
+    assert_eq!(owner(&missing, "2022-10-14"), director);
+    // Back after 21 days with no meeting: it was outstanding for 21 days, so it stays the
+    // head of service's, and never reached the assistant director.
+    let back = missing.clone().at("2022-10-07T12:00", RETURNED);
+    assert_eq!(owner(&back, "2022-11-30"), head);
+    let o = obligations("bromley", "missing-strategy", &back, "2022-11-30");
+    assert!(
+        o[0].describe()
+            .contains("Escalated after 14 days: head of service"),
+        "{}",
+        o[0].describe()
+    );
+}
+
+#[test]
 fn bromley_return_home_interview() {
     let c = child("2012-06-01")
         .open_case("2022-12-01")
