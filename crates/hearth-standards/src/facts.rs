@@ -320,6 +320,9 @@ pub(crate) struct KnownMeeting {
     pub cancelled: Option<EventRef>,
     /// A later booking of the same meeting, made before this one's time.
     pub rebooked: Option<EventRef>,
+    /// The meeting being held on another day before this booking's time: the booking is
+    /// closed by it.
+    pub held_instead: Option<EventRef>,
 }
 
 /// A child's record read for the standards, as at an instant.
@@ -1194,6 +1197,7 @@ impl<'r> Facts<'r> {
                 held: None,
                 cancelled,
                 rebooked,
+                held_instead: None,
             });
         }
         for kind in kinds {
@@ -1202,24 +1206,42 @@ impl<'r> Facts<'r> {
                 if filter.as_ref().is_some_and(|f| !f.holds(&held.data)) {
                     continue;
                 }
-                let booked = out.iter_mut().find(|m| {
+                let open = |m: &KnownMeeting| {
                     m.kind == *kind
                         && m.held.is_none()
                         && m.cancelled.is_none()
                         && m.rebooked.is_none()
-                        && m.at.london_date() == held.date
-                });
-                match booked {
-                    Some(m) => m.held = Some(held.event),
-                    None => out.push(KnownMeeting {
-                        kind: *kind,
-                        at: held.event.at,
-                        booked: None,
-                        held: Some(held.event),
-                        cancelled: None,
-                        rebooked: None,
-                    }),
+                        && m.held_instead.is_none()
+                };
+                if let Some(m) = out
+                    .iter_mut()
+                    .find(|m| open(m) && m.at.london_date() == held.date)
+                {
+                    m.held = Some(held.event);
+                    continue;
                 }
+                // Held on another day than booked, before the booked time: the meeting took
+                // place, so the booking is over and what was due before it no longer is.
+                if let Some(m) = out
+                    .iter_mut()
+                    .filter(|m| {
+                        open(m)
+                            && m.booked.is_some_and(|b| b.at <= held.event.at)
+                            && held.event.at < m.at
+                    })
+                    .min_by_key(|m| m.at)
+                {
+                    m.held_instead = Some(held.event);
+                }
+                out.push(KnownMeeting {
+                    kind: *kind,
+                    at: held.event.at,
+                    booked: None,
+                    held: Some(held.event),
+                    cancelled: None,
+                    rebooked: None,
+                    held_instead: None,
+                });
             }
         }
         out.sort_by_key(|m| (m.at, m.booked.map(|b| b.version)));

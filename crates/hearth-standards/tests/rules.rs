@@ -9,7 +9,7 @@ mod common;
 
 use common::*;
 use hearth_domain::codes::StaffRole;
-use hearth_standards::obligation::{ClockStart, PeriodSource};
+use hearth_standards::obligation::{ClockStart, Ending, PeriodSource};
 use hearth_standards::{Ruleset, Status};
 
 // ---------------------------------------------------------------------------------------
@@ -288,6 +288,110 @@ fn bromley_icpc_report_family() {
         .at("2022-12-20", &meeting_scheduled("ICPC", "2023-01-03"))
         .at("2022-12-29", &withheld("CONFERENCE_REPORT", "FAMILY"));
     assert_eq!(check("bromley", rule, &c, "2023-01-04"), ["2022-12-29 met"]);
+}
+
+#[test]
+fn a_held_conference_closes_its_booking() {
+    // Booked for Tuesday 17 January 2023, held instead on Thursday 5 January, with the
+    // report shared on the 3rd. What was due before the booked day is no longer due.
+    let c = child("2012-06-01")
+        .open_case("2022-12-01")
+        .at("2022-12-20", &meeting_scheduled("ICPC", "2023-01-17"))
+        .at("2023-01-03", &shared("CONFERENCE_REPORT", &["FAMILY"]))
+        .at("2023-01-05", ICPC);
+    let o = obligations("bromley", "icpc-report-family", &c, "2023-01-10");
+    assert_eq!(brief(&o), ["2023-01-03 met", "2023-01-13 not_applicable"]);
+    let closed = o[1].explanation.closed.unwrap();
+    assert_eq!(closed.ending, Ending::MeetingHeldInstead);
+    assert_eq!(closed.at, when("2023-01-05"));
+    assert!(
+        o[1].describe().contains(
+            "the meeting was held on another day instead: initial conference held on Thu 5 Jan 2023"
+        ),
+        "{}",
+        o[1].describe()
+    );
+    // A booking for the next meeting, made after one was held, still counts.
+    let c = child("2012-06-01")
+        .open_case("2022-11-01")
+        .enters_care("2022-12-01", "C1")
+        .at("2023-01-05", CLA_REVIEW)
+        .at("2023-01-06", &meeting_scheduled("CLA_REVIEW", "2023-04-04"));
+    let o = obligations("bromley", "cla-review-report", &c, "2023-03-24");
+    assert_eq!(brief(&o[1..]), ["2023-03-28 due_soon"]);
+}
+
+#[test]
+fn report_obligations_due_before_the_referral_are_not_missed() {
+    // Referred on Monday 9 January 2023 and conferenced the next day: two working days
+    // before the conference is Friday 6 January, before the case was open.
+    let c = child("2012-06-01")
+        .open_case("2023-01-09")
+        .at("2023-01-10", ICPC);
+    for rule in ["icpc-report-family", "icpc-report-ro"] {
+        let o = obligations("bromley", rule, &c, "2023-01-31");
+        assert_eq!(brief(&o), ["2023-01-06 not_applicable"], "{rule}");
+        assert!(!o[0].is_missed(), "{rule}");
+        let closed = o[0].explanation.closed.unwrap();
+        assert_eq!(closed.ending, Ending::DueBeforeApplying, "{rule}");
+        assert!(
+            closed.why().contains("referral received on Mon 9 Jan 2023"),
+            "{}",
+            closed.why()
+        );
+    }
+    let all = eval(&c.record(), &ruleset("bromley"), "2023-01-31");
+    assert!(
+        all.missed()
+            .iter()
+            .all(|m| !m.rule.id.starts_with("icpc-report")),
+        "{:?}",
+        all.missed()
+    );
+    // Conferenced three working days after the referral, the deadline is a day after it
+    // and is missed if nothing was shared.
+    let c = child("2012-06-01")
+        .open_case("2023-01-09")
+        .at("2023-01-12", ICPC);
+    assert_eq!(
+        check("bromley", "icpc-report-family", &c, "2023-01-31"),
+        ["2023-01-10 overdue"]
+    );
+}
+
+#[test]
+fn missed_items_are_listed_with_their_rule_due_date_and_reason() {
+    // A child protection plan from Thursday 1 December 2022 with no visit, ended on 20
+    // January 2023: the visit due on 15 December can no longer be made.
+    let c = child("2012-06-01")
+        .open_case("2022-11-01")
+        .cp_plan("2022-12-01")
+        .at("2023-01-20", CP_PLAN_ENDED);
+    let evaluation = eval(&c.record(), &ruleset("bromley"), "2023-01-31");
+    let missed = evaluation.missed();
+    let visit = missed
+        .iter()
+        .find(|m| m.rule.id == "cp-visit")
+        .unwrap_or_else(|| panic!("{missed:?}"));
+    assert_eq!(visit.due_date, d(2022, 12, 15));
+    assert_eq!(
+        visit.rule.summary,
+        "Visit the child on a child protection plan, and see them alone"
+    );
+    assert_eq!(
+        visit.reason(),
+        "Not done by Thu 15 Dec 2022, and then it stopped applying with cp plan ended on Fri 20 Jan 2023 (event 6)."
+    );
+    // Listed earliest first; every one is overdue and closed, and none is still to do.
+    assert!(missed.windows(2).all(|w| w[0].due_date <= w[1].due_date));
+    let counted = evaluation
+        .obligations
+        .iter()
+        .filter(|o| {
+            matches!(o.status.outcome(), Status::Overdue { .. }) && o.explanation.closed.is_some()
+        })
+        .count();
+    assert_eq!(missed.len(), counted);
 }
 
 #[test]
