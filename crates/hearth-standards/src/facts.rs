@@ -746,6 +746,12 @@ impl<'r> Facts<'r> {
                 .iter()
                 .map(|(m, _)| f(*m, Data::None))
                 .collect(),
+            K::CareLeaverSupportRequested => r
+                .care_leaver
+                .support_requested
+                .iter()
+                .map(|m| f(*m, Data::None))
+                .collect(),
             K::CaseNoteRecorded => r
                 .recording
                 .case_notes
@@ -940,17 +946,14 @@ impl<'r> Facts<'r> {
                     )
                 })
                 .collect(),
-            State::CareLeaver => self.runs(
-                r.care_leaver.statuses.iter().map(|(m, c)| {
-                    (
-                        *m,
-                        matches!(
-                            c,
-                            CareLeaverCategory::Relevant | CareLeaverCategory::FormerRelevant
-                        ),
-                    )
-                }),
-                K::CareLeaverStatusRecorded,
+            State::CareLeaver => self.supported(
+                self.runs(
+                    r.care_leaver
+                        .statuses
+                        .iter()
+                        .map(|(m, c)| (*m, c.is_supported())),
+                    K::CareLeaverStatusRecorded,
+                ),
             ),
             State::Neet => self.runs(
                 r.care_leaver
@@ -985,6 +988,39 @@ impl<'r> Facts<'r> {
                 .collect(),
         };
         self.clip(union(spans, false))
+    }
+
+    /// A care leaver's status spans, cut to the support the service gives: to their 21st
+    /// birthday, and from asking for support to continue to their 25th (the record's rule,
+    /// `ChildRecord::care_leaver_support_ends_on`, read over time).
+    fn supported(&self, statuses: Vec<Span>) -> Vec<Span> {
+        use hearth_domain::child::CareLeaverRecord;
+        let Some(dob) = self.date_of_birth else {
+            return statuses;
+        };
+        let until =
+            |years| hearth_domain::time::birthday(dob, years).map(Timestamp::start_of_london_day);
+        let mut support = vec![Span {
+            from: Timestamp::start_of_london_day(dob),
+            to: until(CareLeaverRecord::SUPPORT_UNTIL),
+            opened_by: Opening::Date(dob),
+            closed_by: None,
+        }];
+        let extended = until(CareLeaverRecord::SUPPORT_ON_REQUEST_UNTIL);
+        support.extend(
+            self.record
+                .care_leaver
+                .support_requested
+                .iter()
+                .map(|m| Span {
+                    from: m.at,
+                    to: extended,
+                    opened_by: Opening::Event(event_ref(*m, FactKind::CareLeaverSupportRequested)),
+                    closed_by: None,
+                })
+                .filter(|s| s.to.is_none_or(|to| s.from < to)),
+        );
+        intersect(&statuses, &union(support, false))
     }
 
     /// Within each period of care, the spans from a permanence plan that `holds` until the

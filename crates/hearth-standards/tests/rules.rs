@@ -10,7 +10,7 @@ mod common;
 use common::*;
 use hearth_domain::codes::StaffRole;
 use hearth_standards::obligation::{ClockStart, Ending, PeriodSource};
-use hearth_standards::{Ruleset, Status};
+use hearth_standards::{Ruleset, Status, StatusKind};
 
 // ---------------------------------------------------------------------------------------
 // bromley: front door and allocation
@@ -1512,25 +1512,36 @@ fn statutory_pathway_review() {
     );
 }
 
-#[test]
-fn statutory_pathway_reviews_stop_at_21() {
-    // Born 2006-06-01: 21 on 2027-06-01. The review that would fall due in September 2027 is
-    // not asked for.
-    let c = child("2006-06-01")
+/// Born 1 June 2006, in care from 15, leaving care at 18 as a former relevant care leaver,
+/// with a pathway plan reviewed every six months to 21.
+fn leaves_care_at_18() -> Child {
+    child("2006-06-01")
         .open_case("2022-01-04")
         .enters_care("2022-01-04", "C2")
         .at("2022-09-16", &pathway("STARTED"))
         .at("2023-03-16", &pathway("REVIEWED"))
         .at("2023-09-15", &pathway("REVIEWED"))
         .at("2024-03-15", &pathway("REVIEWED"))
+        .at("2024-06-03", LEAVES_CARE)
+        .at("2024-06-03T11:00", &care_leaver("FORMER_RELEVANT"))
         .at("2024-09-13", &pathway("REVIEWED"))
         .at("2025-03-12", &pathway("REVIEWED"))
         .at("2025-09-12", &pathway("REVIEWED"))
         .at("2026-03-11", &pathway("REVIEWED"))
         .at("2026-09-11", &pathway("REVIEWED"))
-        .at("2027-03-10", &pathway("REVIEWED"));
+        .at("2027-03-10", &pathway("REVIEWED"))
+}
+
+#[test]
+fn statutory_pathway_reviews_stop_at_21() {
+    // 21 on 2027-06-01. The review that would fall due in September 2027 is not asked for.
     assert_eq!(
-        check("england-statutory", "pathway-review", &c, "2028-01-31"),
+        check(
+            "england-statutory",
+            "pathway-review",
+            &leaves_care_at_18(),
+            "2028-01-31"
+        ),
         [
             "2023-03-16 met",
             "2023-09-16 met",
@@ -1544,6 +1555,49 @@ fn statutory_pathway_reviews_stop_at_21() {
             "2027-09-10 not_applicable"
         ]
     );
+}
+
+#[test]
+fn care_leavers_who_ask_for_support_to_continue_are_supported_to_25() {
+    // Asked at 20 for support to continue: the pathway plan is still reviewed after 21, and
+    // the adviser still keeps in touch, until the 25th birthday (1 June 2031).
+    let asked = leaves_care_at_18()
+        .at("2026-11-02", r#"{"type":"care_leaver_support_requested"}"#)
+        .at("2027-09-09", &pathway("REVIEWED"));
+    let reviews = check("england-statutory", "pathway-review", &asked, "2028-01-31");
+    assert_eq!(
+        reviews[8..],
+        ["2027-03-11 met", "2027-09-10 met", "2028-03-09 upcoming"]
+    );
+    // Not reviewed again, the review stays overdue until the support ends at 25.
+    let o = obligations("england-statutory", "pathway-review", &asked, "2031-12-31");
+    let last = o.last().unwrap();
+    assert_eq!(last.due_date, d(2028, 3, 9));
+    assert!(last.is_missed());
+    assert_eq!(
+        last.explanation.closed.unwrap().at,
+        when("2031-06-01T00:00")
+    );
+    // Keeping in touch and visits (none recorded here) are still asked for after 21; without
+    // the request, the chance ends at 21.
+    let twenty_one = when("2027-06-01T00:00");
+    for (ruleset, rule) in [
+        ("england-statutory", "care-leaver-contact"),
+        ("bromley", "care-leaver-visit"),
+    ] {
+        let o = obligations(ruleset, rule, &asked, "2027-12-31");
+        let last = o.last().unwrap();
+        assert_eq!(last.status.kind(), StatusKind::Overdue, "{rule}");
+        assert_eq!(last.explanation.closed, None, "{rule}");
+        let o = obligations(ruleset, rule, &leaves_care_at_18(), "2027-12-31");
+        let closed = o.last().unwrap().explanation.closed.unwrap();
+        assert_eq!(closed.at, twenty_one, "{rule}");
+        assert!(
+            closed.why().contains("stopped applying on 1 Jun 2027"),
+            "{}",
+            closed.why()
+        );
+    }
 }
 
 #[test]
