@@ -437,7 +437,14 @@ impl Records {
         let encoded = encode_all(&events)?;
         stream.append(events, &dir).map_err(RecordError::Refused)?;
         projections.people.extend(child_person_row(stream.record()));
-        projections.caseload.extend(caseload_row(stream.record()));
+        {
+            let cache = self.cache.read().await;
+            projections
+                .caseload
+                .extend(caseload_row(stream.record(), |s| {
+                    staff_team(&dir, &cache, s)
+                }));
+        }
         projections.network.extend(network_rows(stream.record()));
         appends.push(StreamAppend {
             stream: StreamId::child(id),
@@ -566,9 +573,12 @@ impl Records {
         touched.sort();
         touched.dedup();
         let mut projections = Projections::default();
-        for stream in &touched {
-            if let Some(state) = states.get(stream) {
-                state.projections(stream, &mut projections);
+        {
+            let cache = self.cache.read().await;
+            for stream in &touched {
+                if let Some(state) = states.get(stream) {
+                    state.projections(stream, &mut projections, |s| staff_team(&dir, &cache, s));
+                }
             }
         }
         self.store.append(&appends, &projections).await?;
@@ -756,11 +766,16 @@ impl StreamState {
         }
     }
 
-    fn projections(&self, stream: &StreamId, out: &mut Projections) {
+    fn projections(
+        &self,
+        stream: &StreamId,
+        out: &mut Projections,
+        staff_team: impl Fn(&StaffId) -> Option<TeamId>,
+    ) {
         match self {
             StreamState::Child(s) => {
                 out.people.extend(child_person_row(s.record()));
-                out.caseload.extend(caseload_row(s.record()));
+                out.caseload.extend(caseload_row(s.record(), staff_team));
                 out.network.extend(network_rows(s.record()));
             }
             StreamState::Person(Person(Some(d)), _) => {
@@ -802,6 +817,15 @@ fn same_events(
         Journey::Adopter(_, e) => decode_all(slice)? == *e,
         Journey::Child(_, e) => decode_all(slice)? == *e,
     })
+}
+
+/// A member of staff's team: from the staff a batch wrote or refers to, or else the cache of
+/// every member of staff.
+fn staff_team(dir: &BatchDirectory, cache: &Cache, id: &StaffId) -> Option<TeamId> {
+    dir.staff
+        .get(id)
+        .or_else(|| cache.staff.get(id))
+        .map(|s| s.team.clone())
 }
 
 /// The actor for a command-line process.

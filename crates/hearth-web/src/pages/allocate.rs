@@ -84,7 +84,7 @@ async fn candidates(state: &AppState, user: &User) -> Result<Vec<Candidate>, Web
         .map(|(id, m)| {
             let n = open
                 .iter()
-                .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
+                .filter(|r| r.open_on(today) && r.worker_id.as_deref() == Some(id.as_str()))
                 .count();
             Candidate {
                 id: id.as_str().to_owned(),

@@ -138,8 +138,9 @@ impl Demo {
     }
 }
 
-/// One account per role, for someone in post with that role (for a social worker, the one
-/// with the most open cases, so My work has something in it). Existing accounts are kept.
+/// One account per role, for someone in post with that role (for a social worker or a
+/// personal adviser, the one with the most open cases, so My work has something in it).
+/// Existing accounts are kept.
 async fn demo_accounts(
     store: &Store,
     workforce: &MemoryDirectory,
@@ -149,7 +150,7 @@ async fn demo_accounts(
     let open_cases = |id: &StaffId| {
         caseload
             .iter()
-            .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
+            .filter(|r| r.open_on(today) && r.worker_id.as_deref() == Some(id.as_str()))
             .count()
     };
     let mut out = Vec::new();
