@@ -120,20 +120,31 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
     }
 }
 
-/// Age in whole years on a date (a birthday on 29 February counts from 1 March in other years).
+/// The same day of the month `months` later, or the last day of that month when it is
+/// shorter: one month from 31 January is 28 (or 29) February. Ages and the standards'
+/// periods in months both count this way, so that a child's birthday and a timescale from
+/// the same day always agree.
+pub fn months_after(date: NaiveDate, months: u32) -> Option<NaiveDate> {
+    date.checked_add_months(chrono::Months::new(months))
+}
+
+/// Age in whole years on a date. A birthday on 29 February is on 28 February in other years
+/// (the last day of the shorter month, as every period in months counts).
 pub fn age_on(date_of_birth: NaiveDate, on: NaiveDate) -> i32 {
     let mut age = on.year() - date_of_birth.year();
-    if (on.month(), on.day()) < (date_of_birth.month(), date_of_birth.day()) {
+    if birthday(date_of_birth, age).is_some_and(|b| on < b) {
         age -= 1;
     }
     age
 }
 
-/// The date a person reaches an age in years (29 February birthdays fall on 1 March).
+/// The date a person reaches an age in years: the anniversary of their birth, or the last
+/// day of February for a birthday on 29 February in other years.
 pub fn birthday(date_of_birth: NaiveDate, years: i32) -> Option<NaiveDate> {
     let year = date_of_birth.year().checked_add(years)?;
+    // Only 29 February is missing from some years, and 28 February ends the month then.
     NaiveDate::from_ymd_opt(year, date_of_birth.month(), date_of_birth.day())
-        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+        .or_else(|| NaiveDate::from_ymd_opt(year, date_of_birth.month(), 28))
 }
 
 #[cfg(test)]
@@ -189,6 +200,19 @@ mod tests {
     fn ages_and_birthdays() {
         assert_eq!(age_on(d(2010, 6, 15), d(2028, 6, 14)), 17);
         assert_eq!(age_on(d(2010, 6, 15), d(2028, 6, 15)), 18);
-        assert_eq!(birthday(d(2008, 2, 29), 18), Some(d(2026, 3, 1)));
+    }
+
+    #[test]
+    fn a_birthday_on_29_february_falls_on_the_last_day_of_february() {
+        assert_eq!(birthday(d(2008, 2, 29), 18), Some(d(2026, 2, 28)));
+        assert_eq!(birthday(d(2008, 2, 29), 20), Some(d(2028, 2, 29)));
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 27)), 17);
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 18);
+        assert_eq!(months_after(d(2025, 3, 31), 6), Some(d(2025, 9, 30)));
+        // Counting years or months from the birth gives the same day.
+        assert_eq!(
+            birthday(d(2008, 2, 29), 18),
+            months_after(d(2008, 2, 29), 216)
+        );
     }
 }

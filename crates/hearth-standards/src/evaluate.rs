@@ -20,7 +20,7 @@ use crate::calendar::Calendar;
 use crate::facts::{Fact, Facts, KnownMeeting, Opening, Span};
 use crate::obligation::{
     AppliedVariation, Assignment, ClockStart, Closed, Ending, Escalated, EventRef, Explanation,
-    Obligation, Owner, PeriodSource, Status, Timescale, Varied,
+    Missed, Obligation, Owner, PeriodSource, Status, Timescale, Varied,
 };
 use crate::period::{self, CalendarStep, Due, Period};
 use crate::ruleset::{Matcher, Rule, Ruleset, Satisfaction, Start, Window};
@@ -79,6 +79,19 @@ pub struct ChildEvaluation {
 }
 
 impl ChildEvaluation {
+    /// The missed items, earliest due first: for the record to list rather than count.
+    pub fn missed(&self) -> Vec<Missed<'_>> {
+        let mut missed: Vec<Missed<'_>> = self
+            .obligations
+            .iter()
+            .filter_map(Obligation::missed)
+            .collect();
+        missed.sort_by(|a, b| {
+            (a.due_date, a.due_at, &a.rule.id).cmp(&(b.due_date, b.due_at, &b.rule.id))
+        });
+        missed
+    }
+
     /// Only the obligations due on or after `from`, as for a year's figures. Those left out
     /// are counted out of `evaluated` too, so the figures still reconcile.
     pub fn due_from(mut self, ruleset: &Ruleset, from: NaiveDate) -> ChildEvaluation {
@@ -795,7 +808,12 @@ impl Engine<'_> {
         out: &mut Output,
     ) {
         let rule = &self.ruleset.rules[i];
-        let escalation = self.escalation(rule, occ.origin, occ.due);
+        // Outstanding until it was met, its chance ended, or now.
+        let outstanding_until = satisfied
+            .map(|s| s.at)
+            .or(closed.map(|c| c.at))
+            .unwrap_or(self.as_at.instant);
+        let escalation = self.escalation(rule, occ.origin, occ.due, outstanding_until);
         let owner = self.owner(escalation.as_ref().map_or(rule.owner, |e| e.role), occ.due);
         let status = match occ.variation {
             Some(variation) => Status::Varied(Box::new(Varied {
@@ -837,8 +855,17 @@ impl Engine<'_> {
         out.obligations.push(obligation);
     }
 
-    /// The escalation step in force when an obligation falls due.
-    fn escalation(&self, rule: &Rule, origin: Timestamp, due: Due) -> Option<Escalated> {
+    /// The escalation step in force: the last whose time, counted from the start of the run,
+    /// came by the obligation's due time or while it was still outstanding after it. So an
+    /// occurrence due after 14 days is the head of service's, and so is one due at 24 hours
+    /// that is still not met at 14 days, whether or not anything before it was met.
+    fn escalation(
+        &self,
+        rule: &Rule,
+        origin: Timestamp,
+        due: Due,
+        outstanding_until: Timestamp,
+    ) -> Option<Escalated> {
         let mut current = None;
         for step in &rule.escalation {
             let Some(reached) = period::after(
@@ -850,11 +877,15 @@ impl Engine<'_> {
             ) else {
                 continue;
             };
-            let in_force = match (reached.at, due.at) {
+            let by_due = match (reached.at, due.at) {
                 (Some(a), Some(b)) => a <= b,
                 _ => reached.date <= due.date,
             };
-            if in_force {
+            let while_outstanding = match reached.at {
+                Some(a) => a <= outstanding_until,
+                None => reached.date <= self.calendar.london_date(outstanding_until),
+            };
+            if by_due || while_outstanding {
                 current = Some(Escalated {
                     after: step.after,
                     role: step.role,
@@ -915,7 +946,12 @@ impl Engine<'_> {
             let previous = meetings[..n]
                 .iter()
                 .rev()
-                .find(|p| p.cancelled.is_none() && p.rebooked.is_none() && p.at < m.at)
+                .find(|p| {
+                    p.cancelled.is_none()
+                        && p.rebooked.is_none()
+                        && p.held_instead.is_none()
+                        && p.at < m.at
+                })
                 .map(|p| p.at);
             let from = match previous {
                 Some(p) if p > span.from => From::AfterEvent(p, u64::MAX),
@@ -927,12 +963,23 @@ impl Engine<'_> {
                 booked: m.booked,
                 held: m.held,
             };
-            // A booking cancelled or booked again is over then, not at its old time.
-            let limit = [m.cancelled, m.rebooked]
+            // A booking cancelled, booked again or held on another day is over then, not at
+            // its old time.
+            let limit = [m.cancelled, m.rebooked, m.held_instead]
                 .into_iter()
                 .flatten()
                 .fold(m.at.min(self.as_at.instant), |t, e| t.min(e.at));
             let satisfied = self.satisfaction(rule, &clock, from, limit);
+            // Counted back past the start of the span (a conference days after the
+            // referral), the deadline fell when nothing could be done to meet it.
+            let unowed = (due.date < self.calendar.london_date(span.from)).then_some(Closed {
+                at: span.from,
+                ending: Ending::DueBeforeApplying,
+                event: match span.opened_by {
+                    Opening::Event(e) => Some(e),
+                    Opening::Date(_) => None,
+                },
+            });
             let occurrence = Occurrence {
                 run,
                 number: 1,
@@ -946,7 +993,7 @@ impl Engine<'_> {
                 notes: Vec::new(),
                 origin: m.at,
             };
-            self.settle_meeting(i, occurrence, satisfied, m, out);
+            self.settle_meeting(i, occurrence, satisfied, m, unowed, out);
         }
         Ok(())
     }
@@ -957,9 +1004,14 @@ impl Engine<'_> {
         occ: Occurrence,
         satisfied: Option<EventRef>,
         m: &KnownMeeting,
+        unowed: Option<Closed>,
         out: &mut Output,
     ) {
         let due = occ.due;
+        if let Some(closed) = unowed {
+            self.emit(i, occ, Status::NotApplicable, None, Some(closed), out);
+            return;
+        }
         let (status, closed) = if let Some(s) = satisfied {
             (self.met(due, s), None)
         } else if let Some(c) = m.cancelled {
@@ -974,6 +1026,13 @@ impl Engine<'_> {
                 at: r.at,
                 ending: Ending::MeetingRebooked,
                 event: Some(r),
+            };
+            (Status::NotApplicable, Some(closed))
+        } else if let Some(h) = m.held_instead {
+            let closed = Closed {
+                at: h.at,
+                ending: Ending::MeetingHeldInstead,
+                event: Some(h),
             };
             (Status::NotApplicable, Some(closed))
         } else if m.at <= self.as_at.instant {

@@ -320,6 +320,9 @@ pub(crate) struct KnownMeeting {
     pub cancelled: Option<EventRef>,
     /// A later booking of the same meeting, made before this one's time.
     pub rebooked: Option<EventRef>,
+    /// The meeting being held on another day before this booking's time: the booking is
+    /// closed by it.
+    pub held_instead: Option<EventRef>,
 }
 
 /// A child's record read for the standards, as at an instant.
@@ -743,6 +746,12 @@ impl<'r> Facts<'r> {
                 .iter()
                 .map(|(m, _)| f(*m, Data::None))
                 .collect(),
+            K::CareLeaverSupportRequested => r
+                .care_leaver
+                .support_requested
+                .iter()
+                .map(|m| f(*m, Data::None))
+                .collect(),
             K::CaseNoteRecorded => r
                 .recording
                 .case_notes
@@ -937,17 +946,14 @@ impl<'r> Facts<'r> {
                     )
                 })
                 .collect(),
-            State::CareLeaver => self.runs(
-                r.care_leaver.statuses.iter().map(|(m, c)| {
-                    (
-                        *m,
-                        matches!(
-                            c,
-                            CareLeaverCategory::Relevant | CareLeaverCategory::FormerRelevant
-                        ),
-                    )
-                }),
-                K::CareLeaverStatusRecorded,
+            State::CareLeaver => self.supported(
+                self.runs(
+                    r.care_leaver
+                        .statuses
+                        .iter()
+                        .map(|(m, c)| (*m, c.is_supported())),
+                    K::CareLeaverStatusRecorded,
+                ),
             ),
             State::Neet => self.runs(
                 r.care_leaver
@@ -982,6 +988,39 @@ impl<'r> Facts<'r> {
                 .collect(),
         };
         self.clip(union(spans, false))
+    }
+
+    /// A care leaver's status spans, cut to the support the service gives: to their 21st
+    /// birthday, and from asking for support to continue to their 25th (the record's rule,
+    /// `ChildRecord::care_leaver_support_ends_on`, read over time).
+    fn supported(&self, statuses: Vec<Span>) -> Vec<Span> {
+        use hearth_domain::child::CareLeaverRecord;
+        let Some(dob) = self.date_of_birth else {
+            return statuses;
+        };
+        let until =
+            |years| hearth_domain::time::birthday(dob, years).map(Timestamp::start_of_london_day);
+        let mut support = vec![Span {
+            from: Timestamp::start_of_london_day(dob),
+            to: until(CareLeaverRecord::SUPPORT_UNTIL),
+            opened_by: Opening::Date(dob),
+            closed_by: None,
+        }];
+        let extended = until(CareLeaverRecord::SUPPORT_ON_REQUEST_UNTIL);
+        support.extend(
+            self.record
+                .care_leaver
+                .support_requested
+                .iter()
+                .map(|m| Span {
+                    from: m.at,
+                    to: extended,
+                    opened_by: Opening::Event(event_ref(*m, FactKind::CareLeaverSupportRequested)),
+                    closed_by: None,
+                })
+                .filter(|s| s.to.is_none_or(|to| s.from < to)),
+        );
+        intersect(&statuses, &union(support, false))
     }
 
     /// Within each period of care, the spans from a permanence plan that `holds` until the
@@ -1194,6 +1233,7 @@ impl<'r> Facts<'r> {
                 held: None,
                 cancelled,
                 rebooked,
+                held_instead: None,
             });
         }
         for kind in kinds {
@@ -1202,24 +1242,42 @@ impl<'r> Facts<'r> {
                 if filter.as_ref().is_some_and(|f| !f.holds(&held.data)) {
                     continue;
                 }
-                let booked = out.iter_mut().find(|m| {
+                let open = |m: &KnownMeeting| {
                     m.kind == *kind
                         && m.held.is_none()
                         && m.cancelled.is_none()
                         && m.rebooked.is_none()
-                        && m.at.london_date() == held.date
-                });
-                match booked {
-                    Some(m) => m.held = Some(held.event),
-                    None => out.push(KnownMeeting {
-                        kind: *kind,
-                        at: held.event.at,
-                        booked: None,
-                        held: Some(held.event),
-                        cancelled: None,
-                        rebooked: None,
-                    }),
+                        && m.held_instead.is_none()
+                };
+                if let Some(m) = out
+                    .iter_mut()
+                    .find(|m| open(m) && m.at.london_date() == held.date)
+                {
+                    m.held = Some(held.event);
+                    continue;
                 }
+                // Held on another day than booked, before the booked time: the meeting took
+                // place, so the booking is over and what was due before it no longer is.
+                if let Some(m) = out
+                    .iter_mut()
+                    .filter(|m| {
+                        open(m)
+                            && m.booked.is_some_and(|b| b.at <= held.event.at)
+                            && held.event.at < m.at
+                    })
+                    .min_by_key(|m| m.at)
+                {
+                    m.held_instead = Some(held.event);
+                }
+                out.push(KnownMeeting {
+                    kind: *kind,
+                    at: held.event.at,
+                    booked: None,
+                    held: Some(held.event),
+                    cancelled: None,
+                    rebooked: None,
+                    held_instead: None,
+                });
             }
         }
         out.sort_by_key(|m| (m.at, m.booked.map(|b| b.version)));

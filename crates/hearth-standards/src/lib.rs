@@ -16,7 +16,7 @@ pub mod vocabulary;
 
 pub use calendar::{BankHoliday, Calendar};
 pub use evaluate::{AsAt, ChildEvaluation, EvaluationError, evaluate, is_open};
-pub use obligation::{Obligation, Status, StatusKind};
+pub use obligation::{Missed, Obligation, Status, StatusKind};
 pub use period::{Age, Due, Period};
 pub use reconcile::{Reconciliation, RuleFigures};
 pub use ruleset::{LoadError, Rule, Ruleset};

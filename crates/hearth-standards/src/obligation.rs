@@ -443,6 +443,11 @@ pub enum Ending {
     MeetingRebooked,
     /// The meeting it counted back from took place, or its booked time passed.
     MeetingHeld,
+    /// The meeting was held on another day, before the time it was booked for.
+    MeetingHeldInstead,
+    /// Counted back from the meeting, it fell due before the rule applied (a conference
+    /// within days of the referral): it could never have been met.
+    DueBeforeApplying,
 }
 
 /// When and why the chance to meet an obligation ended. Serialised, it also has the reason
@@ -479,6 +484,22 @@ impl Closed {
             (Ending::MeetingHeld, Some(_)) => "the meeting took place".to_owned(),
             (Ending::MeetingHeld, None) => {
                 format!("the time booked for the meeting passed on {on}")
+            }
+            (Ending::MeetingHeldInstead, Some(e)) => {
+                format!(
+                    "the meeting was held on another day instead: {}",
+                    e.describe()
+                )
+            }
+            (Ending::MeetingHeldInstead, None) => {
+                format!("the meeting was held on another day instead, on {on}")
+            }
+            (Ending::DueBeforeApplying, Some(e)) => format!(
+                "it fell due before the standard applied, which was from {}",
+                e.describe()
+            ),
+            (Ending::DueBeforeApplying, None) => {
+                format!("it fell due before the standard applied, which was from {on}")
             }
         }
     }
@@ -660,7 +681,54 @@ fn describe_steps(steps: &[CalendarStep]) -> String {
     parts.join("; ")
 }
 
+/// An obligation that fell due and was not met before the chance to meet it ended (the plan
+/// ended, the meeting took place without it, the clock started again): a missed item, which
+/// can no longer be done and so is listed apart from the work still to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missed<'a> {
+    /// The rule: its id and what had to be done.
+    pub rule: &'a RuleText,
+    /// The day it was due by.
+    pub due_date: NaiveDate,
+    /// The instant it was due by, for timescales in hours.
+    pub due_at: Option<Timestamp>,
+    /// When and why the chance to meet it ended.
+    pub closed: Closed,
+}
+
+impl Missed<'_> {
+    /// Why it was missed, in a sentence.
+    pub fn reason(&self) -> String {
+        let due = match self.due_at {
+            Some(t) => t
+                .utc()
+                .with_timezone(&chrono_tz::Europe::London)
+                .format("%H:%M on %a %-d %b %Y")
+                .to_string(),
+            None => day(self.due_date),
+        };
+        format!("Not done by {due}, and then {}.", self.closed.why())
+    }
+}
+
 impl Obligation {
+    /// Whether it was missed: overdue (for a varied obligation, under the varied period)
+    /// when the chance to meet it ended.
+    pub fn is_missed(&self) -> bool {
+        self.missed().is_some()
+    }
+
+    /// The obligation as a missed item, if it was missed.
+    pub fn missed(&self) -> Option<Missed<'_>> {
+        let closed = self.explanation.closed?;
+        matches!(self.status.outcome(), Status::Overdue { .. }).then(|| Missed {
+            rule: &self.rule,
+            due_date: self.due_date,
+            due_at: self.due_at,
+            closed,
+        })
+    }
+
     /// The reasons in a paragraph of plain English.
     pub fn describe(&self) -> String {
         let e = &self.explanation;

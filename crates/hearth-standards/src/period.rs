@@ -23,16 +23,13 @@ pub struct Age {
 }
 
 impl Age {
-    /// The date a child born on `date_of_birth` reaches this age. A birthday on 29 February
-    /// falls on 1 March in other years, as elsewhere in the record.
+    /// The date a child born on `date_of_birth` reaches this age: as many months after the
+    /// birth as the age holds, counted as a period in months is, so on the last day of a
+    /// shorter month (fifteen and a half for a child born on 31 March is 30 September; a
+    /// birthday on 29 February is on 28 February in other years, as in the record).
     pub fn reached_on(self, date_of_birth: NaiveDate) -> Option<NaiveDate> {
         let months = u32::from(self.years) * 12 + u32::from(self.months);
-        let target = date_of_birth.checked_add_months(Months::new(months))?;
-        if target.day() != date_of_birth.day() {
-            // Clamped to the end of a shorter month: the day after is the anniversary.
-            return target.succ_opt();
-        }
-        Some(target)
+        hearth_domain::time::months_after(date_of_birth, months)
     }
 }
 
@@ -209,7 +206,7 @@ pub fn after(
             .map(Due::on),
         Period::Months(n) => {
             let from = from();
-            let due = from.checked_add_months(Months::new(n))?;
+            let due = hearth_domain::time::months_after(from, n)?;
             if due.day() != from.day() {
                 steps.push(CalendarStep::MonthEnd {
                     wanted_day: from.day(),
@@ -336,13 +333,37 @@ mod tests {
             months: 6,
         };
         assert_eq!(age.reached_on(d(2008, 3, 14)), Some(d(2023, 9, 14)));
-        // Born 31 August: six months on is the day after the end of February.
-        assert_eq!(age.reached_on(d(2009, 8, 31)), Some(d(2025, 3, 1)));
+        // Born 31 August: six months on is the last day of February.
+        assert_eq!(age.reached_on(d(2009, 8, 31)), Some(d(2025, 2, 28)));
         let eighteen = Age {
             years: 18,
             months: 0,
         };
-        assert_eq!(eighteen.reached_on(d(2008, 2, 29)), Some(d(2026, 3, 1)));
+        assert_eq!(eighteen.reached_on(d(2008, 2, 29)), Some(d(2026, 2, 28)));
+    }
+
+    #[test]
+    fn a_pathway_plan_at_fifteen_and_a_half_for_a_child_born_on_31_march_is_due_30_september() {
+        let cal = Calendar::england_and_wales();
+        let born = d(2010, 3, 31);
+        let fifteen_and_a_half = Age {
+            years: 15,
+            months: 6,
+        };
+        let mut steps = Vec::new();
+        let fifteen = Timestamp::start_of_london_day(d(2025, 3, 31));
+        let due = after(
+            Period::Age(fifteen_and_a_half),
+            &cal,
+            fifteen,
+            Some(born),
+            &mut steps,
+        )
+        .unwrap();
+        assert_eq!(due, Due::on(d(2025, 9, 30)));
+        // The same as six months from the 15th birthday, the 31st.
+        let six_months = after(Period::Months(6), &cal, fifteen, None, &mut Vec::new()).unwrap();
+        assert_eq!(due, six_months);
     }
 
     #[test]

@@ -88,6 +88,7 @@ named! {
         CareLeaverActivityRecorded = "care_leaver_activity_recorded",
         PathwayPlanRecorded = "pathway_plan_recorded",
         PersonalAdviserAllocated = "personal_adviser_allocated",
+        CareLeaverSupportRequested = "care_leaver_support_requested",
         CaseNoteRecorded = "case_note_recorded",
         ChronologyEntryAdded = "chronology_entry_added",
         CaseSummaryRecorded = "case_summary_recorded",

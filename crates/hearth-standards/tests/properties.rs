@@ -56,6 +56,50 @@ proptest! {
     }
 
     #[test]
+    fn ages_and_months_count_to_the_last_day_of_a_shorter_month(
+        born in any_date(),
+        years in 0u8..=25,
+        months in 0u8..=11,
+    ) {
+        let cal = &*CALENDAR;
+        let age = hearth_standards::Age { years, months };
+        let reached = age.reached_on(born).unwrap();
+        // The same day of the month, or the last day of a shorter month: never spilling into
+        // the month after.
+        let total = u32::from(years) * 12 + u32::from(months);
+        let month0 = born.month0() + total % 12;
+        let year = born.year() + i32::try_from(total / 12).unwrap() + i32::try_from(month0 / 12).unwrap();
+        let month = month0 % 12 + 1;
+        let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(year + i32::from(month == 12), month % 12 + 1, 1)
+            .unwrap()
+            .pred_opt()
+            .unwrap();
+        prop_assert_eq!((reached.year(), reached.month()), (first.year(), first.month()));
+        prop_assert_eq!(reached.day(), born.day().min(last.day()));
+        // An age and a period in months from the birth are the same day.
+        let start = hearth_domain::Timestamp::start_of_london_day(born);
+        let by_months = period::after(Period::Months(total), cal, start, None, &mut Vec::new())
+            .unwrap();
+        prop_assert_eq!(by_months.date, reached);
+        let by_age = period::after(Period::Age(age), cal, start, Some(born), &mut Vec::new())
+            .unwrap();
+        prop_assert_eq!(by_age.date, reached);
+        // The record's birthdays and ages agree.
+        if months == 0 {
+            let y = i32::from(years);
+            prop_assert_eq!(hearth_domain::time::birthday(born, y), Some(reached));
+            prop_assert_eq!(hearth_domain::time::age_on(born, reached), y);
+            if years > 0 {
+                prop_assert_eq!(
+                    hearth_domain::time::age_on(born, reached.pred_opt().unwrap()),
+                    y - 1
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_calendar_tells_the_time_in_england_as_the_time_zone_database_does(
         micros in -631_152_000_000_000i64..8_836_000_000_000_000,
         date in any_date(),

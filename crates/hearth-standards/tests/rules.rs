@@ -9,8 +9,8 @@ mod common;
 
 use common::*;
 use hearth_domain::codes::StaffRole;
-use hearth_standards::obligation::{ClockStart, PeriodSource};
-use hearth_standards::{Ruleset, Status};
+use hearth_standards::obligation::{ClockStart, Ending, PeriodSource};
+use hearth_standards::{Ruleset, Status, StatusKind};
 
 // ---------------------------------------------------------------------------------------
 // bromley: front door and allocation
@@ -288,6 +288,110 @@ fn bromley_icpc_report_family() {
         .at("2022-12-20", &meeting_scheduled("ICPC", "2023-01-03"))
         .at("2022-12-29", &withheld("CONFERENCE_REPORT", "FAMILY"));
     assert_eq!(check("bromley", rule, &c, "2023-01-04"), ["2022-12-29 met"]);
+}
+
+#[test]
+fn a_held_conference_closes_its_booking() {
+    // Booked for Tuesday 17 January 2023, held instead on Thursday 5 January, with the
+    // report shared on the 3rd. What was due before the booked day is no longer due.
+    let c = child("2012-06-01")
+        .open_case("2022-12-01")
+        .at("2022-12-20", &meeting_scheduled("ICPC", "2023-01-17"))
+        .at("2023-01-03", &shared("CONFERENCE_REPORT", &["FAMILY"]))
+        .at("2023-01-05", ICPC);
+    let o = obligations("bromley", "icpc-report-family", &c, "2023-01-10");
+    assert_eq!(brief(&o), ["2023-01-03 met", "2023-01-13 not_applicable"]);
+    let closed = o[1].explanation.closed.unwrap();
+    assert_eq!(closed.ending, Ending::MeetingHeldInstead);
+    assert_eq!(closed.at, when("2023-01-05"));
+    assert!(
+        o[1].describe().contains(
+            "the meeting was held on another day instead: initial conference held on Thu 5 Jan 2023"
+        ),
+        "{}",
+        o[1].describe()
+    );
+    // A booking for the next meeting, made after one was held, still counts.
+    let c = child("2012-06-01")
+        .open_case("2022-11-01")
+        .enters_care("2022-12-01", "C1")
+        .at("2023-01-05", CLA_REVIEW)
+        .at("2023-01-06", &meeting_scheduled("CLA_REVIEW", "2023-04-04"));
+    let o = obligations("bromley", "cla-review-report", &c, "2023-03-24");
+    assert_eq!(brief(&o[1..]), ["2023-03-28 due_soon"]);
+}
+
+#[test]
+fn report_obligations_due_before_the_referral_are_not_missed() {
+    // Referred on Monday 9 January 2023 and conferenced the next day: two working days
+    // before the conference is Friday 6 January, before the case was open.
+    let c = child("2012-06-01")
+        .open_case("2023-01-09")
+        .at("2023-01-10", ICPC);
+    for rule in ["icpc-report-family", "icpc-report-ro"] {
+        let o = obligations("bromley", rule, &c, "2023-01-31");
+        assert_eq!(brief(&o), ["2023-01-06 not_applicable"], "{rule}");
+        assert!(!o[0].is_missed(), "{rule}");
+        let closed = o[0].explanation.closed.unwrap();
+        assert_eq!(closed.ending, Ending::DueBeforeApplying, "{rule}");
+        assert!(
+            closed.why().contains("referral received on Mon 9 Jan 2023"),
+            "{}",
+            closed.why()
+        );
+    }
+    let all = eval(&c.record(), &ruleset("bromley"), "2023-01-31");
+    assert!(
+        all.missed()
+            .iter()
+            .all(|m| !m.rule.id.starts_with("icpc-report")),
+        "{:?}",
+        all.missed()
+    );
+    // Conferenced three working days after the referral, the deadline is a day after it
+    // and is missed if nothing was shared.
+    let c = child("2012-06-01")
+        .open_case("2023-01-09")
+        .at("2023-01-12", ICPC);
+    assert_eq!(
+        check("bromley", "icpc-report-family", &c, "2023-01-31"),
+        ["2023-01-10 overdue"]
+    );
+}
+
+#[test]
+fn missed_items_are_listed_with_their_rule_due_date_and_reason() {
+    // A child protection plan from Thursday 1 December 2022 with no visit, ended on 20
+    // January 2023: the visit due on 15 December can no longer be made.
+    let c = child("2012-06-01")
+        .open_case("2022-11-01")
+        .cp_plan("2022-12-01")
+        .at("2023-01-20", CP_PLAN_ENDED);
+    let evaluation = eval(&c.record(), &ruleset("bromley"), "2023-01-31");
+    let missed = evaluation.missed();
+    let visit = missed
+        .iter()
+        .find(|m| m.rule.id == "cp-visit")
+        .unwrap_or_else(|| panic!("{missed:?}"));
+    assert_eq!(visit.due_date, d(2022, 12, 15));
+    assert_eq!(
+        visit.rule.summary,
+        "Visit the child on a child protection plan, and see them alone"
+    );
+    assert_eq!(
+        visit.reason(),
+        "Not done by Thu 15 Dec 2022, and then it stopped applying with child protection plan ended on Fri 20 Jan 2023."
+    );
+    // Listed earliest first; every one is overdue and closed, and none is still to do.
+    assert!(missed.windows(2).all(|w| w[0].due_date <= w[1].due_date));
+    let counted = evaluation
+        .obligations
+        .iter()
+        .filter(|o| {
+            matches!(o.status.outcome(), Status::Overdue { .. }) && o.explanation.closed.is_some()
+        })
+        .count();
+    assert_eq!(missed.len(), counted);
 }
 
 #[test]
@@ -1043,6 +1147,50 @@ fn bromley_missing_strategy_counts_each_episode() {
 }
 
 #[test]
+fn escalation_follows_how_long_the_obligation_has_been_outstanding() {
+    // Missing from 20:00 on Friday 16 September 2022 and no strategy meeting held: the
+    // meeting due at 24 hours is still outstanding, so it passes to the head of service at
+    // 14 days (30 September) and the assistant director at 28 (14 October).
+    let missing = child("2012-06-01")
+        .open_case("2022-09-01")
+        .enters_care("2022-09-02", "C1")
+        .at("2022-09-16T20:00", MISSING);
+    let owner = |c: &Child, as_at: &str| {
+        let o = obligations("bromley", "missing-strategy", c, as_at);
+        assert_eq!(o.len(), 1, "{as_at}: {:?}", brief(&o));
+        assert!(
+            matches!(o[0].status, Status::Overdue { .. }),
+            "{as_at}: {:?}",
+            brief(&o)
+        );
+        (o[0].owner.role, o[0].escalation.as_ref().map(|e| e.role))
+    };
+    assert_eq!(
+        owner(&missing, "2022-09-29"),
+        (StaffRole::TeamManager, None)
+    );
+    let head = (StaffRole::HeadOfService, Some(StaffRole::HeadOfService));
+    assert_eq!(owner(&missing, "2022-09-30"), head);
+    assert_eq!(owner(&missing, "2022-10-07"), head);
+    let director = (
+        StaffRole::AssistantDirector,
+        Some(StaffRole::AssistantDirector),
+    );
+    assert_eq!(owner(&missing, "2022-10-14"), director);
+    // Back after 21 days with no meeting: it was outstanding for 21 days, so it stays the
+    // head of service's, and never reached the assistant director.
+    let back = missing.clone().at("2022-10-07T12:00", RETURNED);
+    assert_eq!(owner(&back, "2022-11-30"), head);
+    let o = obligations("bromley", "missing-strategy", &back, "2022-11-30");
+    assert!(
+        o[0].describe()
+            .contains("Escalated after 14 days: head of service"),
+        "{}",
+        o[0].describe()
+    );
+}
+
+#[test]
 fn bromley_return_home_interview() {
     let c = child("2012-06-01")
         .open_case("2022-12-01")
@@ -1078,6 +1226,27 @@ fn bromley_pathway_plan() {
     assert_eq!(brief(&o), ["2022-12-20 met"]);
     // The clock started at the fifteenth birthday, not on entering care at fourteen.
     assert_eq!(o[0].explanation.clock.at(), when("2022-06-20T00:00"));
+}
+
+#[test]
+fn a_pathway_plan_at_fifteen_and_a_half_for_a_child_born_on_31_march_is_due_30_september() {
+    // Ages count as periods in months do: six months from the 15th birthday, 31 March 2025,
+    // is 30 September, the last day of the shorter month, not 1 October.
+    let c = child("2010-03-31")
+        .open_case("2024-06-03")
+        .enters_care("2024-06-03", "C2");
+    let o = obligations("bromley", "pathway-plan", &c, "2025-09-30");
+    assert_eq!(brief(&o), ["2025-09-30 due_soon"]);
+    assert!(
+        o[0].describe()
+            .contains("the child reaches the age on Tue 30 Sep 2025"),
+        "{}",
+        o[0].describe()
+    );
+    assert_eq!(
+        check("bromley", "pathway-plan", &c, "2025-10-01"),
+        ["2025-09-30 overdue"]
+    );
 }
 
 #[test]
@@ -1343,25 +1512,36 @@ fn statutory_pathway_review() {
     );
 }
 
-#[test]
-fn statutory_pathway_reviews_stop_at_21() {
-    // Born 2006-06-01: 21 on 2027-06-01. The review that would fall due in September 2027 is
-    // not asked for.
-    let c = child("2006-06-01")
+/// Born 1 June 2006, in care from 15, leaving care at 18 as a former relevant care leaver,
+/// with a pathway plan reviewed every six months to 21.
+fn leaves_care_at_18() -> Child {
+    child("2006-06-01")
         .open_case("2022-01-04")
         .enters_care("2022-01-04", "C2")
         .at("2022-09-16", &pathway("STARTED"))
         .at("2023-03-16", &pathway("REVIEWED"))
         .at("2023-09-15", &pathway("REVIEWED"))
         .at("2024-03-15", &pathway("REVIEWED"))
+        .at("2024-06-03", LEAVES_CARE)
+        .at("2024-06-03T11:00", &care_leaver("FORMER_RELEVANT"))
         .at("2024-09-13", &pathway("REVIEWED"))
         .at("2025-03-12", &pathway("REVIEWED"))
         .at("2025-09-12", &pathway("REVIEWED"))
         .at("2026-03-11", &pathway("REVIEWED"))
         .at("2026-09-11", &pathway("REVIEWED"))
-        .at("2027-03-10", &pathway("REVIEWED"));
+        .at("2027-03-10", &pathway("REVIEWED"))
+}
+
+#[test]
+fn statutory_pathway_reviews_stop_at_21() {
+    // 21 on 2027-06-01. The review that would fall due in September 2027 is not asked for.
     assert_eq!(
-        check("england-statutory", "pathway-review", &c, "2028-01-31"),
+        check(
+            "england-statutory",
+            "pathway-review",
+            &leaves_care_at_18(),
+            "2028-01-31"
+        ),
         [
             "2023-03-16 met",
             "2023-09-16 met",
@@ -1375,6 +1555,49 @@ fn statutory_pathway_reviews_stop_at_21() {
             "2027-09-10 not_applicable"
         ]
     );
+}
+
+#[test]
+fn care_leavers_who_ask_for_support_to_continue_are_supported_to_25() {
+    // Asked at 20 for support to continue: the pathway plan is still reviewed after 21, and
+    // the adviser still keeps in touch, until the 25th birthday (1 June 2031).
+    let asked = leaves_care_at_18()
+        .at("2026-11-02", r#"{"type":"care_leaver_support_requested"}"#)
+        .at("2027-09-09", &pathway("REVIEWED"));
+    let reviews = check("england-statutory", "pathway-review", &asked, "2028-01-31");
+    assert_eq!(
+        reviews[8..],
+        ["2027-03-11 met", "2027-09-10 met", "2028-03-09 upcoming"]
+    );
+    // Not reviewed again, the review stays overdue until the support ends at 25.
+    let o = obligations("england-statutory", "pathway-review", &asked, "2031-12-31");
+    let last = o.last().unwrap();
+    assert_eq!(last.due_date, d(2028, 3, 9));
+    assert!(last.is_missed());
+    assert_eq!(
+        last.explanation.closed.unwrap().at,
+        when("2031-06-01T00:00")
+    );
+    // Keeping in touch and visits (none recorded here) are still asked for after 21; without
+    // the request, the chance ends at 21.
+    let twenty_one = when("2027-06-01T00:00");
+    for (ruleset, rule) in [
+        ("england-statutory", "care-leaver-contact"),
+        ("bromley", "care-leaver-visit"),
+    ] {
+        let o = obligations(ruleset, rule, &asked, "2027-12-31");
+        let last = o.last().unwrap();
+        assert_eq!(last.status.kind(), StatusKind::Overdue, "{rule}");
+        assert_eq!(last.explanation.closed, None, "{rule}");
+        let o = obligations(ruleset, rule, &leaves_care_at_18(), "2027-12-31");
+        let closed = o.last().unwrap().explanation.closed.unwrap();
+        assert_eq!(closed.at, twenty_one, "{rule}");
+        assert!(
+            closed.why().contains("stopped applying on 1 Jun 2027"),
+            "{}",
+            closed.why()
+        );
+    }
 }
 
 #[test]

@@ -196,11 +196,12 @@ macro_rules! store_impl {
                 }
                 for c in &projections.caseload {
                     sqlx::query(
-                        "INSERT INTO caseload (council, child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                        "INSERT INTO caseload (council, child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at, open_until) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
                          ON CONFLICT (council, child_id) DO UPDATE SET display_name = excluded.display_name, is_open = excluded.is_open, \
                          status = excluded.status, worker_id = excluded.worker_id, team_id = excluded.team_id, legal_status = excluded.legal_status, \
-                         cp_category = excluded.cp_category, opened_on = excluded.opened_on, last_activity_at = excluded.last_activity_at",
+                         cp_category = excluded.cp_category, opened_on = excluded.opened_on, last_activity_at = excluded.last_activity_at, \
+                         open_until = excluded.open_until",
                     )
                     .bind(&self.council)
                     .bind(&c.child_id)
@@ -213,6 +214,7 @@ macro_rules! store_impl {
                     .bind(&c.cp_category)
                     .bind(c.opened_on)
                     .bind(c.last_activity_at.map($ts))
+                    .bind(c.open_until)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -425,7 +427,7 @@ macro_rules! store_impl {
 
             pub(crate) async fn caseload(&self, worker: Option<&str>, team: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
                 let mut q = QueryBuilder::<$db>::new(
-                    "SELECT child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at \
+                    "SELECT child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at, open_until \
                      FROM caseload WHERE council = ",
                 );
                 q.push_bind(self.council.clone());
@@ -452,6 +454,7 @@ macro_rules! store_impl {
                             legal_status: r.try_get("legal_status")?,
                             cp_category: r.try_get("cp_category")?,
                             opened_on: r.try_get("opened_on")?,
+                            open_until: r.try_get("open_until")?,
                             last_activity_at: last.map($ts_read).transpose().map_err(|m| corrupt(&child_id, 0, m))?,
                             child_id,
                         })

@@ -162,9 +162,10 @@ pub struct CaseloadRow {
     /// The child's main status: `looked_after`, `cp_plan`, `cin_plan`, `assessment`,
     /// `referral`, `care_leaver` or `closed`.
     pub status: String,
-    /// Allocated worker.
+    /// Allocated worker: the social worker, or for a care leaver without one, their personal
+    /// adviser.
     pub worker_id: Option<String>,
-    /// Allocated team.
+    /// The worker's team.
     pub team_id: Option<String>,
     /// Current legal status, if looked after.
     pub legal_status: Option<String>,
@@ -174,6 +175,18 @@ pub struct CaseloadRow {
     pub opened_on: Option<chrono::NaiveDate>,
     /// When anything last happened.
     pub last_activity_at: Option<Timestamp>,
+    /// The day the case stops being open by itself, with nothing recorded: a care leaver's
+    /// support ends on their 21st birthday, or their 25th once they asked for it to continue.
+    pub open_until: Option<chrono::NaiveDate>,
+}
+
+impl CaseloadRow {
+    /// Whether the case is open on a date: not closed, and its support not yet ended. Pages
+    /// that list open cases ask this rather than reading `status` alone, because a care
+    /// leaver's case closes on a birthday, when nothing is written.
+    pub fn open_on(&self, date: chrono::NaiveDate) -> bool {
+        self.status != "closed" && self.open_until.is_none_or(|until| date < until)
+    }
 }
 
 /// Projection rows to write in the same transaction as an append.

@@ -454,7 +454,14 @@ impl Records {
         let encoded = encode_all(&events)?;
         stream.append(events, &dir).map_err(RecordError::Refused)?;
         projections.people.extend(child_person_row(stream.record()));
-        projections.caseload.extend(caseload_row(stream.record()));
+        {
+            let cache = self.cache.read().await;
+            projections
+                .caseload
+                .extend(caseload_row(stream.record(), |s| {
+                    staff_team(&dir, &cache, s)
+                }));
+        }
         projections.network.extend(network_rows(stream.record()));
         projections.sight.push(sight_row(stream.record()));
         appends.push(StreamAppend {
@@ -598,22 +605,25 @@ impl Records {
         let mut projections = Projections::default();
         let mut staff = Vec::new();
         let mut teams = Vec::new();
-        for stream in &touched {
-            match states.get(stream) {
-                Some(StreamState::Staff(Staff(Some(member)), _)) => {
-                    if let Ok(id) = StaffId::parse(stream.id()) {
-                        staff.push((id, member.clone()));
+        {
+            let cache = self.cache.read().await;
+            for stream in &touched {
+                match states.get(stream) {
+                    Some(StreamState::Staff(Staff(Some(member)), _)) => {
+                        if let Ok(id) = StaffId::parse(stream.id()) {
+                            staff.push((id, member.clone()));
+                        }
                     }
-                }
-                Some(StreamState::Team(team, _)) => {
-                    if let Ok(id) = TeamId::parse(stream.id()) {
-                        teams.push((id, team.clone()));
+                    Some(StreamState::Team(team, _)) => {
+                        if let Ok(id) = TeamId::parse(stream.id()) {
+                            teams.push((id, team.clone()));
+                        }
                     }
+                    _ => {}
                 }
-                _ => {}
-            }
-            if let Some(state) = states.get(stream) {
-                state.projections(stream, &mut projections);
+                if let Some(state) = states.get(stream) {
+                    state.projections(stream, &mut projections, |s| staff_team(&dir, &cache, s));
+                }
             }
         }
         outcomes.extend(
@@ -803,11 +813,16 @@ impl StreamState {
         }
     }
 
-    fn projections(&self, stream: &StreamId, out: &mut Projections) {
+    fn projections(
+        &self,
+        stream: &StreamId,
+        out: &mut Projections,
+        staff_team: impl Fn(&StaffId) -> Option<TeamId>,
+    ) {
         match self {
             StreamState::Child(s) => {
                 out.people.extend(child_person_row(s.record()));
-                out.caseload.extend(caseload_row(s.record()));
+                out.caseload.extend(caseload_row(s.record(), staff_team));
                 out.network.extend(network_rows(s.record()));
                 out.sight.push(sight_row(s.record()));
             }
@@ -850,6 +865,15 @@ fn same_events(
         Journey::Adopter(_, e) => decode_all(slice)? == *e,
         Journey::Child(_, e) => decode_all(slice)? == *e,
     })
+}
+
+/// A member of staff's team: from the staff a batch wrote or refers to, or else the cache of
+/// every member of staff.
+fn staff_team(dir: &BatchDirectory, cache: &Cache, id: &StaffId) -> Option<TeamId> {
+    dir.staff
+        .get(id)
+        .or_else(|| cache.staff.get(id))
+        .map(|s| s.team.clone())
 }
 
 /// The actor for a command-line process.

@@ -333,6 +333,7 @@ fn caseload(child: &str) -> CaseloadRow {
         cp_category: Some("NEG".into()),
         opened_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 6),
         last_activity_at: Some(ts("2025-02-01T10:00:00.5Z")),
+        open_until: chrono::NaiveDate::from_ymd_opt(2030, 6, 1),
     }
 }
 

@@ -202,6 +202,8 @@ pub struct CareLeavers {
     pub activity_neet_g4: f64,
     pub activity_neet_g6: f64,
     pub accommodation_suitable: f64,
+    /// Of those who leave care at 18: the share who ask for support to continue after 21.
+    pub support_after_21: f64,
 }
 
 /// How often practice is on time.

@@ -226,6 +226,21 @@ pub(crate) fn cadence(
     out
 }
 
+/// Whether a child is one of a share of children, decided from their id rather than a
+/// random draw, so that no other draw changes.
+fn chosen(id: &hearth_domain::ChildId, share: f64) -> bool {
+    let n: u64 = id
+        .as_str()
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |n, d| {
+            n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))
+        });
+    // Spread the ids out, so that neighbours are not chosen together.
+    let spread = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+    (spread as f64) < share * (1u64 << 24) as f64
+}
+
 impl Gen<'_> {
     /// The events of one child's whole journey, attributed and ready to write.
     pub(crate) fn realize(
@@ -1944,7 +1959,18 @@ impl Gen<'_> {
         let twenty_one = birthday(birth, 21).unwrap_or(birth);
         let care_start = care.start().london_date();
         let care_end = care.end.map(|(t, _)| t.london_date());
-        let limit = self.as_at.min(Timestamp::start_of_london_day(twenty_one));
+        // A share of those who leave care at 18 ask, some weeks before their 21st birthday,
+        // for support to continue; their adviser stays with them to 25. Who asks is decided
+        // from the id, not a draw, so every other draw is unchanged.
+        let asked = (care_end.is_some_and(|e| e >= eighteen - Days::new(1))
+            && chosen(&child.id, self.rates.care_leavers.support_after_21))
+        .then(|| at_time(next_working_day(twenty_one - Days::new(45)), 11, 0))
+        .filter(|at| *at < self.as_at);
+        let support_ends = match asked {
+            Some(_) => birthday(birth, 25).unwrap_or(twenty_one),
+            None => twenty_one,
+        };
+        let limit = self.as_at.min(Timestamp::start_of_london_day(support_ends));
         let eligible_on = sixteen.max(care_start + Days::new(91));
         if care_end.is_none_or(|e| e > eligible_on) {
             b.push(
@@ -1979,7 +2005,14 @@ impl Gen<'_> {
                 );
             }
         }
+        // An adviser by seventeen and a half, or within days of leaving care before that:
+        // a relevant child is never without one.
         let pa_day = (birthday(birth, 17).unwrap_or(birth) + Days::new(150 + rng.below(60)))
+            .min(
+                care_end
+                    .filter(|e| *e > sixteen)
+                    .map_or(NaiveDate::MAX, |e| e + Days::new(3)),
+            )
             .max(sixteen + Days::new(1))
             .max(care_start + Days::new(30));
         let pa_at = rng.office(pa_day);
@@ -1999,7 +2032,29 @@ impl Gen<'_> {
                 );
                 self.world
                     .hold(post, pa_at.london_date(), limit.london_date());
+                // When the adviser leaves, the next in the post takes the young person on,
+                // on their first working day.
+                let post = &self.world.posts[post];
+                for (next, from, _) in &post.holders {
+                    let day = next_working_day(*from);
+                    let at = at_time(day, 9, 30);
+                    if *from > pa_at.london_date()
+                        && at < limit
+                        && post.holder_on(day) == Some(next)
+                    {
+                        b.push(
+                            at,
+                            Who::Manager,
+                            ChildEvent::PersonalAdviserAllocated {
+                                adviser: next.clone(),
+                            },
+                        );
+                    }
+                }
             }
+        }
+        if let Some(at) = asked {
+            b.push(at, Who::Adviser, ChildEvent::CareLeaverSupportRequested {});
         }
         let left = care_end.unwrap_or(eighteen);
         if left < limit.london_date() && left >= sixteen {

@@ -19,7 +19,7 @@ use hearth_store::CaseloadRow;
 use hearth_store::reading;
 
 use crate::error::WebError;
-use crate::pages::{ObligationRow, is_missed, urgency};
+use crate::pages::{ObligationRow, urgency};
 use crate::state::AppState;
 
 /// How long a kept summary is reused as time passes, in seconds.
@@ -106,7 +106,7 @@ impl DueCache {
             .obligations
             .iter()
             .filter(|o| {
-                !is_missed(o)
+                !o.is_missed()
                     && matches!(
                         o.status.outcome(),
                         Status::Overdue { .. } | Status::DueSoon | Status::Upcoming
@@ -124,7 +124,7 @@ impl DueCache {
         let mut missed: Vec<_> = evaluation
             .obligations
             .iter()
-            .filter(|o| is_missed(o))
+            .filter(|o| o.is_missed())
             .collect();
         missed.sort_by_key(|o| std::cmp::Reverse(o.due_date));
         let due = Arc::new(Due {

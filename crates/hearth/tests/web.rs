@@ -939,3 +939,23 @@ async fn restricting_a_record_and_lifting_the_restriction() {
     assert_eq!(sees(tm4).await, (200, true, true));
     assert_eq!(sees(ro2).await.0, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_personal_adviser_has_their_care_leavers_on_my_work() {
+    // The fixture's first child left care at 18 and has had no social worker since July:
+    // she is a former relevant care leaver, supported to 25 at her request, and her case is
+    // her personal adviser's.
+    let (dir, db) = fresh_store();
+    accounts(&db, [("pa1", "PA1"), ("tm2", "TM2")]);
+    let app = serve(dir, db).await;
+    let (pa1, response) = sign_in_with(&app, "pa1", PASSWORD).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let my_work = response.text().await.unwrap();
+    assert!(my_work.contains("/children/C1"), "{my_work}");
+    assert!(my_work.contains("Care leaver"), "{my_work}");
+    // Her obligations are the adviser's to see and act on.
+    let (status, record) = page(&pa1, format!("{}/children/C1", app.url)).await;
+    assert_eq!(status, 200, "{record}");
+    assert!(record.contains("Visit the care leaver"), "{record}");
+    assert!(record.contains("Review the pathway plan"), "{record}");
+}

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::child::events::ChildEvent;
-use crate::child::state::{CareEpisode, ChildRecord, EpisodeOfNeed};
+use crate::child::state::{CareEpisode, CareLeaverRecord, ChildRecord, EpisodeOfNeed};
 use crate::codes::*;
 use crate::directory::{Directory, check_envelope, manager_in_post, staff_in_post};
 use crate::event::Recorded;
@@ -921,6 +921,18 @@ impl ChildRecord {
                         a.role.label().to_lowercase()
                     )
                 })
+            }
+            CareLeaverSupportRequested {} => {
+                care_leaver(self, date, "support after 21")?;
+                let age = self.age_on(date).unwrap_or(0);
+                ensure(age >= 18, Rule::CareLeaver, || {
+                    "support after 21 is asked for by a care leaver aged 18 or over".to_owned()
+                })?;
+                ensure(
+                    age < CareLeaverRecord::SUPPORT_ON_REQUEST_UNTIL,
+                    Rule::CareLeaver,
+                    || "support after 21 continues to the 25th birthday at most".to_owned(),
+                )
             }
             AdoptionDecisionMade { decided_on } => {
                 looked_after(self, "a decision to place for adoption")?;

@@ -266,6 +266,9 @@ events! {
         PathwayPlanRecorded = "pathway_plan_recorded" { stage: PathwayPlanStage },
         /// A personal adviser was allocated.
         PersonalAdviserAllocated = "personal_adviser_allocated" { adviser: StaffId },
+        /// The young person asked for their personal adviser's support to continue after 21,
+        /// as they may up to 25.
+        CareLeaverSupportRequested = "care_leaver_support_requested" {},
 
         // Adoption.
         /// The decision that the child should be placed for adoption.

@@ -9,7 +9,7 @@ use crate::codes::*;
 use crate::event::{Actor, EventKind, Recorded};
 use crate::ids::{AdopterId, ChildId, FamilyId, PersonId, ProfessionalId, StaffId, TeamId};
 use crate::people::{Address, ChildDetails};
-use crate::time::{Timestamp, age_on};
+use crate::time::{Timestamp, age_on, birthday};
 use crate::values::{Line, PartialDate, PermanenceAuthority, Postcode, SdqScore, Urn};
 
 /// Where a fact came from: the event (by its version in the stream) and when it happened.
@@ -384,6 +384,15 @@ pub struct CareLeaverRecord {
     pub pathway_plans: Vec<(Mark, PathwayPlanStage)>,
     /// Personal advisers.
     pub advisers: Vec<(Mark, StaffId)>,
+    /// When the young person asked for support to continue after 21.
+    pub support_requested: Vec<Mark>,
+}
+
+impl CareLeaverRecord {
+    /// The birthday a care leaver's support ends on.
+    pub const SUPPORT_UNTIL: i32 = 21;
+    /// The birthday it ends on when they asked for it to continue.
+    pub const SUPPORT_ON_REQUEST_UNTIL: i32 = 25;
 }
 
 /// An adoption match.
@@ -718,6 +727,29 @@ impl ChildRecord {
     /// Whether the child has ever been looked after.
     pub fn was_ever_looked_after(&self) -> bool {
         !self.care_episodes.is_empty()
+    }
+
+    /// The day a care leaver's support from the service ends, while the latest care leaver
+    /// status is one the service supports (relevant or former relevant) and they are alive:
+    /// their 21st birthday, or their 25th if they asked for support to continue. Until then
+    /// their case stays open with their personal adviser, whether or not a child in need
+    /// episode is.
+    pub fn care_leaver_support_ends_on(&self) -> Option<NaiveDate> {
+        let (_, latest) = self.care_leaver.statuses.last()?;
+        if !latest.is_supported() || self.date_of_death.is_some() {
+            return None;
+        }
+        let years = if self.care_leaver.support_requested.is_empty() {
+            CareLeaverRecord::SUPPORT_UNTIL
+        } else {
+            CareLeaverRecord::SUPPORT_ON_REQUEST_UNTIL
+        };
+        birthday(self.date_of_birth()?, years)
+    }
+
+    /// The current personal adviser.
+    pub fn personal_adviser(&self) -> Option<&StaffId> {
+        self.care_leaver.advisers.last().map(|(_, a)| a)
     }
 
     /// An episode that ended with X1 and is waiting for the episode that continues it.
@@ -1302,6 +1334,7 @@ impl ChildRecord {
                 self.care_leaver.accommodation.push((mark, *accommodation))
             }
             PathwayPlanRecorded { stage } => self.care_leaver.pathway_plans.push((mark, *stage)),
+            CareLeaverSupportRequested {} => self.care_leaver.support_requested.push(mark),
             PersonalAdviserAllocated { adviser } => {
                 self.care_leaver.advisers.push((mark, adviser.clone()))
             }

@@ -1166,3 +1166,131 @@ fn a_record_can_be_restricted_after_the_child_has_died() {
     .unwrap();
     assert!(s.record().restriction.is_some());
 }
+
+/// A young person born on 1 June 2005 who left care before the record began, known as a
+/// former relevant care leaver from 1 July 2023.
+fn former_relevant() -> ChildStream {
+    let mut s = ChildStream::new(ChildId::parse("C7").unwrap());
+    s.append(
+        vec![
+            ev(
+                "2023-07-01T09:00:00Z",
+                ChildEvent::ChildRegistered {
+                    details: ChildDetails {
+                        date_of_birth: NaiveDate::from_ymd_opt(2005, 6, 1),
+                        ..details()
+                    },
+                    address: None,
+                },
+            ),
+            ev(
+                "2023-07-01T09:05:00Z",
+                ChildEvent::CareLeaverStatusRecorded {
+                    category: CareLeaverCategory::FormerRelevant,
+                },
+            ),
+        ],
+        &dir(),
+    )
+    .unwrap();
+    s
+}
+
+#[test]
+fn a_care_leaver_is_supported_to_21_or_to_25_when_they_ask() {
+    let mut s = former_relevant();
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(
+        s.record().care_leaver_support_ends_on(),
+        Some(day(2026, 6, 1))
+    );
+    // Asking for support to continue runs it to the 25th birthday.
+    s.append(
+        vec![ev(
+            "2026-05-11T10:00:00Z",
+            ChildEvent::CareLeaverSupportRequested {},
+        )],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(
+        s.record().care_leaver_support_ends_on(),
+        Some(day(2030, 6, 1))
+    );
+    // Asked at 25 or later, there is nothing left to continue.
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev(
+                "2030-06-01T10:00:00Z",
+                ChildEvent::CareLeaverSupportRequested {}
+            )]
+        ),
+        Rule::CareLeaver
+    );
+    // A status the service does not support with an adviser ends it.
+    s.append(
+        vec![ev(
+            "2027-01-04T10:00:00Z",
+            ChildEvent::CareLeaverStatusRecorded {
+                category: CareLeaverCategory::Qualifying,
+            },
+        )],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(s.record().care_leaver_support_ends_on(), None);
+}
+
+#[test]
+fn a_care_leaver_s_support_ends_with_their_death() {
+    let mut s = former_relevant();
+    s.append(
+        vec![ev(
+            "2024-03-04T10:00:00Z",
+            ChildEvent::DeathRecorded {
+                date_of_death: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            },
+        )],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(s.record().care_leaver_support_ends_on(), None);
+}
+
+#[test]
+fn support_after_21_is_asked_for_from_18() {
+    let mut s = ChildStream::new(ChildId::parse("C8").unwrap());
+    s.append(
+        vec![
+            ev(
+                "2022-07-01T09:00:00Z",
+                ChildEvent::ChildRegistered {
+                    details: ChildDetails {
+                        date_of_birth: NaiveDate::from_ymd_opt(2005, 6, 1),
+                        ..details()
+                    },
+                    address: None,
+                },
+            ),
+            ev(
+                "2022-07-01T09:05:00Z",
+                ChildEvent::CareLeaverStatusRecorded {
+                    category: CareLeaverCategory::Relevant,
+                },
+            ),
+        ],
+        &dir(),
+    )
+    .unwrap();
+    assert_eq!(
+        refused(
+            &mut s,
+            vec![ev(
+                "2023-05-31T10:00:00Z",
+                ChildEvent::CareLeaverSupportRequested {}
+            )]
+        ),
+        Rule::CareLeaver
+    );
+}

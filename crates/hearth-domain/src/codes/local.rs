@@ -266,6 +266,18 @@ code_list! {
     }
 }
 
+impl CareLeaverCategory {
+    /// Whether the service supports the young person after care, with a personal adviser and
+    /// a pathway plan: a relevant or former relevant child. An eligible child is still looked
+    /// after; a qualifying care leaver is advised and assisted, not supported in this way.
+    pub const fn is_supported(self) -> bool {
+        matches!(
+            self,
+            CareLeaverCategory::Relevant | CareLeaverCategory::FormerRelevant
+        )
+    }
+}
+
 code_list! {
     /// The permanence plan for a looked-after child (Ofsted Annex A, List 8).
     pub enum PermanencePlan ("permanence plan") {

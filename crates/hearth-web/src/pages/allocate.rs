@@ -81,7 +81,7 @@ async fn candidates(
     let today = super::as_at(state).date;
     let open = state.records.store().caseload(None).await?;
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in open.iter().filter(|r| r.status != "closed") {
+    for r in open.iter().filter(|r| r.open_on(today)) {
         if let Some(w) = r.worker_id.as_deref() {
             *counts.entry(w).or_default() += 1;
         }

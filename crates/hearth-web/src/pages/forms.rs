@@ -1455,6 +1455,20 @@ pub static FORMS: &[Form] = &[
             })
         },
     },
+    Form {
+        slug: "care-leaver-support",
+        title: "Record that the young person asked for support to continue after 21",
+        done: "Request for support after 21 recorded",
+        group: Group::CareLeaver,
+        who: Who::Workers,
+        offered: |r, t| {
+            aged(r, t, 18)
+                && r.care_leaver_support_ends_on().is_some()
+                && r.care_leaver.support_requested.is_empty()
+        },
+        fields: &[],
+        build: |_| Some(ChildEvent::CareLeaverSupportRequested {}),
+    },
     // Adoption, within care.
     Form {
         slug: "adoption-decision",

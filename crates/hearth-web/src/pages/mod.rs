@@ -97,7 +97,7 @@ impl ObligationRow {
 /// acted on, so it is counted as missed rather than listed as work to do.
 pub fn urgency(o: &Obligation) -> Option<(u8, i64)> {
     match o.status.outcome() {
-        Status::Overdue { .. } if is_missed(o) => None,
+        Status::Overdue { .. } if o.is_missed() => None,
         Status::Overdue { days_overdue } => Some((0, -days_overdue)),
         Status::DueSoon => Some((
             1,
@@ -105,11 +105,6 @@ pub fn urgency(o: &Obligation) -> Option<(u8, i64)> {
         )),
         _ => None,
     }
-}
-
-/// Overdue, and can no longer be met.
-pub fn is_missed(o: &Obligation) -> bool {
-    matches!(o.status.outcome(), Status::Overdue { .. }) && o.explanation.closed.is_some()
 }
 
 /// A status in words, with the GOV.UK tag colour that goes with it.

@@ -78,7 +78,8 @@ pub async fn page(
     } else {
         store.caseload(Some(user.staff.as_str())).await?
     };
-    let rows: Vec<_> = rows.into_iter().filter(|r| r.status != "closed").collect();
+    let today = super::as_at(&state).date;
+    let rows: Vec<_> = rows.into_iter().filter(|r| r.open_on(today)).collect();
     let mut due = crate::due::for_caseload(&state, &rows).await?;
     // A child without a summary is not listed.
     for id in crate::access::hidden(&state, &user, &due).await? {

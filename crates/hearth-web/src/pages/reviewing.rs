@@ -21,7 +21,7 @@ use hearth_domain::{ChildId, StreamId};
 use hearth_standards::Status;
 use hearth_store::reading;
 
-use super::{Layout, is_missed, status_label, urgency};
+use super::{Layout, status_label, urgency};
 use crate::access::{relationship, sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
@@ -167,7 +167,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
             )
             .map_err(|e| WebError::Internal(e.to_string()))?;
             for o in &evaluation.obligations {
-                let open = !is_missed(o)
+                let open = !o.is_missed()
                     && matches!(
                         o.status.outcome(),
                         Status::Overdue { .. } | Status::DueSoon | Status::Upcoming

@@ -100,7 +100,7 @@ pub async fn page(
         .get(&user.team)
         .map_or_else(|| user.team.as_str().to_owned(), |t| t.name().to_owned());
     let caseload = store.caseload(None).await?;
-    let open: Vec<_> = caseload.iter().filter(|r| r.status != "closed").collect();
+    let open: Vec<_> = caseload.iter().filter(|r| r.open_on(as_at.date)).collect();
 
     // Waiting for allocation: open, with no worker. These are the front door's, not one
     // team's, so every manager sees the whole queue.

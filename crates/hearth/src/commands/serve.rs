@@ -9,9 +9,9 @@ use anyhow::Context;
 use clap::Args;
 use std::collections::HashMap;
 
+use hearth_domain::StaffId;
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_domain::{ChildId, StaffId, StreamId};
 use hearth_store::records::Records;
 use hearth_store::{AccountRow, Store};
 use hearth_web::{AppState, Clock, Settings, hash_password};
@@ -151,8 +151,7 @@ async fn demo_accounts(
 ) -> anyhow::Result<Vec<(StaffRole, String, String)>> {
     let today = crate::clock::now().london_date();
     let caseload = store.caseload(None).await?;
-    let advisers = advisers_of_care_leavers(store, &caseload).await?;
-    let chosen = choose_demo_staff(workforce, &caseload, &advisers, today);
+    let chosen = choose_demo_staff(workforce, &caseload, today);
     let mut out = Vec::new();
     for role in DEMO_ROLES {
         let Some(id) = chosen.get(&role) else {
@@ -182,41 +181,16 @@ async fn demo_accounts(
     Ok(out)
 }
 
-/// How many care leavers each personal adviser supports: the last adviser on the record of
-/// every child the caseload counts as a care leaver.
-async fn advisers_of_care_leavers(
-    store: &Store,
-    caseload: &[hearth_store::CaseloadRow],
-) -> anyhow::Result<HashMap<StaffId, usize>> {
-    let streams: Vec<StreamId> = caseload
-        .iter()
-        .filter(|r| r.status == "care_leaver")
-        .filter_map(|r| ChildId::parse(&r.child_id).ok())
-        .map(|id| StreamId::child(&id))
-        .collect();
-    let mut out: HashMap<StaffId, usize> = HashMap::new();
-    for chunk in streams.chunks(hearth_store::reading::BATCH) {
-        for (id, events) in hearth_store::reading::children_events(store, chunk).await? {
-            let record = hearth_domain::child::fold(&id, &events);
-            if let Some((_, adviser)) = record.care_leaver.advisers.last() {
-                *out.entry(adviser.clone()).or_default() += 1;
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// The member of staff each demo role signs in as (see `demo_accounts`). Pure, for testing.
 fn choose_demo_staff(
     workforce: &MemoryDirectory,
     caseload: &[hearth_store::CaseloadRow],
-    advisers: &HashMap<StaffId, usize>,
     today: chrono::NaiveDate,
 ) -> HashMap<StaffRole, StaffId> {
     let open_cases = |id: &StaffId| {
         caseload
             .iter()
-            .filter(|r| r.status != "closed" && r.worker_id.as_deref() == Some(id.as_str()))
+            .filter(|r| r.open_on(today) && r.worker_id.as_deref() == Some(id.as_str()))
             .count()
     };
     let in_post = |role: StaffRole| {
@@ -262,8 +236,8 @@ fn choose_demo_staff(
     if let Some(m) = manager.or_else(|| busiest(in_post(StaffRole::TeamManager), &open_cases)) {
         out.insert(StaffRole::TeamManager, m);
     }
-    let supported = |id: &StaffId| advisers.get(id).copied().unwrap_or(0) + open_cases(id);
-    if let Some(pa) = busiest(in_post(StaffRole::PersonalAdviser), &supported) {
+    // A supported care leaver's caseload row is held by their personal adviser.
+    if let Some(pa) = busiest(in_post(StaffRole::PersonalAdviser), &open_cases) {
         out.insert(StaffRole::PersonalAdviser, pa);
     }
     for role in DEMO_ROLES {
@@ -363,6 +337,7 @@ mod tests {
             cp_category: None,
             opened_on: None,
             last_activity_at: None,
+            open_until: None,
         }
     }
 
@@ -381,10 +356,13 @@ mod tests {
             row("C1", "SW2", "cin_plan"),
             row("C2", "SW2", "cp_plan"),
             row("C3", "SW1", "referral"),
+            row("C4", "PA2", "care_leaver"),
+            row("C5", "PA2", "care_leaver"),
+            row("C6", "PA2", "care_leaver"),
+            row("C7", "PA1", "closed"),
         ];
-        let advisers = HashMap::from([(StaffId::parse("PA2").unwrap(), 3)]);
         let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        let chosen = choose_demo_staff(&dir, &caseload, &advisers, today);
+        let chosen = choose_demo_staff(&dir, &caseload, today);
         let id = |role| chosen.get(&role).map(StaffId::as_str);
         assert_eq!(id(StaffRole::SocialWorker), Some("SW2"));
         assert_eq!(id(StaffRole::TeamManager), Some("TM2"));
