@@ -36,6 +36,7 @@ async fn start() -> App {
             ("sw2", "SW2"),
             ("tm2", "TM2"),
             ("hos1", "HOS1"),
+            ("ro1", "RO1"),
             ("admin1", "ADMIN1"),
         ],
     );
@@ -413,6 +414,30 @@ async fn an_allocation_to_another_team_lands_with_the_banner() {
     let (status, anon) = common::page(&browser(), format!("{}/nowhere", app.url)).await;
     assert_eq!(status, 404);
     assert!(!anon.contains("Sign out"), "{anon}");
+}
+
+/// Point 20 of issue 12: a reviewing officer and a head of service hold no cases, so My work
+/// points them to their pages and shows no empty caseload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_that_hold_no_cases_land_on_their_pages() {
+    let app = start().await;
+    for (user, link) in [("ro1", "href=\"/reviewing\""), ("hos1", "href=\"/team\"")] {
+        let (client, _) = signed_in(&app, user).await;
+        let (status, body) = page_of(&client, &app, "/").await;
+        assert_eq!(status, 200);
+        assert!(
+            body.contains("Where to start") && body.contains(link),
+            "{user}: {body}"
+        );
+        assert!(!body.contains("No open cases"), "{user}: {body}");
+        assert!(!body.contains("My caseload (0)"), "{user}: {body}");
+    }
+    let (sw1, _) = signed_in(&app, "sw1").await;
+    let (_, body) = page_of(&sw1, &app, "/").await;
+    assert!(
+        body.contains("My caseload") && !body.contains("Where to start"),
+        "{body}"
+    );
 }
 
 /// Point 20 of issue 12: the administrator creates, disables and resets accounts in the

@@ -37,8 +37,8 @@ struct MyWork {
     shows_team: bool,
     /// After saving something that took the child out of the user's sight, what was saved.
     done: Option<&'static str>,
-    /// A role that oversees the service rather than holding cases: My work points to its
-    /// pages first.
+    /// A role that holds no cases (it oversees the service, or chairs conferences and
+    /// reviews): My work points to its pages first, and shows no empty caseload.
     oversees: bool,
 }
 
@@ -146,6 +146,7 @@ pub async fn page(
             user.role,
             StaffRole::HeadOfService
                 | StaffRole::AssistantDirector
+                | StaffRole::ReviewingOfficer
                 | StaffRole::QualityAssuranceLead
                 | StaffRole::PerformanceAnalyst
         ),
