@@ -17,13 +17,14 @@ use hearth_domain::directory::Directory;
 use hearth_domain::{ChildId, ChildRecord, Timestamp};
 
 use crate::calendar::Calendar;
-use crate::facts::{Fact, Facts, KnownMeeting, Opening, Span};
+use crate::facts::{Fact, Facts, KnownMeeting};
 use crate::obligation::{
     AppliedVariation, Assignment, ClockStart, Closed, Ending, Escalated, EventRef, Explanation,
     Missed, Obligation, Owner, PeriodSource, Status, Timescale, Varied,
 };
 use crate::period::{self, CalendarStep, Due, Period};
 use crate::ruleset::{Matcher, Rule, Ruleset, Satisfaction, Start, Window};
+use crate::spans::{Opening, Span};
 use crate::vocabulary::{FactKind, State};
 
 /// The moment a record is evaluated as at: a date in England, and an instant on it.

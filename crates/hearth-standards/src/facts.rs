@@ -1,9 +1,7 @@
 //! What the standards read from a child's folded record: the events, as facts with the few
-//! attributes rules filter on, and the states of the record as spans of time. Only what had
-//! happened by the as-at instant is visible.
-
-use std::borrow::Cow;
-use std::cell::OnceCell;
+//! attributes rules filter on, and the meetings booked and held. Only what had happened by
+//! the as-at instant is visible. The states of the record, as spans of time, are worked out
+//! in `spans::states`.
 
 use chrono::NaiveDate;
 use hearth_domain::ChildRecord;
@@ -13,9 +11,9 @@ use hearth_domain::codes::*;
 
 use crate::calendar::Calendar;
 use crate::obligation::EventRef;
-use crate::period::{self, Age};
-use crate::ruleset::{Condition, Matcher};
-use crate::vocabulary::{FactCondition, FactKind, Filter, State};
+use crate::ruleset::Matcher;
+use crate::spans::States;
+use crate::vocabulary::{FactCondition, FactKind, Filter};
 
 /// The attributes of a fact that rules can filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,94 +219,6 @@ impl Matcher {
     }
 }
 
-/// What opened a span of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Opening {
-    /// An event.
-    Event(EventRef),
-    /// The child reached an age, or had been in a placement long enough, on this date.
-    Date(NaiveDate),
-}
-
-/// A span of time, from an instant until an instant or still open.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Span {
-    pub from: Timestamp,
-    pub to: Option<Timestamp>,
-    pub opened_by: Opening,
-    /// The event that closed it, if an event did.
-    pub closed_by: Option<EventRef>,
-}
-
-impl Span {
-    pub fn contains(&self, t: Timestamp) -> bool {
-        self.from <= t && self.to.is_none_or(|to| t < to)
-    }
-}
-
-/// Merges spans that overlap or touch. With `same_day`, also spans where one ends and the
-/// next begins on the same day in England: for different states, a child leaving care at
-/// 10:00 and becoming a care leaver at 10:05 has one span of "looked after or care leaver".
-/// Two spans of one state stay apart (two missing episodes in a day are two).
-pub(crate) fn union(mut spans: Vec<Span>, same_day: bool) -> Vec<Span> {
-    spans.sort_by_key(|s| s.from);
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
-        let joins =
-            |to: Timestamp| s.from <= to || (same_day && s.from.london_date() == to.london_date());
-        match out.last_mut() {
-            Some(last) if last.to.is_none_or(joins) => {
-                if let Some(to) = last.to {
-                    match s.to {
-                        None => {
-                            last.to = None;
-                            last.closed_by = None;
-                        }
-                        Some(sto) if sto > to => {
-                            last.to = Some(sto);
-                            last.closed_by = s.closed_by;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            _ => out.push(s),
-        }
-    }
-    out
-}
-
-/// The spans where both lists hold.
-pub(crate) fn intersect(a: &[Span], b: &[Span]) -> Vec<Span> {
-    let mut out = Vec::new();
-    for x in a {
-        for y in b {
-            let (from, opened_by) = if y.from > x.from {
-                (y.from, y.opened_by)
-            } else {
-                (x.from, x.opened_by)
-            };
-            let (to, closed_by) = match (x.to, y.to) {
-                (None, None) => (None, None),
-                (Some(t), None) => (Some(t), x.closed_by),
-                (None, Some(t)) => (Some(t), y.closed_by),
-                (Some(s), Some(t)) if s <= t => (Some(s), x.closed_by),
-                (Some(_), Some(t)) => (Some(t), y.closed_by),
-            };
-            if to.is_none_or(|to| from < to) {
-                out.push(Span {
-                    from,
-                    to,
-                    opened_by,
-                    closed_by,
-                });
-            }
-        }
-    }
-    out.sort_by_key(|s| s.from);
-    out
-}
-
 /// A meeting known to the record: booked, held, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct KnownMeeting {
@@ -335,14 +245,11 @@ pub(crate) struct Facts<'r> {
     pub date_of_birth: Option<NaiveDate>,
     /// When the child died (the start of the day after the date of death).
     pub end_of_life: Option<Timestamp>,
-    /// Each state's spans, worked out the first time a rule asks (indexed like `State::ALL`).
-    states: Vec<OnceCell<Vec<Span>>>,
-    lifetime: OnceCell<Vec<Span>>,
-    care: OnceCell<Vec<Span>>,
-    placements: OnceCell<Vec<Span>>,
+    /// The spans of the record's states, worked out when first asked for.
+    pub(crate) states: States,
 }
 
-fn event_ref(mark: Mark, kind: FactKind) -> EventRef {
+pub(crate) fn event_ref(mark: Mark, kind: FactKind) -> EventRef {
     EventRef {
         version: mark.version,
         kind: kind.name(),
@@ -379,10 +286,7 @@ impl<'r> Facts<'r> {
             versions,
             date_of_birth: record.date_of_birth(),
             end_of_life,
-            states: vec![OnceCell::new(); State::ALL.len()],
-            lifetime: OnceCell::new(),
-            care: OnceCell::new(),
-            placements: OnceCell::new(),
+            states: States::new(),
         };
         for (i, kind) in FactKind::ALL.iter().enumerate() {
             if needed.get(i).copied().unwrap_or(false) {
@@ -418,7 +322,7 @@ impl<'r> Facts<'r> {
             .map_or(mark.at, |(_, r)| r)
     }
 
-    fn logged_kind(&self, mark: Mark) -> Option<&'static str> {
+    pub(crate) fn logged_kind(&self, mark: Mark) -> Option<&'static str> {
         usize::try_from(mark.version)
             .ok()
             .and_then(|v| self.versions.get(v).copied().flatten())
@@ -794,408 +698,6 @@ impl<'r> Facts<'r> {
                 .map(|(m, reason)| f(m, Data::Closure(reason)))
                 .collect(),
         }
-    }
-
-    /// Clips spans to what was known at the as-at instant, and to the child's life.
-    fn clip(&self, spans: Vec<Span>) -> Vec<Span> {
-        spans
-            .into_iter()
-            .filter(|s| s.from <= self.as_at)
-            .map(|mut s| {
-                if s.to.is_some_and(|to| to > self.as_at) {
-                    s.to = None;
-                    s.closed_by = None;
-                }
-                if let Some(end) = self.end_of_life
-                    && s.to.is_none_or(|to| to > end)
-                {
-                    s.to = Some(end);
-                    s.closed_by = None;
-                }
-                s
-            })
-            .filter(|s| s.to.is_none_or(|to| s.from < to))
-            .collect()
-    }
-
-    fn span(&self, from: Mark, from_kind: FactKind, to: Option<(Mark, FactKind)>) -> Span {
-        Span {
-            from: from.at,
-            to: to.map(|(m, _)| m.at),
-            opened_by: Opening::Event(event_ref(from, from_kind)),
-            closed_by: to.map(|(m, k)| event_ref(m, k)),
-        }
-    }
-
-    /// The whole of the child's record, from registration.
-    pub fn lifetime(&self) -> &[Span] {
-        self.lifetime.get_or_init(|| self.since_registration())
-    }
-
-    fn since_registration(&self) -> Vec<Span> {
-        let spans = self
-            .record
-            .registered
-            .map(|m| {
-                vec![Span {
-                    from: m.at,
-                    to: None,
-                    opened_by: Opening::Event(EventRef {
-                        version: m.version,
-                        kind: "child_registered",
-                        at: m.at,
-                    }),
-                    closed_by: None,
-                }]
-            })
-            .unwrap_or_default();
-        self.clip(spans)
-    }
-
-    /// The spans of time a state held.
-    pub fn state(&self, state: State) -> &[Span] {
-        match self.states.get(state as usize) {
-            Some(cell) => cell.get_or_init(|| self.work_out(state)),
-            None => &[],
-        }
-    }
-
-    fn work_out(&self, state: State) -> Vec<Span> {
-        use FactKind as K;
-        let r = self.record;
-        let episodes = || r.episodes_of_need.iter();
-        let spans: Vec<Span> = match state {
-            // A referral marked no further action closes at the front door: no case opens.
-            State::OpenCase => episodes()
-                .filter(|e| !e.no_further_action)
-                .map(|e| {
-                    self.span(
-                        e.referral,
-                        K::ReferralReceived,
-                        e.closure.map(|(m, _)| (m, K::CaseClosed)),
-                    )
-                })
-                .collect(),
-            State::Allocated => r
-                .allocations
-                .iter()
-                .map(|a| {
-                    let end = a.ended.map(|m| {
-                        let kind = match self.logged_kind(m) {
-                            Some("worker_unallocated") => K::WorkerUnallocated,
-                            Some("case_closed") => K::CaseClosed,
-                            _ => K::WorkerAllocated,
-                        };
-                        (m, kind)
-                    });
-                    self.span(a.mark, K::WorkerAllocated, end)
-                })
-                .collect(),
-            State::Assessment => episodes()
-                .flat_map(|e| &e.assessments)
-                .map(|a| {
-                    self.span(
-                        a.start,
-                        K::AssessmentStarted,
-                        a.completion
-                            .as_ref()
-                            .map(|(m, _, _)| (*m, K::AssessmentCompleted)),
-                    )
-                })
-                .collect(),
-            State::Section47 => episodes()
-                .flat_map(|e| &e.enquiries)
-                .map(|s| {
-                    self.span(
-                        s.start,
-                        K::Section47Started,
-                        s.completion.map(|(m, _, _)| (m, K::Section47Completed)),
-                    )
-                })
-                .collect(),
-            State::CpPlan => episodes()
-                .flat_map(|e| &e.cp_plans)
-                .map(|p| {
-                    self.span(
-                        p.start,
-                        K::CpPlanStarted,
-                        p.end.map(|(m, _)| (m, K::CpPlanEnded)),
-                    )
-                })
-                .collect(),
-            State::CinPlan => episodes()
-                .flat_map(|e| &e.cin_plans)
-                .map(|p| {
-                    self.span(
-                        p.start,
-                        K::CinPlanStarted,
-                        p.end.map(|(m, _)| (m, K::CinPlanEnded)),
-                    )
-                })
-                .collect(),
-            State::LookedAfter => self.periods_of_care().to_vec(),
-            State::Missing | State::MissingOrAway => r
-                .missing
-                .iter()
-                .filter(|m| state == State::MissingOrAway || m.kind == MissingKind::Missing)
-                .map(|m| {
-                    self.span(
-                        m.start,
-                        K::MissingEpisodeStarted,
-                        m.end.map(|e| (e, K::MissingEpisodeEnded)),
-                    )
-                })
-                .collect(),
-            State::CareLeaver => self.supported(
-                self.runs(
-                    r.care_leaver
-                        .statuses
-                        .iter()
-                        .map(|(m, c)| (*m, c.is_supported())),
-                    K::CareLeaverStatusRecorded,
-                ),
-            ),
-            State::Neet => self.runs(
-                r.care_leaver
-                    .activities
-                    .iter()
-                    .map(|(m, a)| (*m, a.is_neet())),
-                K::CareLeaverActivityRecorded,
-            ),
-            State::PermanencePlan => self.plans_in_care(|_| true),
-            State::LongTermPlacement => self.plans_in_care(|p| {
-                matches!(
-                    p,
-                    PermanencePlan::LongTermFostering | PermanencePlan::LongTermResidential
-                )
-            }),
-            State::AdoptionPlan => r
-                .adoption
-                .iter()
-                .map(|a| {
-                    let end = a.order.or(a.ended.map(|(m, _)| m));
-                    Span {
-                        from: a.decision.at,
-                        to: end.map(|m| m.at),
-                        opened_by: Opening::Event(EventRef {
-                            version: a.decision.version,
-                            kind: "adoption_decision_made",
-                            at: a.decision.at,
-                        }),
-                        closed_by: None,
-                    }
-                })
-                .collect(),
-        };
-        self.clip(union(spans, false))
-    }
-
-    /// A care leaver's status spans, cut to the support the service gives: to their 21st
-    /// birthday, and from asking for support to continue to their 25th (the record's rule,
-    /// `ChildRecord::care_leaver_support_ends_on`, read over time).
-    fn supported(&self, statuses: Vec<Span>) -> Vec<Span> {
-        use hearth_domain::child::CareLeaverRecord;
-        let Some(dob) = self.date_of_birth else {
-            return statuses;
-        };
-        let until =
-            |years| hearth_domain::time::birthday(dob, years).map(Timestamp::start_of_london_day);
-        let mut support = vec![Span {
-            from: Timestamp::start_of_london_day(dob),
-            to: until(CareLeaverRecord::SUPPORT_UNTIL),
-            opened_by: Opening::Date(dob),
-            closed_by: None,
-        }];
-        let extended = until(CareLeaverRecord::SUPPORT_ON_REQUEST_UNTIL);
-        support.extend(
-            self.record
-                .care_leaver
-                .support_requested
-                .iter()
-                .map(|m| Span {
-                    from: m.at,
-                    to: extended,
-                    opened_by: Opening::Event(event_ref(*m, FactKind::CareLeaverSupportRequested)),
-                    closed_by: None,
-                })
-                .filter(|s| s.to.is_none_or(|to| s.from < to)),
-        );
-        intersect(&statuses, &union(support, false))
-    }
-
-    /// Within each period of care, the spans from a permanence plan that `holds` until the
-    /// next plan that does not (a plan made in an earlier period of care does not carry over).
-    fn plans_in_care(&self, holds: impl Fn(PermanencePlan) -> bool) -> Vec<Span> {
-        let plans = &self.record.permanence_plans;
-        self.periods_of_care()
-            .iter()
-            .flat_map(|period| {
-                let runs = self.runs(
-                    plans
-                        .iter()
-                        .filter(|(m, _)| period.contains(m.at))
-                        .map(|(m, p)| (*m, holds(*p))),
-                    FactKind::PermanencePlanRecorded,
-                );
-                intersect(std::slice::from_ref(period), &runs)
-            })
-            .collect()
-    }
-
-    /// Spans from each record that turns a state on until the next that turns it off.
-    fn runs(&self, records: impl Iterator<Item = (Mark, bool)>, kind: FactKind) -> Vec<Span> {
-        let mut records: Vec<(Mark, bool)> = records.collect();
-        records.sort_by_key(|(m, _)| (m.at, m.version));
-        let mut spans = Vec::new();
-        let mut open: Option<Mark> = None;
-        for (mark, on) in records {
-            match (open, on) {
-                (None, true) => open = Some(mark),
-                (Some(start), false) => {
-                    spans.push(self.span(start, kind, Some((mark, kind))));
-                    open = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(start) = open {
-            spans.push(self.span(start, kind, None));
-        }
-        spans
-    }
-
-    /// Periods of care: looked-after episodes joined where one ended with X1 and the next
-    /// began.
-    fn periods_of_care(&self) -> &[Span] {
-        self.care.get_or_init(|| self.join_episodes())
-    }
-
-    fn join_episodes(&self) -> Vec<Span> {
-        let mut spans: Vec<Span> = Vec::new();
-        let mut joining = false;
-        for e in &self.record.care_episodes {
-            let end = e.end.map(|(m, _)| (m, FactKind::EpisodeEnded));
-            let continues = joining && !spans.is_empty();
-            if continues {
-                if let Some(last) = spans.last_mut() {
-                    last.to = end.map(|(m, _)| m.at);
-                    last.closed_by = end.map(|(m, k)| event_ref(m, k));
-                }
-            } else {
-                spans.push(self.span(e.start, FactKind::EpisodeStarted, end));
-            }
-            joining = matches!(e.end, Some((_, ReasonEpisodeCeased::X1)));
-        }
-        spans
-    }
-
-    /// Placements: from each episode start that begins a placement until the next, within
-    /// periods of care.
-    pub fn placements(&self) -> &[Span] {
-        self.placements.get_or_init(|| self.each_placement())
-    }
-
-    fn each_placement(&self) -> Vec<Span> {
-        let care = self.periods_of_care();
-        let starts: Vec<Mark> = self
-            .record
-            .care_episodes
-            .iter()
-            .filter(|e| e.reason == ReasonNewEpisode::S || e.reason.changes_placement())
-            .map(|e| e.start)
-            .collect();
-        let mut spans = Vec::new();
-        for (i, s) in starts.iter().enumerate() {
-            let next = starts.get(i + 1).map(|m| m.at);
-            let Some(period) = care.iter().find(|p| p.contains(s.at)) else {
-                continue;
-            };
-            let to = match (next, period.to) {
-                (Some(n), Some(t)) => Some(n.min(t)),
-                (Some(n), None) => Some(n),
-                (None, t) => t,
-            };
-            spans.push(Span {
-                from: s.at,
-                to,
-                opened_by: Opening::Event(event_ref(*s, FactKind::EpisodeStarted)),
-                closed_by: None,
-            });
-        }
-        self.clip(spans)
-    }
-
-    /// The span from reaching one age until reaching another.
-    fn ages(&self, from: Option<Age>, under: Option<Age>) -> Vec<Span> {
-        let Some(dob) = self.date_of_birth else {
-            return Vec::new();
-        };
-        let start = match from {
-            Some(a) => match a.reached_on(dob) {
-                Some(d) => (Timestamp::start_of_london_day(d), Opening::Date(d)),
-                None => return Vec::new(),
-            },
-            None => (Timestamp::start_of_london_day(dob), Opening::Date(dob)),
-        };
-        let end = match under {
-            Some(a) => match a.reached_on(dob) {
-                Some(d) => Some(Timestamp::start_of_london_day(d)),
-                None => return Vec::new(),
-            },
-            None => None,
-        };
-        self.clip(vec![Span {
-            from: start.0,
-            to: end,
-            opened_by: start.1,
-            closed_by: None,
-        }])
-    }
-
-    /// The spans where a condition holds.
-    pub fn condition(&self, condition: &Condition, calendar: &Calendar) -> Cow<'_, [Span]> {
-        let simple = condition.all.is_empty()
-            && condition.age_from.is_none()
-            && condition.age_under.is_none()
-            && condition.placement_at_least.is_none();
-        match condition.any.as_slice() {
-            [] if simple => return Cow::Borrowed(self.lifetime()),
-            [one] if simple => return Cow::Borrowed(self.state(*one)),
-            _ => {}
-        }
-        let mut spans = match condition.any.as_slice() {
-            [] => self.lifetime().to_vec(),
-            [one] => self.state(*one).to_vec(),
-            many => union(
-                many.iter().flat_map(|s| self.state(*s)).copied().collect(),
-                true,
-            ),
-        };
-        for s in &condition.all {
-            spans = intersect(&spans, self.state(*s));
-        }
-        if condition.age_from.is_some() || condition.age_under.is_some() {
-            spans = intersect(&spans, &self.ages(condition.age_from, condition.age_under));
-        }
-        if let Some(p) = condition.placement_at_least {
-            let settled: Vec<Span> = self
-                .placements()
-                .iter()
-                .filter_map(|pl| {
-                    let due = period::after(p, calendar, pl.from, None, &mut Vec::new())?;
-                    let from = calendar.start_of_day(due.date);
-                    Some(Span {
-                        from,
-                        to: pl.to,
-                        opened_by: Opening::Date(due.date),
-                        closed_by: None,
-                    })
-                })
-                .filter(|s| s.to.is_none_or(|to| s.from < to))
-                .collect();
-            spans = intersect(&spans, &self.clip(settled));
-        }
-        Cow::Owned(spans)
     }
 
     /// Meetings of some kinds, booked or held, as known at the as-at instant.

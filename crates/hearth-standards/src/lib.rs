@@ -12,6 +12,7 @@ pub mod obligation;
 pub mod period;
 pub mod reconcile;
 pub mod ruleset;
+mod spans;
 pub mod vocabulary;
 
 pub use calendar::{BankHoliday, Calendar};

@@ -7,7 +7,6 @@
 //! the domain's rules and appends the resulting events with their projections.
 
 mod backend;
-pub mod bench;
 pub mod codec;
 pub mod projection;
 pub mod reading;

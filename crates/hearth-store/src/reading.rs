@@ -2,10 +2,11 @@
 //! standards, the returns, the web app's directory). These reads are the system's, not a
 //! person viewing a record, so they are not written to the access log.
 
+use chrono::NaiveDate;
 use hearth_domain::child::ChildEvent;
-use hearth_domain::directory::{MemoryDirectory, Staff, Team, fold_directory};
+use hearth_domain::directory::{Adopter, MemoryDirectory, Staff, Team, fold_directory};
 use hearth_domain::event::Recorded;
-use hearth_domain::{ChildId, StaffId, StreamId, StreamKind, TeamId};
+use hearth_domain::{AdopterId, ChildId, StaffId, StreamId, StreamKind, TeamId};
 
 use crate::codec::decode_all;
 use crate::{Store, StoreError, StoredEvent};
@@ -57,6 +58,25 @@ pub async fn children_events(
     for (stream, run) in by_stream(&events) {
         if let Ok(id) = ChildId::parse(stream.id()) {
             out.push((id, decode_all(run)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Every adopter household, folded from its events up to the end of `as_at`.
+pub async fn adopters(
+    store: &Store,
+    as_at: NaiveDate,
+) -> Result<Vec<(AdopterId, Adopter)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in streams_of(store, StreamKind::Adopter).await?.chunks(BATCH) {
+        let events = store.read_streams(chunk).await?;
+        for (stream, run) in by_stream(&events) {
+            let mut events: Vec<Recorded<_>> = decode_all(run)?;
+            events.retain(|e| e.date() <= as_at);
+            if let Ok(id) = AdopterId::parse(stream.id()) {
+                out.push((id, fold_directory::<Adopter>(&events)));
+            }
         }
     }
     Ok(out)

@@ -893,7 +893,7 @@ impl Gen<'_> {
                 });
             }
             intro.extend(later);
-            let events = self.realize(rng, c, intro, &professionals)?;
+            let events = self.realize(rng, c, intro)?;
             if events.is_empty() {
                 continue;
             }

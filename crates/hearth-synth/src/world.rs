@@ -136,6 +136,16 @@ fn id_err(e: hearth_domain::ids::InvalidId) -> DataError {
     }
 }
 
+/// What every post is staffed from: the names to draw from, and the months from when the
+/// service was formed to the as-at date.
+#[derive(Clone, Copy)]
+struct Staffing<'n> {
+    names: &'n Names,
+    from: NaiveDate,
+    as_at: NaiveDate,
+    months: usize,
+}
+
 impl World {
     /// Builds the workforce for a population, with history from `history_start` to `as_at`.
     pub fn build(
@@ -162,6 +172,12 @@ impl World {
         let system = Actor::System("synth".to_owned());
         let formed = history_start - chrono::Days::new(400);
         let formed_at = at_time(formed, 9, 0);
+        let staffing = Staffing {
+            names,
+            from: formed,
+            as_at,
+            months,
+        };
         let per_10k = population as f64 / 10_000.0;
 
         // Leadership: an assistant director and heads of service, in the leadership team.
@@ -201,10 +217,7 @@ impl World {
             0.06,
             None,
             &mut rng,
-            names,
-            formed,
-            as_at,
-            months,
+            &staffing,
         )?;
         let mut heads = Vec::new();
         for _ in 0..(1 + (per_10k / 20.0) as usize).max(3) {
@@ -214,10 +227,7 @@ impl World {
                 0.08,
                 Some(director),
                 &mut rng,
-                names,
-                formed,
-                as_at,
-                months,
+                &staffing,
             )?);
         }
         for _ in 0..2 {
@@ -227,10 +237,7 @@ impl World {
                 0.12,
                 Some(director),
                 &mut rng,
-                names,
-                formed,
-                as_at,
-                months,
+                &staffing,
             )?;
         }
 
@@ -298,10 +305,7 @@ impl World {
                     0.08,
                     Some(head),
                     &mut rng,
-                    names,
-                    formed,
-                    as_at,
-                    months,
+                    &staffing,
                 )?);
             }
             let turnover = if role_for(area) == StaffRole::SocialWorker
@@ -325,10 +329,7 @@ impl World {
                     0.10,
                     Some(gm),
                     &mut rng,
-                    names,
-                    formed,
-                    as_at,
-                    months,
+                    &staffing,
                 )?;
                 w.teams[team].manager_post = manager;
                 let size = service.team_size.min(posts - t * service.team_size).max(1);
@@ -339,10 +340,7 @@ impl World {
                         turnover,
                         Some(manager),
                         &mut rng,
-                        names,
-                        formed,
-                        as_at,
-                        months,
+                        &staffing,
                     )?;
                     w.teams[team].posts.push(p);
                 }
@@ -352,8 +350,7 @@ impl World {
         Ok(w)
     }
 
-    /// Adds a post with holders from `from` to `as_at`, and their staff lines.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds a post with holders from the staffing's start to `as_at`, and their staff lines.
     fn add_post(
         &mut self,
         team: usize,
@@ -361,11 +358,14 @@ impl World {
         turnover: f64,
         line_manager: Option<usize>,
         rng: &mut Rng,
-        names: &Names,
-        from: NaiveDate,
-        as_at: NaiveDate,
-        months: usize,
+        staffing: &Staffing<'_>,
     ) -> Result<usize, DataError> {
+        let Staffing {
+            names,
+            from,
+            as_at,
+            months,
+        } = *staffing;
         let mut holders = Vec::new();
         // The first holder may have joined years before the history starts.
         let mut start = from - chrono::Days::new(rng.below(900));

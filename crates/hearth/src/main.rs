@@ -39,8 +39,9 @@ enum Command {
     Generate(commands::generate::Generate),
     /// Print a fingerprint (SHA-256) of every event in the store, and how many there are.
     Fingerprint,
-    /// Benchmarks, each against a baseline measured in the same run.
-    #[command(subcommand)]
+    /// Benchmarks, each against a baseline measured in the same run: runs the hearth-bench
+    /// program built beside this one (`cargo build --release -p hearth-bench`).
+    #[command(disable_help_flag = true)]
     Bench(commands::bench::Bench),
     /// The working-day calendar of England and Wales.
     #[command(subcommand)]
@@ -79,11 +80,7 @@ async fn main() -> std::process::ExitCode {
         Command::Events(c) => c.run(&cli.db, &cli.council).await,
         Command::Generate(c) => c.run(&cli.db, &cli.council).await,
         Command::Fingerprint => commands::fingerprint::run(&cli.db, &cli.council).await,
-        Command::Bench(c @ commands::bench::Bench::Standards { .. }) => {
-            c.run_standards(&cli.db, &cli.council).await
-        }
-        Command::Bench(commands::bench::Bench::Returns(c)) => c.run(&cli.db, &cli.council).await,
-        Command::Bench(c) => c.run().await,
+        Command::Bench(c) => c.run(&cli.db, &cli.council).await,
         Command::Calendar(c) => c.run(),
         Command::Standards(c) => c.run(&cli.db, &cli.council).await,
         Command::Serve(c) => c.run(&cli.db, &cli.council).await,

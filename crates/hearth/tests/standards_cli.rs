@@ -239,28 +239,6 @@ satisfied_by = { events = [{ event = "initial_conference_held" }] }
 }
 
 #[test]
-fn the_standards_benchmark_runs_against_the_store() {
-    let (_dir, db) = store();
-    let out = hearth(&[
-        "--db",
-        &db,
-        "bench",
-        "standards",
-        "--as-at",
-        "2024-03-21",
-        "--rounds",
-        "1",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let text = stdout(&out);
-    assert!(
-        text.contains("| fold and evaluate every open child |"),
-        "{text}"
-    );
-    assert!(text.contains("open children: 2;"), "{text}");
-}
-
-#[test]
 fn a_period_s_figures_alone() {
     let (_dir, db) = store();
     let args = |extra: &[&str]| {

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use crate::child::events::ChildEvent;
-use crate::child::state::ChildRecord;
+use crate::child::record::ChildRecord;
 use crate::codes::ReasonEpisodeCeased;
 use crate::directory::Directory;
 use crate::event::{EventKind, Recorded};

@@ -7,13 +7,8 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::Args;
 use hearth_domain::child::fold;
-use hearth_domain::directory::{Adopter, fold_directory};
-use hearth_domain::event::Recorded;
-use hearth_domain::{AdopterId, StreamKind};
 use hearth_returns::annex_a::{Builder, List};
-use hearth_store::Store;
-use hearth_store::codec::decode_all;
-use hearth_store::reading::{by_stream, streams_of};
+use hearth_store::reading::adopters;
 
 use super::cin_census::write_whole;
 use super::standards::{BATCH, child_streams, children, staff};
@@ -31,25 +26,6 @@ pub struct ExportArgs {
     /// postcode (an unaccompanied asylum seeker) in or out of the area.
     #[arg(long, value_delimiter = ',')]
     postcode_areas: Vec<String>,
-}
-
-/// Every adopter household, folded from its events up to the end of the date.
-pub(crate) async fn adopters(
-    store: &Store,
-    as_at: NaiveDate,
-) -> anyhow::Result<Vec<(AdopterId, Adopter)>> {
-    let mut out = Vec::new();
-    for chunk in streams_of(store, StreamKind::Adopter).await?.chunks(BATCH) {
-        let events = store.read_streams(chunk).await?;
-        for (stream, run) in by_stream(&events) {
-            let mut events: Vec<Recorded<_>> = decode_all(run)?;
-            events.retain(|e| e.date() <= as_at);
-            if let Ok(id) = AdopterId::parse(stream.id()) {
-                out.push((id, fold_directory::<Adopter>(&events)));
-            }
-        }
-    }
-    Ok(out)
 }
 
 impl ExportArgs {

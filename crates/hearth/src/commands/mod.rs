@@ -2,8 +2,6 @@
 
 pub mod annex_a;
 pub mod bench;
-pub mod bench_returns;
-pub mod bench_web;
 pub mod calendar;
 pub mod cin_census;
 pub mod council;

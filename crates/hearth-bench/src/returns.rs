@@ -1,4 +1,4 @@
-//! `hearth bench returns`: building each statutory return from the store, against reading
+//! `hearth-bench returns`: building each statutory return from the store, against reading
 //! the same children's events from the same store in the same run.
 //!
 //! Every side is a whole pass over the store, a batch of children at a time, because that is
@@ -8,12 +8,12 @@
 //! either side.
 
 use std::hint::black_box;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::Args;
 use hearth_domain::StreamId;
+use hearth_domain::StreamKind;
 use hearth_domain::child::fold;
 use hearth_domain::directory::MemoryDirectory;
 use hearth_returns::CollectionYear;
@@ -21,11 +21,11 @@ use hearth_returns::annex_a::Builder as AnnexA;
 use hearth_returns::cin::{CensusBuilder, LaNumber};
 use hearth_returns::ssda903::Builder;
 use hearth_store::Store;
+use hearth_store::reading::{BATCH, adopters, children_events, streams_of, workforce};
 
-use super::bench::peak_rss_mib;
-use super::standards::{BATCH, child_streams, children, staff};
+use crate::{open, peak_rss_mib};
 
-/// Arguments of `bench returns`.
+/// Arguments of `returns`.
 #[derive(Debug, Args)]
 pub struct BenchReturns {
     /// The collection year, named by the year it ends in: 2026 is 2025/26.
@@ -78,12 +78,12 @@ struct Pass {
 
 impl BenchReturns {
     /// Runs every side `rounds` times, interleaved so that drift in the machine falls on all.
-    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
-        let store = super::open(db, council).await?;
-        let dir = staff(&store).await?;
-        let streams = child_streams(&store, None).await?;
+    pub async fn run(self, db: &str, council: &str) -> anyhow::Result<()> {
+        let store = open(db, council).await?;
+        let dir = workforce(&store).await?;
+        let streams = streams_of(&store, StreamKind::Child).await?;
         eprintln!(
-            "hearth bench returns: {} children, collection year {}, {} rounds",
+            "hearth-bench returns: {} children, collection year {}, {} rounds",
             streams.len(),
             self.year,
             self.rounds
@@ -132,7 +132,7 @@ impl BenchReturns {
         if let Some(rss) = peak_rss_mib() {
             println!("peak RSS: {rss:.0} MiB");
         }
-        Ok(ExitCode::SUCCESS)
+        Ok(())
     }
 
     async fn pass(
@@ -158,7 +158,7 @@ impl BenchReturns {
             _ => None,
         };
         for batch in streams.chunks(BATCH) {
-            for (id, child_events) in children(store, batch).await? {
+            for (id, child_events) in children_events(store, batch).await? {
                 children_read += 1;
                 events += child_events.len();
                 match (&mut census, &mut tables, &mut lists) {
@@ -177,7 +177,7 @@ impl BenchReturns {
             (Some(c), _, _) => c.finish().len(),
             (_, Some(t), _) => t.finish().files().iter().map(|(_, b)| b.len()).sum(),
             (_, _, Some(mut l)) => {
-                for (id, adopter) in super::annex_a::adopters(store, as_at).await? {
+                for (id, adopter) in adopters(store, as_at).await? {
                     l.add_adopter(&id, &adopter);
                 }
                 l.finish().to_xlsx()?.len()

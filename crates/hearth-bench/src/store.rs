@@ -1,21 +1,92 @@
-//! The store benchmark behind `hearth bench store`: append and read back events through the
-//! store, and the same rows through plain INSERT and SELECT on an unindexed SQLite table with
-//! the same settings, in the same run, so the figures can be given as ratios.
+//! `hearth-bench store`: append and read back events through the store, and the same rows
+//! through plain INSERT and SELECT on an unindexed SQLite table with the same settings, in
+//! the same run, so the figures can be given as ratios. It uses only the store's public
+//! interface: appending encoded events, reading them back in recording order and by stream.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
+use clap::Args;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::{CaseNoteKind, VisitKind};
 use hearth_domain::event::{Actor, Recorded};
 use hearth_domain::values::Text;
 use hearth_domain::{StreamId, Timestamp};
+use hearth_store::codec::{self, encode};
+use hearth_store::{NewEvent, Projections, Store, StreamAppend};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use crate::codec::encode;
-use crate::{NewEvent, Projections, Store, StoreError, StreamAppend};
+use crate::peak_rss_mib;
+
+/// Arguments of `store`.
+#[derive(Debug, Args)]
+pub struct BenchStore {
+    /// How many events.
+    #[arg(long, default_value_t = 1_000_000)]
+    events: usize,
+    /// Events per stream.
+    #[arg(long, default_value_t = 100)]
+    per_stream: usize,
+    /// Streams written per transaction.
+    #[arg(long, default_value_t = 50)]
+    streams_per_transaction: usize,
+    /// Where to put the two databases (a temporary directory by default).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+impl BenchStore {
+    /// Runs the benchmark and prints a table for docs/performance.md.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let BenchStore {
+            events,
+            per_stream,
+            streams_per_transaction,
+            dir,
+        } = self;
+        let temp = tempfile::tempdir().context("cannot make a temporary directory")?;
+        let dir = dir.unwrap_or_else(|| temp.path().to_path_buf());
+        std::fs::create_dir_all(&dir)?;
+        let plan = Plan {
+            events,
+            per_stream,
+            streams_per_transaction,
+        };
+        eprintln!(
+            "hearth-bench store: {events} events, {per_stream} per stream, {streams_per_transaction} streams per transaction, in {}",
+            dir.display()
+        );
+        let report = run(&dir, plan).await?;
+        println!("| measurement | store (s) | plain SQL (s) | ratio |");
+        println!("|---|---|---|---|");
+        for m in &report.measures {
+            println!(
+                "| {} | {:.2} | {:.2} | {:.2}× |",
+                m.name,
+                m.store.as_secs_f64(),
+                m.baseline.as_secs_f64(),
+                m.ratio()
+            );
+        }
+        let mb = report.payload_bytes as f64 / 1_048_576.0;
+        let per_second = events as f64 / report.measures[0].store.as_secs_f64().max(1e-9);
+        println!();
+        println!(
+            "events: {events}; payload: {mb:.1} MiB; store append rate: {per_second:.0} events/s"
+        );
+        println!(
+            "decoding every event into domain types after reading: {:.2} s",
+            report.decode.as_secs_f64()
+        );
+        if let Some(rss) = peak_rss_mib() {
+            println!("peak RSS: {rss:.0} MiB");
+        }
+        Ok(())
+    }
+}
 
 /// What to measure.
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +120,6 @@ impl Measure {
 /// The results.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// The plan measured.
-    pub plan: Plan,
     /// Bytes of payload written.
     pub payload_bytes: u64,
     /// Measurements.
@@ -59,16 +128,14 @@ pub struct Report {
     pub decode: Duration,
 }
 
-fn text(s: &str) -> Result<Text, StoreError> {
-    Text::parse(s).map_err(|e| StoreError::Encode(e.to_string()))
+fn text(s: &str) -> anyhow::Result<Text> {
+    Ok(Text::parse(s)?)
 }
 
 /// The events of stream number `s`: a realistic mix of visits and case notes.
-fn stream_events(s: usize, per_stream: usize) -> Result<Vec<NewEvent>, StoreError> {
-    let start =
-        Timestamp::parse("2020-01-06T09:00:00Z").map_err(|e| StoreError::Encode(e.to_string()))?;
-    let actor = Actor::parse(&format!("staff/SW{}", s % 400))
-        .map_err(|e| StoreError::Encode(e.to_string()))?;
+fn stream_events(s: usize, per_stream: usize) -> anyhow::Result<Vec<NewEvent>> {
+    let start = Timestamp::parse("2020-01-06T09:00:00Z")?;
+    let actor = Actor::parse(&format!("staff/SW{}", s % 400))?;
     (0..per_stream)
         .map(|i| {
             let event = if i % 3 == 0 {
@@ -93,21 +160,21 @@ fn stream_events(s: usize, per_stream: usize) -> Result<Vec<NewEvent>, StoreErro
             let at = start
                 .plus_micros((i as i64) * 86_400_000_000 + (s as i64))
                 .unwrap_or(start);
-            encode(&Recorded {
+            Ok(encode(&Recorded {
                 occurred_at: at,
                 recorded_at: at,
                 recorded_by: actor.clone(),
                 event,
-            })
+            })?)
         })
         .collect()
 }
 
-fn stream_id(s: usize) -> Result<StreamId, StoreError> {
-    StreamId::parse(&format!("child/B{s:07}")).map_err(|e| StoreError::Encode(e.to_string()))
+fn stream_id(s: usize) -> anyhow::Result<StreamId> {
+    Ok(StreamId::parse(&format!("child/B{s:07}"))?)
 }
 
-async fn baseline_pool(path: &Path) -> Result<sqlx::Pool<Sqlite>, StoreError> {
+async fn baseline_pool(path: &Path) -> anyhow::Result<sqlx::Pool<Sqlite>> {
     let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -127,7 +194,7 @@ async fn baseline_pool(path: &Path) -> Result<sqlx::Pool<Sqlite>, StoreError> {
 }
 
 /// Runs the benchmark in `dir` (two fresh SQLite files).
-pub async fn run(dir: &Path, plan: Plan) -> Result<Report, StoreError> {
+pub async fn run(dir: &Path, plan: Plan) -> anyhow::Result<Report> {
     let per_stream = plan.per_stream.max(1);
     let streams = plan.events.div_ceil(per_stream);
     let store = Store::open(
@@ -208,7 +275,7 @@ pub async fn run(dir: &Path, plan: Plan) -> Result<Report, StoreError> {
         read += page.len();
         let t = Instant::now();
         for e in &page {
-            crate::codec::decode::<ChildEvent>(e)?;
+            codec::decode::<ChildEvent>(e)?;
         }
         decode += t.elapsed();
     }
@@ -237,9 +304,7 @@ pub async fn run(dir: &Path, plan: Plan) -> Result<Report, StoreError> {
     }
     let scan_raw = t.elapsed();
     if read != n {
-        return Err(StoreError::Encode(format!(
-            "read back {read} events through the store and {n} directly"
-        )));
+        anyhow::bail!("read back {read} events through the store and {n} directly");
     }
 
     // Read each stream on its own, as loading a child's record does. The baseline gets an
@@ -268,7 +333,6 @@ pub async fn run(dir: &Path, plan: Plan) -> Result<Report, StoreError> {
     raw.close().await;
 
     Ok(Report {
-        plan,
         payload_bytes,
         measures: vec![
             Measure {
