@@ -1,0 +1,278 @@
+//! What an audit asks of whom, and by when, on the practice standards' clock: the audit
+//! itself by its deadline (working days, moved only by a head of service's exemption),
+//! telling the team manager and the director of a safety concern (hours, counted as
+//! elapsed time across clock changes), each improvement action by its date, the blind
+//! regrade, and the practice review improvement meeting. Each item has an owner and a
+//! status as at an instant, like an obligation, so it can sit on the owner's My work.
+
+use chrono::NaiveDate;
+use hearth_domain::{StaffId, Timestamp};
+use hearth_standards::period::{Due, after};
+use hearth_standards::{AsAt, Calendar, Period};
+use serde::Serialize;
+
+use crate::audit::Audit;
+use crate::codes::ConcernRecipient;
+use crate::event::ActionOwner;
+use crate::ids::{ActionNo, AuditId};
+use crate::template::Template;
+
+/// What is owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum ItemKind {
+    /// Complete the audit.
+    CompleteAudit,
+    /// Tell someone of a safety concern.
+    TellOfConcern {
+        /// The concern's number.
+        concern: u16,
+        /// Who is to be told.
+        recipient: ConcernRecipient,
+    },
+    /// Carry out an improvement action.
+    Action {
+        /// The action's number.
+        action: ActionNo,
+    },
+    /// Grade the audit again, blind.
+    Regrade,
+    /// Hold the practice review improvement meeting.
+    Prim,
+}
+
+/// Who owes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ItemOwner {
+    /// A member of staff.
+    Staff {
+        /// Who.
+        staff: StaffId,
+    },
+    /// A partner agency.
+    Agency {
+        /// The agency and the contact there.
+        owner: ActionOwner,
+    },
+}
+
+impl ItemOwner {
+    /// The member of staff, for an item on someone's My work.
+    pub fn staff(&self) -> Option<&StaffId> {
+        match self {
+            ItemOwner::Staff { staff } => Some(staff),
+            ItemOwner::Agency { .. } => None,
+        }
+    }
+}
+
+/// An item's status as at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Not yet done, and not yet due.
+    Due,
+    /// Past due and not done.
+    Overdue {
+        /// Calendar days from the due date to the as-at date.
+        days_overdue: i64,
+        /// Whole hours past the due instant, for a clock in hours.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hours_overdue: Option<i64>,
+    },
+    /// Done in time.
+    Met,
+    /// Done after the due time.
+    MetLate {
+        /// Calendar days late.
+        days_late: i64,
+        /// Whole hours late, for a clock in hours.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hours_late: Option<i64>,
+    },
+}
+
+impl ItemStatus {
+    /// Whether the item is still to do.
+    pub fn is_open(self) -> bool {
+        matches!(self, ItemStatus::Due | ItemStatus::Overdue { .. })
+    }
+
+    /// Whether it is overdue.
+    pub fn is_overdue(self) -> bool {
+        matches!(self, ItemStatus::Overdue { .. })
+    }
+}
+
+/// One thing an audit asks of someone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    /// The audit.
+    pub audit: AuditId,
+    /// What.
+    #[serde(flatten)]
+    pub kind: ItemKind,
+    /// Who.
+    pub owner: ItemOwner,
+    /// In words.
+    pub what: String,
+    /// The day it is due by.
+    pub due_date: NaiveDate,
+    /// The instant it is due by, for a clock in hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<Timestamp>,
+    /// When it was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<Timestamp>,
+    /// Its status as at the instant asked.
+    #[serde(flatten)]
+    pub status: ItemStatus,
+}
+
+/// The status of something due by `due`, done at `done` (if it was done by the as-at
+/// instant), as at an instant.
+pub fn status(due: Due, done: Option<Timestamp>, as_at: AsAt) -> ItemStatus {
+    match done.filter(|d| *d <= as_at.instant) {
+        Some(d) if due.met_by(d, d.london_date()) => ItemStatus::Met,
+        Some(d) => ItemStatus::MetLate {
+            days_late: (d.london_date() - due.date).num_days(),
+            hours_late: due.at.map(|at| d.hours_since(at)),
+        },
+        None if due.passed_by(as_at.instant, as_at.date) => ItemStatus::Overdue {
+            days_overdue: (as_at.date - due.date).num_days(),
+            hours_overdue: due.at.map(|at| as_at.instant.hours_since(at)),
+        },
+        None => ItemStatus::Due,
+    }
+}
+
+fn due_after(period: Period, calendar: &Calendar, start: Timestamp) -> Option<Due> {
+    after(period, calendar, start, None, &mut Vec::new())
+}
+
+/// Everything an audit asks, as at an instant. Items arise as the audit reaches them (an
+/// action once agreed, a PRIM once the audit is completed); a withdrawn audit asks nothing
+/// more, and items it had not met by then are left out.
+pub fn items(audit: &Audit, template: &Template, calendar: &Calendar, as_at: AsAt) -> Vec<Item> {
+    let mut out = Vec::new();
+    let known = |t: Timestamp| t <= as_at.instant;
+    let withdrawn = audit
+        .withdrawn
+        .as_ref()
+        .map(|(_, at)| *at)
+        .filter(|t| known(*t));
+    let mut push =
+        |kind: ItemKind, owner: ItemOwner, what: String, due: Due, done: Option<Timestamp>| {
+            let done = done.filter(|d| known(*d));
+            if withdrawn.is_some() && done.is_none() {
+                return;
+            }
+            out.push(Item {
+                audit: audit.id.clone(),
+                kind,
+                owner,
+                what,
+                due_date: due.date,
+                due_at: due.at,
+                done_at: done,
+                status: status(due, done, as_at),
+            });
+        };
+    let staff = |s: &StaffId| ItemOwner::Staff { staff: s.clone() };
+
+    if let (Some(a), Some(deadline)) = (
+        audit.assignments.iter().rev().find(|a| known(a.at)),
+        audit.deadline(),
+    ) {
+        push(
+            ItemKind::CompleteAudit,
+            staff(&a.auditor),
+            format!("Complete the {}", template.name.to_lowercase()),
+            Due::on(deadline),
+            audit.completed,
+        );
+    }
+    for c in audit.concerns.iter().filter(|c| known(c.raised)) {
+        let Some(due) = due_after(template.safety_notice, calendar, c.raised) else {
+            continue;
+        };
+        let owner = audit
+            .assignments
+            .iter()
+            .rev()
+            .find(|a| a.at <= c.raised)
+            .map(|a| &a.auditor)
+            .or(audit.regrade.as_ref().map(|r| &r.auditor));
+        let Some(owner) = owner else { continue };
+        for r in ConcernRecipient::ALL {
+            push(
+                ItemKind::TellOfConcern {
+                    concern: c.no,
+                    recipient: *r,
+                },
+                staff(owner),
+                format!(
+                    "Tell the {} of safety concern {}",
+                    r.label().to_lowercase(),
+                    c.no
+                ),
+                due,
+                c.notice(*r).map(|n| n.at),
+            );
+        }
+    }
+    for a in audit.actions.iter().filter(|a| known(a.agreed)) {
+        let owner = match &a.owner {
+            ActionOwner::Staff { staff: s } => staff(s),
+            o @ ActionOwner::Agency { .. } => ItemOwner::Agency { owner: o.clone() },
+        };
+        push(
+            ItemKind::Action { action: a.no },
+            owner,
+            a.what.clone(),
+            Due::on(a.due),
+            a.completed.as_ref().map(|c| c.at),
+        );
+    }
+    if let Some(r) = audit.regrade.as_ref().filter(|r| known(r.assigned)) {
+        push(
+            ItemKind::Regrade,
+            staff(&r.auditor),
+            "Grade the audit again, without its grades".to_owned(),
+            Due::on(r.deadline),
+            r.grades.as_ref().map(|g| g.at),
+        );
+    }
+    if let (Some(period), Some(done), Some(a)) =
+        (template.prim, audit.completed, audit.assignment())
+        && known(done)
+        && let Some(due) = due_after(period, calendar, done)
+    {
+        push(
+            ItemKind::Prim,
+            staff(&a.auditor),
+            "Hold the practice review improvement meeting".to_owned(),
+            due,
+            audit.prims.first().map(|p| p.at),
+        );
+    }
+    out
+}
+
+/// The items a member of staff owes across audits, still open as at the instant: what an
+/// audit puts on their My work.
+pub fn owed_by(
+    staff: &StaffId,
+    audits: &[(&Audit, &Template)],
+    calendar: &Calendar,
+    as_at: AsAt,
+) -> Vec<Item> {
+    let mut out: Vec<Item> = audits
+        .iter()
+        .flat_map(|(a, t)| items(a, t, calendar, as_at))
+        .filter(|i| i.owner.staff() == Some(staff) && i.status.is_open())
+        .collect();
+    out.sort_by(|a, b| (a.due_date, a.due_at, &a.audit).cmp(&(b.due_date, b.due_at, &b.audit)));
+    out
+}
