@@ -276,3 +276,82 @@ pub fn owed_by(
     out.sort_by(|a, b| (a.due_date, a.due_at, &a.audit).cmp(&(b.due_date, b.due_at, &b.audit)));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn an_hours_clock_counts_elapsed_time_across_the_spring_change() {
+        let cal = Calendar::england_and_wales();
+        // Found at 00:30 on 30 March 2025; clocks go forward at 01:00. Two hours later is
+        // 03:30 BST, not 02:30.
+        let raised = when("2025-03-30T00:30");
+        let due = due_after(Period::Hours(2), &cal, raised).unwrap();
+        assert_eq!(due.at, Some(when("2025-03-30T03:30")));
+        let told = when("2025-03-30T03:15");
+        let as_at = AsAt::instant(when("2025-03-30T12:00"));
+        assert_eq!(status(due, Some(told), as_at), ItemStatus::Met);
+        let late = when("2025-03-30T05:45");
+        assert_eq!(
+            status(due, Some(late), as_at),
+            ItemStatus::MetLate {
+                days_late: 0,
+                hours_late: Some(2)
+            }
+        );
+        assert_eq!(
+            status(due, None, as_at),
+            ItemStatus::Overdue {
+                days_overdue: 0,
+                hours_overdue: Some(8)
+            }
+        );
+        // Told after the as-at instant: as at then, it was still to do.
+        assert_eq!(
+            status(due, Some(late), AsAt::instant(when("2025-03-30T03:00"))),
+            ItemStatus::Due
+        );
+    }
+
+    #[test]
+    fn a_working_day_deadline_passes_over_christmas() {
+        let cal = Calendar::england_and_wales();
+        // Twenty working days from Monday 15 December 2025: Christmas Day, Boxing Day and
+        // New Year's Day are not working days.
+        let due = due_after(Period::WorkingDays(20), &cal, when("2025-12-15")).unwrap();
+        // 16 to 19, 22 to 24 and 29 to 31 December, 2 January and 5 to 15 January.
+        assert_eq!(due, Due::on(d(2026, 1, 15)));
+        assert_eq!(
+            status(due, None, AsAt::end_of(d(2026, 1, 15))),
+            ItemStatus::Due
+        );
+        assert_eq!(
+            status(due, None, AsAt::end_of(d(2026, 1, 19))),
+            ItemStatus::Overdue {
+                days_overdue: 4,
+                hours_overdue: None
+            }
+        );
+        assert_eq!(
+            status(
+                due,
+                Some(when("2026-01-15T17:30")),
+                AsAt::end_of(d(2026, 2, 1))
+            ),
+            ItemStatus::Met
+        );
+        assert_eq!(
+            status(
+                due,
+                Some(when("2026-01-16T09:00")),
+                AsAt::end_of(d(2026, 2, 1))
+            ),
+            ItemStatus::MetLate {
+                days_late: 1,
+                hours_late: None
+            }
+        );
+    }
+}

@@ -830,3 +830,136 @@ fn plan(
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    fn record() -> ChildRecord {
+        child("F1", "2024-01-08")
+            .referred_to("2024-01-08", "SW1", "TSC1", "TM1")
+            .visited("2024-05-01")
+            .by("SW1")
+            .at(
+                "2024-05-20",
+                r#"{"type":"case_summary_recorded","text":"Summary."}"#,
+            )
+            .visited("2025-03-10")
+            .by("SW1")
+            .at(
+                "2025-04-02",
+                r#"{"type":"visit_made","kind":"STATUTORY","child_seen":true,"seen_alone":false}"#,
+            )
+            .by("SW2")
+            .at(
+                "2025-04-03",
+                r#"{"type":"supervision_recorded","supervisor":"TM1","worker":"SW1","text":"Discussed."}"#,
+            )
+            .at(
+                "2025-04-04",
+                r#"{"type":"management_oversight_recorded","manager":"TM1","text":"Direction."}"#,
+            )
+            .visited("2025-07-01")
+            .by("SW1")
+            .record()
+    }
+
+    fn with<T>(f: impl FnOnce(FactContext<'_>) -> T) -> T {
+        let cal = Calendar::england_and_wales();
+        let ruleset = Ruleset::builtin("bromley").unwrap().unwrap();
+        let dir = directory();
+        f(FactContext {
+            as_at: d(2025, 6, 2),
+            scope_from: d(2024, 6, 3),
+            calendar: &cal,
+            ruleset: &ruleset,
+            staff: &dir,
+        })
+    }
+
+    fn details(sheet: &FactSheet) -> Vec<(NaiveDate, &str)> {
+        sheet
+            .entries
+            .iter()
+            .map(|e| (e.date, e.detail.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn facts_are_read_within_the_scope_and_as_at_the_date() {
+        let r = record();
+        let sheets = with(|ctx| {
+            gather(
+                &[
+                    FactName::Visits,
+                    FactName::CaseSummaries,
+                    FactName::Supervision,
+                    FactName::ManagementOversight,
+                    FactName::OverdueObligations,
+                ],
+                Whose::Child(&r),
+                ctx,
+            )
+            .unwrap()
+        });
+        assert_eq!(
+            details(&sheets[0]),
+            [
+                (
+                    d(2025, 4, 2),
+                    "Statutory visit: child seen, not alone (no reason recorded)"
+                ),
+                (d(2025, 3, 10), "Statutory visit: child seen alone"),
+            ],
+            "the visit before the scope and the one after the date are left out"
+        );
+        assert!(sheets[0].entries.iter().all(|e| e.event.is_some()));
+        assert_eq!(
+            details(&sheets[1]),
+            [(d(2024, 5, 20), "case summary (the latest)")],
+            "the latest summary shows even from before the scope"
+        );
+        assert_eq!(
+            details(&sheets[2]),
+            [(d(2025, 4, 3), "supervision of SW1 by TM1")]
+        );
+        assert_eq!(details(&sheets[3]), [(d(2025, 4, 4), "oversight by TM1")]);
+        assert!(
+            sheets[4]
+                .entries
+                .iter()
+                .any(|e| e.detail.contains("(case-summary)") && e.event.is_none()),
+            "{:?}",
+            sheets[4].entries
+        );
+    }
+
+    #[test]
+    fn a_practitioners_facts_are_theirs_across_their_caseload() {
+        let records = vec![
+            record(),
+            child("F2", "2024-09-02")
+                .referred_to("2024-09-02", "SW2", "TSC1", "TM1")
+                .visited("2025-02-03")
+                .by("SW2")
+                .record(),
+        ];
+        let sw1 = staff_id("SW1");
+        let sheets = with(|ctx| {
+            gather(
+                &[FactName::Caseload, FactName::Visits, FactName::Supervision],
+                Whose::Practitioner(&sw1, &records),
+                ctx,
+            )
+            .unwrap()
+        });
+        let children: Vec<&str> = sheets[0].entries.iter().map(|e| e.child.as_str()).collect();
+        assert_eq!(children, ["F1"]);
+        assert_eq!(
+            details(&sheets[1]),
+            [(d(2025, 3, 10), "Statutory visit: child seen alone")]
+        );
+        assert_eq!(sheets[2].entries.len(), 1);
+    }
+}

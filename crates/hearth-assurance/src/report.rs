@@ -21,7 +21,7 @@ use crate::template::Template;
 
 mod xlsx;
 
-pub use xlsx::WorkbookError;
+pub use xlsx::{SHEETS, WorkbookError};
 
 /// Three consecutive months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

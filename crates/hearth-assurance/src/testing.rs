@@ -159,6 +159,14 @@ impl Child {
         self
     }
 
+    /// The last event, recorded by a member of staff instead.
+    pub fn by(mut self, staff: &str) -> Self {
+        if let Some(e) = self.events.last_mut() {
+            e.recorded_by = Actor::Staff(staff_id(staff));
+        }
+        self
+    }
+
     /// A referral, and an allocation to a worker in a team by their manager, on a day.
     pub fn referred_to(self, day: &str, worker: &str, team: &str, manager: &str) -> Self {
         self.at(

@@ -68,6 +68,8 @@ pub struct Scenario {
     pub audit: Audit,
     pub group: Group,
     pub subject: Subject,
+    /// The selection date.
+    pub on: String,
 }
 
 pub fn by(who: &str) -> Actor {
@@ -106,14 +108,36 @@ impl Scenario {
         records: Vec<ChildRecord>,
         previous: &[Previous],
     ) -> Scenario {
-        let t = template(name);
+        Scenario::under(template(name), group, records, previous, "A1")
+    }
+
+    /// An audit `id` under a template given as it is, the case drawn for `group`.
+    pub fn under(
+        t: Template,
+        group: Group,
+        records: Vec<ChildRecord>,
+        previous: &[Previous],
+        id: &str,
+    ) -> Scenario {
+        Scenario::on(ON, t, group, records, previous, id)
+    }
+
+    /// An audit `id` selected on a date (for that date's month).
+    pub fn on(
+        on: &str,
+        t: Template,
+        group: Group,
+        records: Vec<ChildRecord>,
+        previous: &[Previous],
+        id: &str,
+    ) -> Scenario {
         let dir = directory();
         let calendar = Calendar::england_and_wales();
         let selection = select(
             &Inputs {
                 template: &t,
-                month: Month::parse("2025-06").unwrap(),
-                on: date(ON),
+                month: Month::of(date(on)),
+                on: date(on),
                 seed: Seed(42),
                 calendar: &calendar,
                 staff: &dir,
@@ -128,12 +152,13 @@ impl Scenario {
             calendar,
             records,
             selection,
-            audit: Audit::new(AuditId::parse("A1").unwrap()),
+            audit: Audit::new(AuditId::parse(id).unwrap()),
             group,
             subject,
+            on: on.to_owned(),
         };
         let selected = s.selected_event();
-        s.ok(ON, "QA1", selected);
+        s.ok(on, "QA1", selected);
         s
     }
 
@@ -196,14 +221,15 @@ impl Scenario {
         let deadline = hearth_standards::period::after(
             self.template.deadline,
             &self.calendar,
-            when(&format!("{ON}T12:00")),
+            when(&format!("{}T12:00", self.on)),
             None,
             &mut Vec::new(),
         )
         .unwrap()
         .date;
+        let at = format!("{}T12:00", self.on);
         self.ok(
-            &format!("{ON}T12:00"),
+            &at,
             "QA1",
             AuditEvent::AuditorAssigned {
                 auditor: staff_id(auditor),
@@ -214,7 +240,7 @@ impl Scenario {
 
     /// `n` working days after the selection date.
     pub fn deadline(&self, n: i32) -> NaiveDate {
-        self.calendar.add_working_days(date(ON), n).unwrap()
+        self.calendar.add_working_days(date(&self.on), n).unwrap()
     }
 
     /// A section graded: every question answered with the grade, the child's latest event
