@@ -245,3 +245,246 @@ audit_events! {
         AuditWithdrawn = "audit_withdrawn" { reason: Text },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::{ExclusionReason, Scale};
+    use hearth_domain::EventKind;
+    use hearth_domain::codes::ServiceArea;
+    use hearth_domain::event::Recorded;
+    use hearth_domain::{Actor, TeamId, Timestamp};
+    use proptest::prelude::*;
+
+    fn grade() -> impl Strategy<Value = Grade> {
+        (any::<bool>(), 0usize..4).prop_map(|(old, i)| {
+            let scale = if old {
+                Scale::Ofsted2009
+            } else {
+                Scale::OfstedIlacs
+            };
+            Grade::new(scale, scale.points()[i]).unwrap()
+        })
+    }
+
+    fn text() -> impl Strategy<Value = Text> {
+        "[A-Za-z][A-Za-z ,.]{0,40}".prop_map(|s| Text::parse(&s).unwrap())
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        "[A-Za-z][A-Za-z ]{0,20}".prop_map(|s| Line::parse(&s).unwrap())
+    }
+
+    fn staff() -> impl Strategy<Value = StaffId> {
+        "[A-Z][A-Z0-9]{0,6}".prop_map(|s| StaffId::parse(&s).unwrap())
+    }
+
+    fn child() -> impl Strategy<Value = ChildId> {
+        "C[0-9]{1,8}".prop_map(|s| ChildId::parse(&s).unwrap())
+    }
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0u64..4000).prop_map(|d| {
+            NaiveDate::from_ymd_opt(2015, 1, 1)
+                .unwrap()
+                .checked_add_days(chrono::Days::new(d))
+                .unwrap()
+        })
+    }
+
+    fn id() -> impl Strategy<Value = String> {
+        "[a-z][a-z0-9-]{0,15}[a-z0-9]"
+    }
+
+    fn subject() -> impl Strategy<Value = Subject> {
+        prop_oneof![
+            child().prop_map(|child| Subject::Child { child }),
+            staff().prop_map(|staff| Subject::Practitioner { staff }),
+        ]
+    }
+
+    fn group() -> impl Strategy<Value = Group> {
+        prop_oneof![
+            "[A-Z][A-Z0-9]{0,5}".prop_map(|t| Group::Team {
+                team: TeamId::parse(&t).unwrap()
+            }),
+            (0usize..ServiceArea::ALL.len()).prop_map(|i| Group::Service {
+                service: ServiceArea::ALL[i]
+            }),
+            Just(Group::Council),
+        ]
+    }
+
+    fn event() -> impl Strategy<Value = AuditEvent> {
+        prop_oneof![
+            (
+                id(),
+                subject(),
+                group(),
+                date(),
+                proptest::option::of(any::<u64>()),
+                "[0-9a-f]{64}",
+                any::<u32>(),
+                proptest::collection::vec((subject(), 0usize..4), 0..4),
+            )
+                .prop_map(
+                    |(template, subject, group, on, seed, hash, count, excluded)| {
+                        AuditEvent::AuditSelected {
+                            template,
+                            subject,
+                            group,
+                            month: Month::of(on),
+                            on,
+                            scope_from: on,
+                            method: if seed.is_some() {
+                                Method::Draw
+                            } else {
+                                Method::Programme
+                            },
+                            seed: seed.map(Seed),
+                            eligible_hash: hash,
+                            eligible_count: count,
+                            excluded: excluded
+                                .into_iter()
+                                .map(|(subject, r)| Excluded {
+                                    subject,
+                                    reason: ExclusionReason::ALL[r],
+                                })
+                                .collect(),
+                        }
+                    }
+                ),
+            (
+                id(),
+                grade(),
+                proptest::collection::vec((id(), proptest::option::of(grade())), 0..5),
+                proptest::collection::vec((child(), 1u64..500), 0..4),
+                text(),
+            )
+                .prop_map(|(section, grade, answers, evidence, reasons)| {
+                    AuditEvent::SectionGraded {
+                        section,
+                        grade,
+                        answers: answers
+                            .into_iter()
+                            .map(|(question, grade)| Answer { question, grade })
+                            .collect(),
+                        evidence: evidence
+                            .into_iter()
+                            .map(|(child, version)| EvidenceRef { child, version })
+                            .collect(),
+                        reasons,
+                    }
+                }),
+            (
+                1u16..50,
+                text(),
+                prop_oneof![
+                    staff().prop_map(|staff| ActionOwner::Staff { staff }),
+                    (0usize..Agency::ALL.len(), line()).prop_map(|(a, contact)| {
+                        ActionOwner::Agency {
+                            agency: Agency::ALL[a],
+                            contact,
+                        }
+                    }),
+                ],
+                date(),
+            )
+                .prop_map(|(n, what, owner, due)| AuditEvent::ActionAgreed {
+                    action: ActionNo(n),
+                    what,
+                    owner,
+                    due,
+                }),
+            (1u16..9, any::<bool>(), staff(), line()).prop_map(|(concern, tm, staff, how)| {
+                AuditEvent::SafetyConcernNotified {
+                    concern,
+                    recipient: if tm {
+                        ConcernRecipient::TeamManager
+                    } else {
+                        ConcernRecipient::Director
+                    },
+                    staff,
+                    how,
+                }
+            }),
+            (
+                proptest::collection::vec(
+                    (
+                        id(),
+                        proptest::option::of(id()),
+                        proptest::option::of(text())
+                    ),
+                    1..5
+                ),
+                0usize..4,
+            )
+                .prop_map(|(answers, r)| AuditEvent::FamilyFeedbackRecorded {
+                    respondent: Respondent::ALL[r],
+                    method: FeedbackMethod::Telephone,
+                    answers: answers
+                        .into_iter()
+                        .map(|(question, option, text)| FamilyAnswer {
+                            question,
+                            option,
+                            text,
+                        })
+                        .collect(),
+                }),
+            (
+                proptest::collection::vec((id(), grade()), 0..5),
+                grade(),
+                text()
+            )
+                .prop_map(|(sections, overall, reason)| {
+                    AuditEvent::ModerationDecided {
+                        sections: sections
+                            .into_iter()
+                            .map(|(section, grade)| SectionGrade { section, grade })
+                            .collect(),
+                        overall,
+                        reason,
+                    }
+                }),
+            Just(AuditEvent::AuditCompleted {}),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn events_round_trip_through_json(e in event(), micros in 0i64..2_000_000_000_000_000) {
+            let at = Timestamp::from_micros(micros).unwrap();
+            let r = Recorded {
+                occurred_at: at,
+                recorded_at: at,
+                recorded_by: Actor::system("test").unwrap(),
+                event: e,
+            };
+            let json = serde_json::to_string(&r).unwrap();
+            let back: Recorded<AuditEvent> = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(&back, &r);
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(value["event"]["type"].as_str(), Some(r.event.kind()));
+        }
+    }
+
+    #[test]
+    fn a_bad_field_is_named() {
+        let bad = serde_json::json!({
+            "type": "section_graded",
+            "section": "recording",
+            "grade": {"scale": "OFSTED_ILACS", "point": "ADEQUATE"},
+            "answers": [],
+            "evidence": [],
+            "reasons": "Because."
+        });
+        assert!(serde_json::from_value::<AuditEvent>(bad.clone()).is_err());
+        let why = AuditEvent::diagnose(bad);
+        assert!(why.starts_with("grade"), "{why}");
+        assert!(why.contains("not a point on the scale"), "{why}");
+        let unknown = serde_json::json!({"type": "audit_completed", "by": "me"});
+        assert!(AuditEvent::diagnose(unknown).contains("unknown field `by`"));
+        let kind = serde_json::json!({"type": "audit_finished"});
+        assert!(AuditEvent::diagnose(kind).starts_with("type:"));
+    }
+}
