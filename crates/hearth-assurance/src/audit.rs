@@ -383,11 +383,18 @@ impl Audit {
 
     /// The deadline in force: the latest exemption's, or the assignment's.
     pub fn deadline(&self) -> Option<NaiveDate> {
-        let assigned = self.assignment()?;
+        self.deadline_as_at(None)
+    }
+
+    /// The deadline in force as at an instant (everything, when none is given): the
+    /// assignment then current, moved by any exemption granted after it by then.
+    pub fn deadline_as_at(&self, t: Option<Timestamp>) -> Option<NaiveDate> {
+        let known = |at: Timestamp| t.is_none_or(|t| at <= t);
+        let assigned = self.assignments.iter().rev().find(|a| known(a.at))?;
         Some(
             self.exemptions
                 .iter()
-                .filter(|e| e.at >= assigned.at)
+                .filter(|e| e.at >= assigned.at && known(e.at))
                 .map(|e| e.deadline)
                 .next_back()
                 .unwrap_or(assigned.deadline),
@@ -401,10 +408,21 @@ impl Audit {
 
     /// The overall grade that stands: the moderator's, where there is one.
     pub fn final_overall(&self) -> Option<Grade> {
+        self.final_overall_as_at(None)
+    }
+
+    /// The overall grade that stood at an instant (everything, when none is given).
+    pub fn final_overall_as_at(&self, t: Option<Timestamp>) -> Option<Grade> {
+        let known = |at: Timestamp| t.is_none_or(|t| at <= t);
         self.moderation
             .as_ref()
+            .filter(|m| known(m.at))
             .map(|m| m.overall)
-            .or(self.overall.as_ref().map(|(g, ..)| *g))
+            .or(self
+                .overall
+                .as_ref()
+                .filter(|(_, _, at)| known(*at))
+                .map(|(g, ..)| *g))
     }
 
     /// A section's grade that stands: the moderator's, where there is one.

@@ -183,7 +183,7 @@ pub fn items(audit: &Audit, template: &Template, calendar: &Calendar, as_at: AsA
 
     if let (Some(a), Some(deadline)) = (
         audit.assignments.iter().rev().find(|a| known(a.at)),
-        audit.deadline(),
+        audit.deadline_as_at(Some(as_at.instant)),
     ) {
         push(
             ItemKind::CompleteAudit,
@@ -257,6 +257,49 @@ pub fn items(audit: &Audit, template: &Template, calendar: &Calendar, as_at: AsA
             audit.prims.first().map(|p| p.at),
         );
     }
+    out
+}
+
+/// A safety concern someone was told of: what a team manager's or the director's *My
+/// work* shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ToldOf {
+    /// The audit.
+    pub audit: AuditId,
+    /// The concern's number.
+    pub concern: u16,
+    /// What it is.
+    pub summary: String,
+    /// When it was found.
+    pub raised: Timestamp,
+    /// When they were told.
+    pub told: Timestamp,
+    /// In which capacity.
+    pub recipient: ConcernRecipient,
+}
+
+/// The safety concerns a member of staff had been told of by an instant, newest first.
+pub fn told_of(staff: &StaffId, audits: &[&Audit], as_at: AsAt) -> Vec<ToldOf> {
+    let mut out = Vec::new();
+    for a in audits {
+        for c in &a.concerns {
+            for n in c
+                .notices
+                .iter()
+                .filter(|n| &n.staff == staff && n.at <= as_at.instant)
+            {
+                out.push(ToldOf {
+                    audit: a.id.clone(),
+                    concern: c.no,
+                    summary: c.summary.clone(),
+                    raised: c.raised,
+                    told: n.at,
+                    recipient: n.recipient,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (b.told, &b.audit, b.concern).cmp(&(a.told, &a.audit, a.concern)));
     out
 }
 

@@ -254,7 +254,7 @@ pub fn quarter_report(
         .filter(|a| {
             a.selected
                 .as_ref()
-                .is_some_and(|s| quarter.contains(s.month))
+                .is_some_and(|s| quarter.contains(s.month) && s.at <= end)
         })
         .collect();
     let scale_of = |a: &Audit| {
@@ -280,7 +280,7 @@ pub fn quarter_report(
         let completed = a.completed.filter(|c| *c <= end);
         let withdrawn = a.withdrawn.as_ref().map(|(_, t)| *t).filter(|t| *t <= end);
         let assigned = a.assignments.iter().any(|x| x.at <= end);
-        let deadline = a.deadline();
+        let deadline = a.deadline_as_at(Some(end));
         if a.exemptions.iter().any(|e| e.at <= end) {
             cycle.exempted.add(id);
         }
@@ -295,7 +295,9 @@ pub fn quarter_report(
             (None, None) => cycle.in_progress.add(id),
         }
 
-        let overall = a.final_overall().filter(|_| completed.is_some());
+        let overall = a
+            .final_overall_as_at(Some(end))
+            .filter(|_| completed.is_some());
         if let (Some(grade), Some(scale)) = (overall, scale_of(a)) {
             let (team_key, team_label) = group_label(&sel.group, staff);
             let (service_key, service_label) = service_of(&sel.group, staff);
@@ -394,14 +396,21 @@ pub fn quarter_report(
     lines.sort_by(|a, b| a.audit.cmp(&b.audit));
     action_lines.sort_by(|a, b| (&a.audit, a.action).cmp(&(&b.audit, b.action)));
 
-    let regraded: Vec<&Audit> = ours
+    // Moderation counts only what had been recorded by the report's date.
+    let regraded: Vec<Audit> = ours
         .iter()
-        .copied()
         .filter(|a| {
             a.regrade
                 .as_ref()
                 .and_then(|r| r.grades.as_ref())
                 .is_some_and(|g| g.at <= end)
+        })
+        .map(|a| {
+            let mut a = (*a).clone();
+            if a.moderation.as_ref().is_some_and(|m| m.at > end) {
+                a.moderation = None;
+            }
+            a
         })
         .collect();
     QuarterReport {
@@ -413,7 +422,7 @@ pub fn quarter_report(
         by_month: month_rows.into_values().collect(),
         themes: themes.into_values().collect(),
         actions,
-        agreement: statistics(regraded),
+        agreement: statistics(&regraded),
         audits: lines,
         action_lines,
     }

@@ -11,7 +11,7 @@ mod common;
 
 use common::*;
 use hearth_assurance::audit::Audit;
-use hearth_assurance::clock::{ItemKind, ItemStatus, items, owed_by};
+use hearth_assurance::clock::{ItemKind, ItemStatus, items, owed_by, told_of};
 use hearth_assurance::codes::{
     ConcernRecipient, FeedbackMethod, FeedbackNotTaken, FindingKind, Respondent,
 };
@@ -390,6 +390,34 @@ fn what_the_audit_asks_of_whom_on_the_clock() {
     assert!(list("2025-06-25T09:00").is_empty());
     // Before the action was agreed there was nothing for SW1.
     assert!(list("2025-06-04T09:00").is_empty());
+    // The concern is on the team manager's and the director's lists once they were told.
+    let audits = [a];
+    let tm1 = told_of(
+        &staff_id("TM1"),
+        &audits,
+        AsAt::instant(when("2025-06-05T15:30")),
+    );
+    assert_eq!(tm1.len(), 1);
+    assert_eq!(tm1[0].recipient, ConcernRecipient::TeamManager);
+    assert_eq!(tm1[0].raised, when("2025-06-05T14:00"));
+    assert!(
+        told_of(
+            &staff_id("AD1"),
+            &audits,
+            AsAt::instant(when("2025-06-05T15:30"))
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        told_of(
+            &staff_id("AD1"),
+            &audits,
+            AsAt::instant(when("2025-06-05T17:00"))
+        )[0]
+        .told,
+        when("2025-06-05T16:30")
+    );
+    assert!(told_of(&sw1, &audits, AsAt::instant(when("2025-07-01"))).is_empty());
     // The auditor's own list on 4 June: the audit itself.
     let tm2 = owed_by(
         &staff_id("TM2"),

@@ -628,3 +628,39 @@ fn the_workbook_opens_with_the_same_figures() {
     assert_eq!(n(&all[1]), r.agreement.all.pairs);
     assert_eq!(n(&all[2]), r.agreement.all.exact);
 }
+
+#[test]
+fn a_report_as_at_an_earlier_date_counts_what_stood_then() {
+    let audits = audits();
+    let templates = [template("single-case-audit"), legacy()];
+    // After A502's regrade (12 May) and before its moderation (15 May), and before A402's
+    // exemption ran out.
+    let r = quarter_report(
+        Quarter::starting(Month::parse("2025-04").unwrap()),
+        date("2025-05-13"),
+        &audits,
+        &templates,
+        &directory(),
+    );
+    let tsc2 = r
+        .by_team
+        .iter()
+        .find(|x| x.key == "team/TSC2" && x.scale == Scale::OfstedIlacs)
+        .unwrap();
+    let inadequate = &tsc2
+        .points
+        .iter()
+        .find(|(p, _)| *p == Point::Inadequate)
+        .unwrap()
+        .1;
+    assert_eq!(
+        fig(inadequate),
+        ["A502"],
+        "the auditor's grade stood until moderation"
+    );
+    assert_eq!(r.agreement.settled.awaiting, ids(&["A502"]));
+    assert!(r.agreement.settled.second.is_empty());
+    // A402 was exempted to 9 May and not done by 13 May; June's audits were not selected.
+    assert_eq!(fig(&r.cycle.overdue), ["A402"]);
+    assert_eq!(fig(&r.cycle.selected), ["A401", "A402", "A501", "A502"]);
+}

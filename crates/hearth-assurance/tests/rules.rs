@@ -449,6 +449,11 @@ fn only_the_head_of_service_exempts_and_only_later() {
     );
     s.ok("2025-06-10", "HOS1", exemption("HOS1", "2025-07-14"));
     assert_eq!(s.audit.deadline(), Some(date("2025-07-14")));
+    assert_eq!(
+        s.audit.deadline_as_at(Some(when("2025-06-09"))),
+        Some(date("2025-06-30")),
+        "before the exemption, the assignment's deadline stood"
+    );
 }
 
 #[test]
