@@ -228,8 +228,8 @@ pub fn check(
     ctx: &Context<'_>,
 ) -> Result<(), AuditViolation> {
     use AuditEvent::*;
-    Checker { audit, ev, ctx }.envelope()?;
     let c = Checker { audit, ev, ctx };
+    c.envelope()?;
     let t = ctx.template;
     match (&audit.selected, &ev.event) {
         (None, AuditSelected { .. }) => {}

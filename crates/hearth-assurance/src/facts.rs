@@ -4,7 +4,6 @@
 //! version in the child's stream, so an auditor can cite it as evidence.
 
 use chrono::NaiveDate;
-use hearth_domain::codes::VisitKind;
 use hearth_domain::directory::Directory;
 use hearth_domain::{Actor, ChildId, ChildRecord, StaffId, Timestamp};
 use hearth_standards::{AsAt, Calendar, EvaluationError, Ruleset, Status, evaluate};
@@ -575,15 +574,11 @@ fn one(
                     (true, Some(false)) => "child seen, not alone (no reason recorded)".to_owned(),
                     (true, None) => "child seen".to_owned(),
                 };
-                let label = match v.kind {
-                    VisitKind::Statutory | VisitKind::StatutoryUnannounced => v.kind.label(),
-                    k => k.label(),
-                };
                 out.push(entry(
                     r,
                     v.mark.at,
                     Some(v.mark.version),
-                    format!("{label}: {seen}"),
+                    format!("{}: {seen}", v.kind.label()),
                 ));
             }
         }
