@@ -172,6 +172,8 @@ pub struct Concern {
     pub summary: String,
     /// When it was found (the clock starts).
     pub raised: Timestamp,
+    /// Who found it.
+    pub raised_by: Actor,
     /// Who told whom.
     pub notices: Vec<Notice>,
 }
@@ -610,6 +612,7 @@ impl Audit {
                 no: *concern,
                 summary: summary.as_str().to_owned(),
                 raised: at,
+                raised_by: e.recorded_by.clone(),
                 notices: Vec::new(),
             }),
             SafetyConcernNotified {

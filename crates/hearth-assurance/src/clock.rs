@@ -197,13 +197,8 @@ pub fn items(audit: &Audit, template: &Template, calendar: &Calendar, as_at: AsA
         let Some(due) = due_after(template.safety_notice, calendar, c.raised) else {
             continue;
         };
-        let owner = audit
-            .assignments
-            .iter()
-            .rev()
-            .find(|a| a.at <= c.raised)
-            .map(|a| &a.auditor)
-            .or(audit.regrade.as_ref().map(|r| &r.auditor));
+        // Whoever found it tells: the auditor, or the second auditor reading it again.
+        let owner = c.raised_by.staff();
         let Some(owner) = owner else { continue };
         for r in ConcernRecipient::ALL {
             push(

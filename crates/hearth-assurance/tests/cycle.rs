@@ -646,3 +646,55 @@ fn a_practice_observation_is_of_a_practitioner_due_this_year() {
         Some(grade(Point::Outstanding))
     );
 }
+
+#[test]
+fn a_concern_the_second_auditor_finds_is_theirs_to_tell() {
+    // The audit up to its completion, then a regrade whose reader finds a concern.
+    let stream = the_audit(&mut Scenario::case_audit());
+    let mut s2 = Scenario::case_audit();
+    for e in stream
+        .iter()
+        .take_while(|e| !matches!(e.event, AuditEvent::AuditCompleted {}))
+    {
+        s2.try_event(e.clone()).unwrap();
+    }
+    s2.ok("2025-06-10", "TM2", AuditEvent::AuditCompleted {});
+    let deadline = s2
+        .calendar
+        .add_working_days(date("2025-06-11"), 10)
+        .unwrap();
+    s2.ok(
+        "2025-06-11",
+        "QA1",
+        AuditEvent::RegradeAssigned {
+            auditor: staff_id("QA2"),
+            deadline,
+        },
+    );
+    s2.ok(
+        "2025-06-12T09:00",
+        "QA2",
+        AuditEvent::SafetyConcernRaised {
+            concern: 2,
+            summary: text("A bruise recorded at school was not followed up."),
+        },
+    );
+    let is = items(
+        &s2.audit,
+        &s2.template,
+        &s2.calendar,
+        AsAt::instant(when("2025-06-12T12:00")),
+    );
+    let tell: Vec<_> = is
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::TellOfConcern { concern: 2, .. }))
+        .collect();
+    assert_eq!(tell.len(), 2);
+    for i in tell {
+        assert_eq!(i.owner.staff(), Some(&staff_id("QA2")));
+        assert!(
+            i.status.is_overdue(),
+            "two hours from 09:00 had passed by noon"
+        );
+    }
+}
