@@ -2,70 +2,7 @@
 //! reasons and roles an audit records. Each is an enum read from and written as its code,
 //! with a label for people, like the record's national lists.
 
-use hearth_domain::codes::UnknownCode;
-
-/// Declares a code list: an enum parsed from, serialised as and shown as its code, with a
-/// plain-English label.
-macro_rules! code_list {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident ($list:literal) {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal => $label:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $( $(#[$vmeta])* $variant ),+ }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[ $($name::$variant),+ ];
-            /// The name of the list, for messages.
-            pub const LIST: &'static str = $list;
-
-            /// The code.
-            pub const fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            /// A short plain-English description.
-            pub const fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($code => Ok($name::$variant),)+
-                    _ => Err(UnknownCode { list: $list, code: s.to_owned() }),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                s.parse().map_err(::serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-code_list! {
+hearth_domain::code_list! {
     /// A grading scale. Grades on different scales are never counted or averaged together.
     pub enum Scale ("grading scale") {
         /// Ofsted's judgements since 2013 (and in the inspection of local authority
@@ -76,7 +13,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// A point on a grading scale.
     pub enum Point ("grade") {
         /// Grade 1 on either scale.
@@ -121,7 +58,7 @@ impl Scale {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// Why the head of service exempted an audit from its deadline. The framework allows only
     /// leave.
     pub enum ExemptionReason ("exemption reason") {
@@ -132,7 +69,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// What a finding of an audit is.
     pub enum FindingKind ("finding") {
         /// Practice to acknowledge and share.
@@ -142,7 +79,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// Why a case (or practitioner) that meets a template's criteria was left out of a draw.
     pub enum ExclusionReason ("exclusion reason") {
         /// Audited (or observed) within the period the template sets.
@@ -156,7 +93,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// Who answered the family's questionnaire.
     pub enum Respondent ("respondent") {
         /// A parent.
@@ -170,7 +107,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// How the family's feedback was taken.
     pub enum FeedbackMethod ("feedback method") {
         /// By telephone, as the framework expects.
@@ -182,7 +119,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// Why the family's feedback could not be taken.
     pub enum FeedbackNotTaken ("reason feedback was not taken") {
         /// The family could not be reached after several attempts.
@@ -194,7 +131,7 @@ code_list! {
     }
 }
 
-code_list! {
+hearth_domain::code_list! {
     /// Who must be told at once of an immediate concern for a child's safety.
     pub enum ConcernRecipient ("who is told of a safety concern") {
         /// The team manager of the child's worker.

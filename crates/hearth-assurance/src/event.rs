@@ -16,54 +16,6 @@ use crate::ids::{ActionNo, Grade, Month, Seed};
 use crate::selection::{Excluded, Group, Subject};
 use crate::vocabulary::Method;
 
-/// Declares the audit stream's event enum, as the record's `events!` does for its streams:
-/// struct variants with stable kind names, tagged by `type`, unknown fields refused.
-macro_rules! audit_events {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $(
-                $(#[$vmeta:meta])*
-                $variant:ident = $kind:literal { $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? }
-            ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(tag = "type", deny_unknown_fields)]
-        pub enum $name {
-            $(
-                $(#[$vmeta])*
-                #[serde(rename = $kind)]
-                $variant { $( $(#[$fmeta])* $field : $ty ),* }
-            ),+
-        }
-
-        impl ::hearth_domain::event::EventKind for $name {
-            fn kind(&self) -> &'static str {
-                match self { $( $name::$variant { .. } => $kind ),+ }
-            }
-            fn kinds() -> &'static [&'static str] {
-                &[ $($kind),+ ]
-            }
-            fn diagnose(event: ::serde_json::Value) -> String {
-                // The same variants, externally tagged, so that serde keeps the path to a bad
-                // field (an internally tagged enum buffers its content and loses it).
-                #[derive(::serde::Deserialize)]
-                #[serde(deny_unknown_fields)]
-                #[allow(dead_code)]
-                enum Diagnose {
-                    $(
-                        #[serde(rename = $kind)]
-                        $variant { $( $(#[$fmeta])* $field : $ty ),* }
-                    ),+
-                }
-                ::hearth_domain::event::diagnose_with::<Diagnose>(event)
-            }
-        }
-    };
-}
-
 /// An event in a child's record cited as evidence: the child and the event's version in
 /// their stream.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -156,7 +108,7 @@ pub enum Attendee {
     },
 }
 
-audit_events! {
+hearth_domain::events! {
     /// An event in an audit's stream.
     pub enum AuditEvent {
         /// The case (or practitioner) was selected: by a seeded draw from the group's eligible

@@ -9,9 +9,7 @@ use hearth_domain::{Actor, ChildId, ChildRecord, StaffId, Timestamp};
 use hearth_standards::{AsAt, Calendar, EvaluationError, Ruleset, Status, evaluate};
 use serde::Serialize;
 
-use crate::vocabulary::named;
-
-named! {
+hearth_domain::vocabulary! {
     /// A fact of the record a section can show.
     pub enum FactName {
         /// The children a practitioner holds at the date.

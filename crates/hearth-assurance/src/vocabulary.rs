@@ -3,56 +3,7 @@
 //! a score is taken. Each is a fixed name in code; a name not listed here is refused when
 //! the template is read.
 
-macro_rules! named {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $( $(#[$vmeta])* $variant ),+ }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[ $($name::$variant),+ ];
-
-            /// The name used in template files.
-            pub const fn name(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Looks a name up.
-            pub fn from_name(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-
-            /// Every name, for error messages.
-            pub fn names() -> String {
-                Self::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.name())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)?;
-                $name::from_name(&s).ok_or_else(|| {
-                    ::serde::de::Error::custom(format!(
-                        "`{s}` is not known (expected one of {})",
-                        $name::names()
-                    ))
-                })
-            }
-        }
-    };
-}
-
-named! {
+hearth_domain::vocabulary! {
     /// What kind of assurance activity a template is for.
     pub enum AuditKind {
         /// The monthly single case file audit.
@@ -68,7 +19,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// What an audit is about.
     pub enum SubjectKind {
         /// A child's case.
@@ -78,7 +29,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// How cases (or practitioners) are chosen.
     pub enum Method {
         /// A seeded random draw from each group's eligible list.
@@ -88,7 +39,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// What a draw is made per.
     pub enum GroupBy {
         /// Each team (the framework's practice groups).
@@ -100,7 +51,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// How an audit's score is taken.
     pub enum Basis {
         /// The weighted mean of the questions answered (each question's weight times its
@@ -111,7 +62,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// States a case can be in at the selection date; a selection may ask that one holds.
     pub enum CaseState {
         /// An open child in need episode.
@@ -129,7 +80,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// Things that happened in the audit's scope (the months before the selection date); a
     /// selection may ask that one did. Deep dives select by these.
     pub enum ScopeEvent {
@@ -153,4 +104,3 @@ named! {
         WorkerChanged = "worker_changed",
     }
 }
-pub(crate) use named;

@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 
 use crate::child::Reference;
 use crate::codes::{AdopterLeavingReason, AdopterStage, ServiceArea, StaffRole};
-use crate::event::{Actor, EventKind, Recorded, events};
+use crate::event::{Actor, EventKind, Recorded};
+use crate::events;
 use crate::ids::{AdopterId, ChildId, PersonId, ProfessionalId, StaffId, StreamKind, TeamId};
 use crate::people::{AdopterHousehold, PersonDetails, PersonName, ProfessionalDetails};
 use crate::rules::{Refusal, Rule, RuleViolation, ensure, refuse};

@@ -121,7 +121,10 @@ pub trait EventKind {
 }
 
 /// Declares a stream's event enum: each variant is a struct variant with a stable kind name.
-/// The enum is internally tagged by `type`, and unknown fields are refused.
+/// The enum is internally tagged by `type`, and unknown fields are refused. Exported so that
+/// streams kept outside this crate (an audit's, say) serialise exactly as the record's do;
+/// the crate using it needs `serde` and `serde_json`.
+#[macro_export]
 macro_rules! events {
     (
         $(#[$meta:meta])*
@@ -168,7 +171,6 @@ macro_rules! events {
         }
     };
 }
-pub(crate) use events;
 
 /// Re-reads an internally tagged event object as its externally tagged twin `T`, returning
 /// where and why it fails.

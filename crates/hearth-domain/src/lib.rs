@@ -11,6 +11,7 @@ pub mod people;
 pub mod rules;
 pub mod time;
 pub mod values;
+pub mod vocabulary;
 pub mod words;
 
 pub use child::{ChildEvent, ChildRecord, ChildStream};

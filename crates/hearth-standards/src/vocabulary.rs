@@ -5,38 +5,7 @@
 
 use hearth_domain::codes::*;
 
-macro_rules! named {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $( $(#[$vmeta])* $variant ),+ }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[ $($name::$variant),+ ];
-
-            /// The name used in ruleset files.
-            pub const fn name(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            /// Looks a name up.
-            pub fn from_name(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-
-            /// Every name, for error messages.
-            pub fn names() -> String {
-                Self::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
-
-named! {
+hearth_domain::vocabulary! {
     /// Events a rule can start a clock from, be satisfied by, or be voided by. They are the
     /// child record's event kinds, read from the folded record.
     pub enum FactKind {
@@ -98,7 +67,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// Yes-or-no conditions on an event.
     pub enum FactCondition {
         /// A referral marked no further action.
@@ -152,7 +121,7 @@ named! {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// Code filters on an event: each takes a list of the record's own codes.
     pub enum FilterKey {
         Decision = "decision",
@@ -229,7 +198,7 @@ impl FactKind {
     }
 }
 
-named! {
+hearth_domain::vocabulary! {
     /// States of the child's record over time. A rule applies while its states hold.
     pub enum State {
         /// An open child in need episode (referral to closure), unless the referral was

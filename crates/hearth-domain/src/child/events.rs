@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::codes::*;
-use crate::event::events;
+use crate::events;
 use crate::ids::{AdopterId, ChildId, FamilyId, PersonId, ProfessionalId, StaffId, TeamId};
 use crate::people::{Address, ChildDetails};
 use crate::time::Timestamp;

@@ -1,6 +1,6 @@
 //! Code lists of the children in need census (most are shared with the SSDA903).
 
-use super::code_list;
+use crate::code_list;
 
 code_list! {
     /// Ethnicity, as in the CIN census and the SSDA903 (the same 20 codes).

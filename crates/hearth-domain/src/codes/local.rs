@@ -1,7 +1,7 @@
 //! Code lists with no national equivalent. Where Ofsted's Annex A has a list (gender,
 //! permanence plan, care leaver eligibility) the values follow it.
 
-use super::code_list;
+use crate::code_list;
 
 code_list! {
     /// Gender, as Ofsted's Annex A asks for it (separate from the sex used by the returns).

@@ -22,6 +22,7 @@ pub struct UnknownCode {
 
 /// Declares a code list: an enum whose values are parsed from, serialised as and shown as
 /// the code string, with a plain-English label for people.
+#[macro_export]
 macro_rules! code_list {
     (
         $(#[$meta:meta])*
@@ -89,7 +90,6 @@ macro_rules! code_list {
         }
     };
 }
-pub(crate) use code_list;
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::code_list;
+use crate::code_list;
 
 code_list! {
     /// Why a new looked-after episode starts. An episode is a period with one legal status
