@@ -58,7 +58,7 @@ pub struct Contribution {
 }
 
 /// Red, amber or green.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rag {
     /// Red.
