@@ -1049,7 +1049,8 @@ fn check_content(
     }
 }
 
-/// A meeting reviewing a plan sees each of its open actions, and only those.
+/// A meeting reviewing a plan sees each of its open actions; it may also follow up actions
+/// that belong to no plan, but not another plan's.
 fn check_review(record: &ChildRecord, plan: PlanKind, review: &ActionReview) -> Check {
     let practice = &record.practice;
     let mut named = std::collections::BTreeSet::new();
@@ -1063,8 +1064,10 @@ fn check_review(record: &ChildRecord, plan: PlanKind, review: &ActionReview) -> 
             format!("{n} is named twice")
         })?;
         match practice.actions.get(&n) {
-            Some(a) if a.plan == Some(plan) && a.is_open() => {}
-            Some(a) if a.plan == Some(plan) => {
+            // An action of no plan (a strategy discussion's, an allocation record's) is
+            // followed up at whatever meeting comes next.
+            Some(a) if (a.plan == Some(plan) || a.plan.is_none()) && a.is_open() => {}
+            Some(a) if a.plan == Some(plan) || a.plan.is_none() => {
                 return refuse(Rule::Action, format!("{n} is already done or ended"));
             }
             _ => {

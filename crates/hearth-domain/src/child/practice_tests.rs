@@ -552,8 +552,8 @@ fn a_meeting_reviews_each_open_action_of_the_plan_and_only_those() {
         ),
         Rule::Action
     );
-    // Action 3 was already done; action 1 is the strategy discussion's.
-    for extra in [3, 1] {
+    // Action 3 was already done; action 99 does not exist.
+    for extra in [3, 99] {
         assert_eq!(
             refused(
                 &mut s,
@@ -583,15 +583,17 @@ fn a_meeting_reviews_each_open_action_of_the_plan_and_only_those() {
         ),
         Rule::Action
     );
+    // A strategy discussion's action is followed up here too.
     s.append(
         vec![review(
-            vec![(4, Done), (5, Done), (6, OnTrack), (7, OnTrack)],
+            vec![(4, Done), (5, Done), (6, OnTrack), (7, OnTrack), (1, Done)],
             vec![8],
         )],
         &d,
     )
     .unwrap();
     let p = &s.record().practice;
+    assert!(p.actions[&ActionNo(1)].done().is_some());
     assert!(p.actions[&ActionNo(8)].ended.is_some());
     assert_eq!(p.current_plan(PlanKind::ChildProtection).unwrap().number, 3);
     assert_eq!(
