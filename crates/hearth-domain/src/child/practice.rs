@@ -871,11 +871,15 @@ fn about_kinds(event: &ChildEvent) -> &'static [&'static str] {
     }
 }
 
-/// Content kinds of which an event has at most one: the words of that event.
+/// Content kinds of which an event has at most one: the words of that event. A meeting may
+/// go through a plan's actions more than once (the last meeting of a plan closes what is
+/// still open when the plan ends).
 fn one_per_event(event: &ChildEvent) -> bool {
     !matches!(
         event,
-        ChildEvent::ChildWordsRecorded { .. } | ChildEvent::PlanWritten { .. }
+        ChildEvent::ChildWordsRecorded { .. }
+            | ChildEvent::PlanWritten { .. }
+            | ChildEvent::ActionsReviewed { .. }
     )
 }
 
