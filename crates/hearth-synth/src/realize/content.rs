@@ -621,8 +621,12 @@ impl Case<'_, '_> {
                     .insert(kind, out.len() as u64 + 1 + before.len() as u64);
             }
             for (e, writer) in before {
+                let Some(recorded_at) = self.written_at(&r, writer.as_ref()) else {
+                    continue;
+                };
                 out.push(Recorded {
                     recorded_by: writer.map_or(r.recorded_by.clone(), Actor::Staff),
+                    recorded_at,
                     event: e,
                     ..r.clone()
                 });
@@ -653,15 +657,45 @@ impl Case<'_, '_> {
                 if matches!(e, ChildEvent::SummaryWritten { .. }) {
                     summary = Some(out.len() as u64 + 1);
                 }
+                let Some(recorded_at) = self.written_at(&recorded, writer.as_ref()) else {
+                    continue;
+                };
                 let recorded_by = writer.map_or(recorded.recorded_by.clone(), Actor::Staff);
                 out.push(Recorded {
                     recorded_by,
+                    recorded_at,
                     event: e,
                     ..recorded.clone()
                 });
             }
         }
         Ok(())
+    }
+
+    /// When an entry about `r` is recorded: when `r` was, by whoever recorded it; by another
+    /// writer, then if they were still in post, or else as it happened; `None` if they had
+    /// left even by then.
+    fn written_at(
+        &self,
+        r: &Recorded<ChildEvent>,
+        writer: Option<&StaffId>,
+    ) -> Option<hearth_domain::Timestamp> {
+        let Some(w) = writer else {
+            return Some(r.recorded_at);
+        };
+        let in_post = |t: hearth_domain::Timestamp| {
+            self.borough
+                .world
+                .left_on(w)
+                .is_none_or(|l| t.london_date() <= l)
+        };
+        if in_post(r.recorded_at) {
+            Some(r.recorded_at)
+        } else if in_post(r.occurred_at) {
+            Some(r.occurred_at)
+        } else {
+            None
+        }
     }
 
     fn participant(
