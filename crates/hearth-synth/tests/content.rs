@@ -16,12 +16,12 @@ use hearth_synth::{Generator, Inputs, Params};
 
 type Children = BTreeMap<ChildId, Vec<Recorded<ChildEvent>>>;
 
-fn borough(inputs: Inputs) -> (MemoryDirectory, Children) {
+fn borough(inputs: Inputs, seed: u64) -> (MemoryDirectory, Children) {
     let mut generator = Generator::new(
         Params {
             population: 2_500,
             years: 2,
-            seed: 23,
+            seed,
             as_at: AsAt::end_of(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()).instant,
         },
         inputs,
@@ -77,7 +77,7 @@ fn is_content(e: &ChildEvent) -> bool {
 
 #[test]
 fn content_keeps_the_rules_comes_at_its_rates_and_moves_nothing_else() {
-    let (staff, children) = borough(Inputs::builtin().unwrap());
+    let (staff, children) = borough(Inputs::builtin().unwrap(), 23);
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     for (id, events) in &children {
         // The whole journey is accepted, as the import accepts it.
@@ -124,7 +124,7 @@ fn content_keeps_the_rules_comes_at_its_rates_and_moves_nothing_else() {
     ] {
         *rate = 0.0;
     }
-    let (_, bare) = borough(inputs);
+    let (_, bare) = borough(inputs, 23);
     assert_eq!(bare.len(), children.len());
     let without = |events: &[Recorded<ChildEvent>]| -> Vec<(String, String)> {
         events
@@ -142,5 +142,21 @@ fn content_keeps_the_rules_comes_at_its_rates_and_moves_nothing_else() {
     };
     for (id, events) in &children {
         assert_eq!(without(events), without(&bare[id]), "{id}");
+    }
+}
+
+/// Entries another person writes (the allocation record, the revised analysis) are recorded
+/// while that person is in post, whoever recorded the event they follow and when: over
+/// several boroughs, every journey is accepted.
+#[test]
+fn every_entry_is_recorded_by_someone_in_post() {
+    for seed in 1..=8 {
+        let (staff, children) = borough(Inputs::builtin().unwrap(), seed);
+        for (id, events) in &children {
+            let mut stream = ChildStream::new(id.clone());
+            stream
+                .append(events.clone(), &staff)
+                .unwrap_or_else(|e| panic!("seed {seed}, {id}: {e}: {:?}", events[e.index].event));
+        }
     }
 }
