@@ -131,6 +131,10 @@ pub enum Start {
     BeforeMeeting(Vec<MeetingKind>),
     /// Meeting an obligation of another rule, which names this one in `chain_to`.
     Chained,
+    /// Each action set in the record (by a strategy discussion, a plan, a meeting or an
+    /// allocation record): its clock starts when it is set, and the period counts from the
+    /// action's own date.
+    Actions,
 }
 
 /// What satisfies an obligation.
@@ -140,6 +144,8 @@ pub enum Satisfaction {
     Recording,
     /// Any event that matches.
     Events(Vec<Matcher>),
+    /// A meeting finding the action done (actions only).
+    ActionDone,
 }
 
 /// From when satisfying events count.
@@ -337,6 +343,7 @@ enum RawStart {
     Chained,
     Events(Vec<RawMatcher>),
     BeforeMeeting(Vec<String>),
+    Actions,
 }
 
 #[derive(Deserialize)]
@@ -344,6 +351,7 @@ enum RawStart {
 enum RawSatisfaction {
     Recording,
     Events(Vec<RawMatcher>),
+    ActionDone,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -691,6 +699,7 @@ impl Reader<'_> {
         let start = match &raw.start {
             RawStart::PeriodStart => Start::PeriodStart,
             RawStart::Chained => Start::Chained,
+            RawStart::Actions => Start::Actions,
             RawStart::Events(m) => Start::Events(self.matchers("start.events", m, true)?),
             RawStart::BeforeMeeting(kinds) => {
                 if kinds.is_empty() {
@@ -734,7 +743,37 @@ impl Reader<'_> {
             RawSatisfaction::Events(m) => {
                 Satisfaction::Events(self.matchers("satisfied_by.events", m, false)?)
             }
+            RawSatisfaction::ActionDone => Satisfaction::ActionDone,
         };
+        let actions = start == Start::Actions;
+        if actions != (satisfied_by == Satisfaction::ActionDone) {
+            return Err(self.err(
+                "satisfied_by",
+                "an action's clock (start = \"actions\") is met by it being done (satisfied_by = \"action_done\"), and only it",
+            ));
+        }
+        if actions && matches!(due, Period::Hours(_) | Period::Age(_)) {
+            return Err(self.err(
+                "due",
+                "an action's grace after its date is in working days, days, weeks or months",
+            ));
+        }
+        if actions
+            && let Some(key) = [
+                (raw.repeat.is_some(), "repeat"),
+                (raw.chain_to.is_some(), "chain_to"),
+                (!raw.void_when.is_empty(), "void_when"),
+                (raw.variation.is_some(), "variation"),
+                (raw.satisfied_from.is_some(), "satisfied_from"),
+            ]
+            .into_iter()
+            .find_map(|(set, key)| set.then_some(key))
+        {
+            return Err(self.err(
+                key,
+                "an action's clock is its own date, met once when it is done: it does not repeat, chain, vary or wait on other events",
+            ));
+        }
         let satisfied_from = match raw.satisfied_from {
             None | Some(RawWindow::Clock) => Window::Clock,
             Some(RawWindow::Period) if before_meeting => {

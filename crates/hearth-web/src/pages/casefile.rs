@@ -111,10 +111,11 @@ impl Part {
                     | CarePlanRecorded { .. }
                     | PermanencePlanRecorded { .. }
                     | PathwayPlanRecorded { .. }
+                    | PlanWritten { .. }
                     | AdoptionDecisionMade { .. }
                     | AdoptionPlanEnded { .. }
             ),
-            Part::Visits => matches!(event, VisitMade { .. }),
+            Part::Visits => matches!(event, VisitMade { .. } | VisitWritten { .. }),
             Part::Meetings => matches!(
                 event,
                 StrategyDiscussionHeld { .. }
@@ -128,6 +129,9 @@ impl Part {
                     | MeetingCancelled { .. }
                     | MeetingHeld { .. }
                     | DissentRecorded { .. }
+                    | StrategyMinutesRecorded { .. }
+                    | ConferenceMinutesRecorded { .. }
+                    | ActionsReviewed { .. }
             ),
             Part::Assessments => matches!(
                 event,
@@ -135,6 +139,8 @@ impl Part {
                     | AssessmentChildSeen { .. }
                     | AssessmentCompleted { .. }
                     | AssessmentAuthorised { .. }
+                    | AssessmentWritten { .. }
+                    | EnquiryFindingsRecorded { .. }
                     | Section47Started { .. }
                     | Section47Completed { .. }
                     | EarlyHelpAssessmentStarted { .. }
@@ -152,6 +158,10 @@ impl Part {
                     | ChronologyEntryAdded { .. }
                     | ConcernRaised { .. }
                     | CaseSummaryRecorded { .. }
+                    | AllocationRecordWritten { .. }
+                    | SummaryWritten { .. }
+                    | ChildWordsRecorded { .. }
+                    | ContentAmended { .. }
             ),
             Part::Oversight => matches!(
                 event,
@@ -166,6 +176,7 @@ impl Part {
                     | VariationEnded { .. }
                     | RecordRestricted { .. }
                     | RestrictionLifted { .. }
+                    | ManagerDecisionRecorded { .. }
             ),
         }
     }
@@ -698,7 +709,10 @@ pub(super) fn describe(
             },
             vec![reason.as_str().to_owned()],
         ),
-        other => return (hearth_domain::words::kind_capitalised(other.kind()), vec![]),
+        other => match hearth_domain::words::practice(other, staff) {
+            Some(words) => words,
+            None => return (hearth_domain::words::kind_capitalised(other.kind()), vec![]),
+        },
     };
     (what.to_owned(), detail)
 }
