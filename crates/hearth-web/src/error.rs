@@ -28,8 +28,8 @@ impl From<hearth_store::StoreError> for WebError {
     }
 }
 
-impl From<hearth_store::records::RecordError> for WebError {
-    fn from(e: hearth_store::records::RecordError) -> Self {
+impl From<hearth_app::records::RecordError> for WebError {
+    fn from(e: hearth_app::records::RecordError) -> Self {
         WebError::Internal(e.to_string())
     }
 }

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use hearth_app::records::Records;
 use hearth_domain::Timestamp;
 use hearth_domain::directory::MemoryDirectory;
 use hearth_standards::{Calendar, Ruleset};
-use hearth_store::records::Records;
 use tokio::sync::RwLock;
 
 use crate::auth::Sessions;

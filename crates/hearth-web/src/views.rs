@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
+use hearth_app::records::Records;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::event::Recorded;
 use hearth_store::AccessEntry;
-use hearth_store::records::Records;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::WebError;

@@ -10,12 +10,12 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_app::records::RecordError;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::WorkerChangeReason;
 use hearth_domain::values::Text;
 use hearth_domain::{Actor, ChildId, Recorded, StaffId};
 use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
 use super::authorise::may_authorise;

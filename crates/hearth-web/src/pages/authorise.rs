@@ -9,10 +9,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_app::records::RecordError;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::{Actor, ChildId, Recorded};
 use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
 use crate::access::{Relationship, view_child};

@@ -9,11 +9,11 @@ use axum::Form as Posted;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_app::records::RecordError;
 use hearth_domain::child::{ChildEvent, Replacement};
 use hearth_domain::values::Text;
 use hearth_domain::{Actor, ChildId, ChildStream, Recorded, Timestamp};
 use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
 use super::child::{date, words};

@@ -24,6 +24,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use hearth_app::records::{NewRecord, RecordError};
 use hearth_domain::child::ChildStream;
 use hearth_domain::codes::{
     Disability, Ethnicity, GenderIdentity, ImmigrationStatus, Relationship as Kin, Religion, Sex,
@@ -40,7 +41,6 @@ use hearth_domain::{
     Actor, ChildEvent, ChildId, PersonId, ProfessionalId, Recorded, StreamId, StreamKind, Timestamp,
 };
 use hearth_store::codec::decode_all;
-use hearth_store::records::{NewRecord, RecordError};
 use hearth_store::search::name_tokens;
 use hearth_store::{PersonRow, StoreError, reading};
 

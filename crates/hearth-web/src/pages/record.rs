@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime};
+use hearth_app::records::RecordError;
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::values::{
@@ -22,7 +23,6 @@ use hearth_domain::values::{
 use hearth_domain::{Actor, ChildId, ChildRecord, Recorded, StaffId, TeamId, Timestamp};
 use hearth_standards::Ruleset;
 use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
 use super::forms::{Choice, Field, Form, Group, Input, Who, find, steps};

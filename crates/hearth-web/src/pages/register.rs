@@ -12,13 +12,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use hearth_app::records::RecordError;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex, StaffRole};
 use hearth_domain::people::{ChildDetails, PersonName};
 use hearth_domain::values::{Line, Text};
 use hearth_domain::{Actor, ChildId, Recorded, StreamKind, Timestamp};
 use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
 use super::allocate::FieldError;

@@ -9,10 +9,10 @@ use anyhow::Context;
 use clap::Args;
 use std::collections::HashMap;
 
+use hearth_app::records::Records;
 use hearth_domain::StaffId;
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_store::records::Records;
 use hearth_store::{AccountRow, Store};
 use hearth_web::{AppState, Clock, Settings, hash_password};
 

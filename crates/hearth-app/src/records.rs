@@ -21,9 +21,13 @@ use hearth_domain::{Actor, Refusal, Rule};
 use serde::Serialize;
 use tokio::sync::RwLock;
 
-use crate::codec::{decode_all, encode};
-use crate::projection::{caseload_row, child_person_row, network_rows, person_row, sight_row};
-use crate::{AccessEntry, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend};
+use hearth_store::codec::{decode_all, encode};
+use hearth_store::projection::{
+    caseload_row, child_person_row, network_rows, person_row, sight_row,
+};
+use hearth_store::{
+    AccessEntry, NewEvent, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend,
+};
 
 /// Errors from the record service.
 #[derive(Debug, thiserror::Error)]
@@ -137,7 +141,7 @@ fn references_of(journey: &Journey) -> Vec<Reference> {
 
 fn encode_all<E: Serialize + EventKind>(
     events: &[Recorded<E>],
-) -> Result<Vec<crate::NewEvent>, StoreError> {
+) -> Result<Vec<NewEvent>, StoreError> {
     events.iter().map(encode).collect()
 }
 
@@ -667,10 +671,7 @@ impl Records {
 }
 
 /// Types stored events as the journey of their stream.
-pub fn journey_from(
-    stream: &StreamId,
-    stored: &[crate::StoredEvent],
-) -> Result<Journey, RecordError> {
+pub fn journey_from(stream: &StreamId, stored: &[StoredEvent]) -> Result<Journey, RecordError> {
     let bad = |e: hearth_domain::ids::InvalidId| StoreError::Corrupt {
         stream: stream.to_string(),
         version: 0,
@@ -836,7 +837,7 @@ impl StreamState {
     }
 }
 
-fn encode_journey(journey: &Journey) -> Result<Vec<crate::NewEvent>, StoreError> {
+fn encode_journey(journey: &Journey) -> Result<Vec<NewEvent>, StoreError> {
     match journey {
         Journey::Team(_, e) => encode_all(e),
         Journey::Staff(_, e) => encode_all(e),
