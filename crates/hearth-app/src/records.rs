@@ -1,16 +1,19 @@
 //! The typed record service: load a stream, check a command against the domain's rules,
 //! and append the accepted events with their projections in one transaction.
 //!
-//! Staff and teams are few and read by almost every check, so they are cached; a reference
-//! the cache does not know is looked up in the store before it is called unknown. Other
-//! references (adults, professionals, children, adopters) are checked against the store.
+//! Staff and teams (the workforce) are few and read by almost every check, so they are held
+//! in memory; a reference the workforce does not know is looked up in the store before it is
+//! called unknown. Other references (adults, professionals, children, adopters) are checked
+//! against the store. Whatever this service appends to a staff or team stream is in the
+//! workforce before the append returns, so a leaver, a team move or a new line manager takes
+//! effect at once for every decision made from it.
 
 use std::collections::{HashMap, HashSet};
 
 use hearth_domain::child::{ChildEvent, ChildStream, Reference};
 use hearth_domain::directory::{
-    Adopter, Aggregate, Directory, Person, PersonEvent, Professional, ProfessionalEvent, Staff,
-    StaffMember, Team, append as append_directory, fold_directory,
+    Adopter, Aggregate, Directory, MemoryDirectory, Person, PersonEvent, Professional,
+    ProfessionalEvent, Staff, StaffMember, Team, append as append_directory, fold_directory,
 };
 use hearth_domain::event::{EventKind, Recorded};
 use hearth_domain::ids::{
@@ -19,7 +22,7 @@ use hearth_domain::ids::{
 use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_domain::{Actor, Refusal, Rule};
 use serde::Serialize;
-use tokio::sync::RwLock;
+use tokio::sync::{RwLock, RwLockReadGuard};
 
 use hearth_store::codec::{decode_all, encode};
 use hearth_store::projection::{
@@ -41,12 +44,6 @@ pub enum RecordError {
     /// The store failed, or the stream changed since it was read; nothing was written.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-#[derive(Debug, Default)]
-struct Cache {
-    staff: HashMap<StaffId, StaffMember>,
-    teams: HashMap<TeamId, Team>,
 }
 
 /// The records an event batch refers to, gathered before checking so checking stays pure.
@@ -213,7 +210,8 @@ impl NewRecord {
 #[derive(Debug)]
 pub struct Records {
     store: Store,
-    cache: RwLock<Cache>,
+    /// Only `staff` and `teams` are filled: the workforce.
+    cache: RwLock<MemoryDirectory>,
 }
 
 impl Records {
@@ -221,7 +219,7 @@ impl Records {
     pub async fn open(store: Store) -> Result<Records, RecordError> {
         let records = Records {
             store,
-            cache: RwLock::new(Cache::default()),
+            cache: RwLock::new(MemoryDirectory::default()),
         };
         let staff = records
             .store
@@ -243,6 +241,13 @@ impl Records {
     /// The underlying store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Every member of staff and every team as this service last read or wrote them
+    /// (only `staff` and `teams` are filled). Hold the guard briefly: writes to staff and
+    /// team streams wait for it.
+    pub async fn workforce(&self) -> RwLockReadGuard<'_, MemoryDirectory> {
+        self.cache.read().await
     }
 
     async fn load_into_cache(&self, ids: &[StreamId]) -> Result<(), StoreError> {
@@ -338,9 +343,10 @@ impl Records {
         Ok(dir)
     }
 
-    /// A child's stream, if the child exists. Not logged: for internal use (checks,
-    /// returns, the standards engine). Views by people go through [`Records::view_child`].
-    pub async fn child(&self, id: &ChildId) -> Result<Option<ChildStream>, RecordError> {
+    /// A child's stream, if the child exists. Not logged, and so not for showing to anyone:
+    /// the system's own read (checks, returns, the standards engine, access decisions).
+    /// Views by people go through [`Records::view_child`].
+    pub async fn child_unlogged(&self, id: &ChildId) -> Result<Option<ChildStream>, RecordError> {
         let stored = self.store.read_stream(&StreamId::child(id)).await?;
         if stored.is_empty() {
             return Ok(None);
@@ -424,7 +430,7 @@ impl Records {
         events: Vec<Recorded<ChildEvent>>,
     ) -> Result<ChildStream, RecordError> {
         let mut stream = self
-            .child(id)
+            .child_unlogged(id)
             .await?
             .unwrap_or_else(|| ChildStream::new(id.clone()));
         let version = stream.version();
@@ -870,7 +876,7 @@ fn same_events(
 
 /// A member of staff's team: from the staff a batch wrote or refers to, or else the cache of
 /// every member of staff.
-fn staff_team(dir: &BatchDirectory, cache: &Cache, id: &StaffId) -> Option<TeamId> {
+fn staff_team(dir: &BatchDirectory, cache: &MemoryDirectory, id: &StaffId) -> Option<TeamId> {
     dir.staff
         .get(id)
         .or_else(|| cache.staff.get(id))

@@ -174,7 +174,7 @@ async fn the_fixture_imports_and_reimports_idempotently(store: Store) {
     // A fresh service on the same store sees the staff written by the first.
     let records = Records::open(store.clone()).await.unwrap();
     let c1 = records
-        .child(&ChildId::parse("C1").unwrap())
+        .child_unlogged(&ChildId::parse("C1").unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -262,7 +262,12 @@ async fn a_child_command_checks_rules_and_versions(store: Store) {
     let records = Records::open(store.clone()).await.unwrap();
     records.import_batch(fixture()).await.unwrap();
     let id = ChildId::parse("C1").unwrap();
-    let before = records.child(&id).await.unwrap().unwrap().version();
+    let before = records
+        .child_unlogged(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version();
     let note = |text: &str| Recorded {
         occurred_at: ts("2026-08-01T10:00:00Z"),
         recorded_at: ts("2026-08-01T10:05:00Z"),
@@ -298,7 +303,15 @@ async fn a_child_command_checks_rules_and_versions(store: Store) {
         matches!(err, hearth_app::records::RecordError::Refused(_)),
         "{err}"
     );
-    assert_eq!(records.child(&id).await.unwrap().unwrap().version(), before);
+    assert_eq!(
+        records
+            .child_unlogged(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version(),
+        before
+    );
     // A good command is written.
     let after = records
         .record_child(
@@ -310,7 +323,12 @@ async fn a_child_command_checks_rules_and_versions(store: Store) {
         .unwrap();
     assert_eq!(after.version(), before + 1);
     assert_eq!(
-        records.child(&id).await.unwrap().unwrap().version(),
+        records
+            .child_unlogged(&id)
+            .await
+            .unwrap()
+            .unwrap()
+            .version(),
         before + 1
     );
 }
@@ -375,7 +393,7 @@ async fn continuation_lines_append_in_order(store: Store) {
     );
     // The record folded from the store includes the appended notes.
     let c1 = records
-        .child(&ChildId::parse("C1").unwrap())
+        .child_unlogged(&ChildId::parse("C1").unwrap())
         .await
         .unwrap()
         .unwrap();
@@ -394,7 +412,12 @@ async fn a_new_adult_and_the_child_s_link_are_written_together_or_not_at_all(sto
     let records = Records::open(store.clone()).await.unwrap();
     records.import_batch(fixture()).await.unwrap();
     let id = ChildId::parse("C1").unwrap();
-    let before = records.child(&id).await.unwrap().unwrap().version();
+    let before = records
+        .child_unlogged(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version();
     let person = store.next_person_id().await.unwrap();
     // A function, not a closure: it makes the adult's and the child's events alike.
     fn at<E>(event: E) -> Recorded<E> {
@@ -505,7 +528,7 @@ async fn the_sight_projection_is_written_with_each_child_and_agrees_with_the_rec
     let held = store.sights(&children).await.unwrap();
     assert_eq!(held.len(), children.len());
     for id in &children {
-        let stream = records.child(id).await.unwrap().unwrap();
+        let stream = records.child_unlogged(id).await.unwrap().unwrap();
         assert_eq!(held[id], Sight::of(stream.record()), "{id}");
     }
     // The fixture restricts C5's record and lifts the restriction; C1 has had a worker and

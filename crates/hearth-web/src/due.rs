@@ -52,7 +52,7 @@ pub struct Due {
     /// The episode of need is open but holds nothing that keeps it open (no assessment or
     /// enquiry in progress, no plan, not looked after): a manager can decide to close it.
     pub could_close: bool,
-    /// The record is restricted: a page listing it asks `access::hidden` first.
+    /// The record is restricted: a page listing it asks `App::hidden` first.
     pub restricted: bool,
 }
 
@@ -214,7 +214,7 @@ pub async fn for_caseload(
     state: &AppState,
     rows: &[CaseloadRow],
 ) -> Result<HashMap<ChildId, Arc<Due>>, WebError> {
-    let store = state.records.store();
+    let store = state.app.store();
     let ids: Vec<ChildId> = rows
         .iter()
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
@@ -226,7 +226,7 @@ pub async fn for_caseload(
         .into_iter()
         .map(|v| (v.stream, v.version))
         .collect();
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut due = HashMap::new();
     let mut misses = Vec::new();
     for (id, stream) in ids.iter().zip(&streams) {
@@ -238,7 +238,7 @@ pub async fn for_caseload(
             None => misses.push(stream.clone()),
         }
     }
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     for chunk in misses.chunks(reading::BATCH) {
         for (id, events) in reading::children_events(store, chunk).await? {
             let record = fold(&id, &events);
@@ -246,14 +246,20 @@ pub async fn for_caseload(
                 &record,
                 events.len() as u64,
                 now,
-                &state.ruleset,
-                &state.calendar,
+                state.app.ruleset(),
+                state.app.calendar(),
                 &workforce,
             )?;
             due.insert(id, d);
         }
     }
     Ok(due)
+}
+
+/// The restricted children among those a page's summaries cover: the few a page must ask
+/// the application about before listing them.
+pub fn restricted(due: &HashMap<ChildId, Arc<Due>>) -> impl Iterator<Item = &ChildId> {
+    due.iter().filter(|(_, d)| d.restricted).map(|(id, _)| id)
 }
 
 #[cfg(test)]

@@ -34,6 +34,16 @@ impl From<hearth_app::records::RecordError> for WebError {
     }
 }
 
+impl From<hearth_app::AppError> for WebError {
+    fn from(e: hearth_app::AppError) -> Self {
+        use hearth_app::AppError;
+        match e {
+            AppError::NotFound => WebError::NotFound,
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         WebError::Internal(e.to_string())

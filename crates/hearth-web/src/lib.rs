@@ -1,11 +1,11 @@
 //! The casework web application. Server-rendered pages (askama, GOV.UK Frontend) over the
 //! record, working without JavaScript.
 //!
-//! Every request that touches a child's record goes through [`access`], the one place where
-//! access is decided, and every view of a record is written to the access log in the same
-//! transaction as the read.
+//! Every request that touches a child's record goes through `hearth-app`, where access is
+//! decided (its `policy`) and every view of a record is written to the access log in the same
+//! transaction as the read. This crate turns requests into its calls and its answers into
+//! pages.
 
-pub mod access;
 mod assets;
 pub mod auth;
 mod due;
@@ -13,22 +13,21 @@ mod error;
 mod pages;
 mod security;
 mod state;
-mod streams;
-mod views;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 pub use auth::{hash_password, verify_password};
 pub use error::WebError;
-pub use state::{AppState, Clock, Settings};
+pub use hearth_app::Clock;
+pub use state::{AppState, Settings};
 
 /// Every recording form's address (`/children/{id}/record/{slug}`) and whether only managers
 /// record it: for tests and tools that walk the whole catalogue.
 pub fn recording_forms() -> Vec<(&'static str, bool)> {
     pages::forms::FORMS
         .iter()
-        .map(|f| (f.slug, f.who == pages::forms::Who::Managers))
+        .map(|f| (f.slug, f.who == hearth_app::policy::Who::Managers))
         .collect()
 }
 

@@ -15,10 +15,10 @@ use hearth_store::AccountRow;
 
 use super::Layout;
 use super::allocate::FieldError;
-use crate::access::may_manage_accounts;
 use crate::auth::{User, hash_password};
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::may_manage_accounts;
 
 /// The shortest password accepted, as for `hearth account`.
 const SHORTEST_PASSWORD: usize = 12;
@@ -70,9 +70,9 @@ async fn render(
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
-    let rows = state.records.store().accounts().await?;
-    let today = state.clock.now().london_date();
-    let workforce = state.workforce.read().await;
+    let rows = state.app.store().accounts().await?;
+    let today = state.app.now().london_date();
+    let workforce = state.app.workforce().await;
     let named = |id: &str| {
         StaffId::parse(id)
             .ok()
@@ -175,7 +175,7 @@ pub async fn create(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let store = state.records.store();
+    let store = state.app.store();
     let mut errors = Vec::new();
     let username = values
         .get("username")
@@ -196,10 +196,10 @@ pub async fn create(
             message: format!("There is already an account {username}: choose another username"),
         });
     }
-    let today = state.clock.now().london_date();
+    let today = state.app.now().london_date();
     // Only someone in post is offered, and only they may be given a sign-in.
     let staff = {
-        let workforce = state.workforce.read().await;
+        let workforce = state.app.workforce().await;
         values
             .get("staff")
             .and_then(|s| StaffId::parse(s).ok())
@@ -220,7 +220,7 @@ pub async fn create(
             username: username.clone(),
             staff_id: staff.as_str().to_owned(),
             password_hash: hash_password(&password)?,
-            changed_at: state.clock.now(),
+            changed_at: state.app.now(),
             disabled: false,
         })
         .await?;
@@ -238,7 +238,7 @@ pub async fn change(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let store = state.records.store();
+    let store = state.app.store();
     let mut account = store.account(&username).await?.ok_or(WebError::NotFound)?;
     match what.as_str() {
         "disable" => account.disabled = true,
@@ -254,7 +254,7 @@ pub async fn change(
         }
         _ => return Err(WebError::NotFound),
     }
-    account.changed_at = state.clock.now();
+    account.changed_at = state.app.now();
     store.put_account(&account).await?;
     if what != "enable" {
         state.sessions.end_account(&username);

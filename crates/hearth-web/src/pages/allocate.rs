@@ -18,11 +18,10 @@ use hearth_domain::{Actor, ChildId, Recorded, StaffId};
 use hearth_store::StoreError;
 
 use super::Layout;
-use super::authorise::may_authorise;
-use crate::access::view_child;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::may_authorise;
 
 /// An error against one field, for the error summary and the field. (The recording forms
 /// have their own; these pages do not depend on that module.)
@@ -79,7 +78,7 @@ async fn candidates(
     user: &User,
 ) -> Result<(Vec<Candidate>, Vec<Candidate>), WebError> {
     let today = super::as_at(state).date;
-    let open = state.records.store().caseload(None).await?;
+    let open = state.app.store().caseload(None).await?;
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in open.iter().filter(|r| r.open_on(today)) {
         if let Some(w) = r.worker_id.as_deref() {
@@ -87,7 +86,7 @@ async fn candidates(
         }
     }
     let promise = state.settings.caseload_promise;
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let (mine, others): (Vec<_>, Vec<_>) = workforce
         .staff
         .iter()
@@ -125,13 +124,13 @@ async fn render(
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
-    let (permit, stream) = view_child(state, user, id, "Allocate a worker").await?;
+    let (permit, stream) = state.app.view_child(user, id, "Allocate a worker").await?;
     if !may_authorise(user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
     let team = state
-        .workforce
-        .read()
+        .app
+        .workforce()
         .await
         .teams
         .get(&user.team)
@@ -192,7 +191,10 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let (permit, _) = view_child(&state, &user, &id, "Allocate a worker").await?;
+    let (permit, _) = state
+        .app
+        .view_child(&user, &id, "Allocate a worker")
+        .await?;
     if !may_authorise(&user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
@@ -208,7 +210,7 @@ pub async fn submit(
         .filter(|w| mine.iter().chain(&others).any(|c| &c.id == *w))
         .and_then(|w| StaffId::parse(w).ok());
     let team = {
-        let workforce = state.workforce.read().await;
+        let workforce = state.app.workforce().await;
         worker
             .as_ref()
             .and_then(|w| workforce.staff.get(w))
@@ -263,7 +265,7 @@ pub async fn submit(
         }
         return render(&state, &user, &id, values, errors).await;
     };
-    let now = state.clock.now();
+    let now = state.app.now();
     let recorded = Recorded {
         occurred_at: now,
         recorded_at: now,
@@ -277,7 +279,8 @@ pub async fn submit(
         },
     };
     let message = match state
-        .records
+        .app
+        .records()
         .record_child(&id, Some(version), vec![recorded])
         .await
     {

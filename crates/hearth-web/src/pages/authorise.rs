@@ -15,15 +15,10 @@ use hearth_domain::{Actor, ChildId, Recorded};
 use hearth_store::StoreError;
 
 use super::Layout;
-use crate::access::{Relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// Managers connected to the child authorise; a reviewing officer never does.
-pub fn may_authorise(user: &User, relationship: Relationship) -> bool {
-    user.role.is_manager() && relationship != Relationship::ReviewingOfficer
-}
+use hearth_app::policy::may_authorise;
 
 #[derive(Template)]
 #[template(path = "authorise.html")]
@@ -43,7 +38,10 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let (permit, stream) = view_child(&state, &user, &id, "Authorise an assessment").await?;
+    let (permit, stream) = state
+        .app
+        .view_child(&user, &id, "Authorise an assessment")
+        .await?;
     if !may_authorise(&user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
@@ -58,7 +56,7 @@ pub async fn submit(
         .ok_or_else(|| {
             WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
         })?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let recorded = Recorded {
         occurred_at: now,
         recorded_at: now,
@@ -68,7 +66,7 @@ pub async fn submit(
         },
     };
     let reason = match state
-        .records
+        .app.records()
         .record_child(&id, Some(version), vec![recorded])
         .await
     {

@@ -228,20 +228,20 @@ pub async fn page(
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     let part = Part::parse(&part).ok_or(WebError::NotFound)?;
     let purpose = format!("case file: {}", part.slug());
-    let (permit, stream) = crate::access::view_child(&state, &user, &id, &purpose).await?;
+    let (permit, stream) = state.app.view_child(&user, &id, &purpose).await?;
     let record = stream.record();
     let name = record
         .details
         .as_ref()
         .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let entries = entries(&stream.as_it_stands(), stream.events(), part, &workforce);
     drop(workforce);
     let page = CaseFilePage {
         layout: Layout::new(&state, &user),
         id: id.as_str().to_owned(),
         name,
-        access: permit.relationship().describe(),
+        access: super::words::relationship(permit.relationship()),
         title: part.title(),
         intro: part.intro(),
         links: links(&id, Some(part)),

@@ -8,9 +8,8 @@ use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
 use hearth_store::codec::decode_all;
 use hearth_store::reading;
 
-use super::correct::may_correct;
-use super::network::may_amend;
 use super::record::{done_message, offered};
+use hearth_app::policy::{may_amend, may_correct};
 use std::sync::Arc;
 
 use super::Layout;
@@ -221,10 +220,10 @@ pub async fn page(
     Query(params): Query<Params>,
 ) -> Result<Html<String>, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = crate::access::view_child(&state, &user, &id, "child record").await?;
+    let (permit, stream) = state.app.view_child(&user, &id, "child record").await?;
     let record = stream.record();
-    let store = state.records.store();
-    let now = state.clock.now();
+    let store = state.app.store();
+    let now = state.app.now();
 
     // Names of the family network and professionals, from their own records.
     let people: Vec<StreamId> = record
@@ -333,13 +332,13 @@ pub async fn page(
         })
         .collect();
 
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let due = state.due.evaluate(
         record,
         stream.version(),
         now,
-        &state.ruleset,
-        &state.calendar,
+        state.app.ruleset(),
+        state.app.calendar(),
         &workforce,
     )?;
     let name = record
@@ -457,7 +456,7 @@ pub async fn page(
         records,
         amend,
         id: id.as_str().to_owned(),
-        access: permit.relationship().describe(),
+        access: super::words::relationship(permit.relationship()),
         alerts: alerts(record),
         restriction,
         facts,

@@ -17,23 +17,15 @@ use hearth_store::StoreError;
 
 use super::Layout;
 use super::child::{date, words};
-use super::forms::Who;
-use super::record::{FieldError, STALE_FORM, SummaryLine, Values, may_record, occurred_as};
-use crate::access::{Relationship, view_child};
+use super::record::{FieldError, STALE_FORM, SummaryLine, Values, occurred_as};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::may_correct;
 
 /// The record's banner after a correction (`?recorded=correction`).
 pub const DONE_SLUG: &str = "correction";
 pub const DONE: &str = "Correction recorded";
-
-/// Whether this user may correct an entry recorded by `by`: whoever recorded it, or a
-/// manager, and in either case only someone who may record on the child.
-pub fn may_correct(user: &User, relationship: Relationship, by: &Actor) -> bool {
-    may_record(Who::Workers, user, relationship)
-        && (by.staff() == Some(&user.staff) || may_record(Who::Managers, user, relationship))
-}
 
 /// An entry on the record as it now stands.
 struct Entry {
@@ -119,7 +111,7 @@ async fn open(
 ) -> Result<(ChildId, std::sync::Arc<ChildStream>, u64, Entry), WebError> {
     let id = ChildId::parse(id).map_err(|_| WebError::NotFound)?;
     let version: u64 = version.parse().map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = view_child(state, user, &id, "correction").await?;
+    let (permit, stream) = state.app.view_child(user, &id, "correction").await?;
     let found = entry(&stream, version).ok_or(WebError::NotFound)?;
     if !may_correct(user, permit.relationship(), &found.by) {
         return Err(WebError::NotFound);
@@ -141,8 +133,8 @@ async fn render(
 ) -> Result<Response, WebError> {
     let by = match found.by.staff() {
         Some(s) => state
-            .workforce
-            .read()
+            .app
+            .workforce()
             .await
             .staff
             .get(s)
@@ -253,7 +245,7 @@ pub async fn submit(
     user.check_form(values.get("csrf"))?;
     let (id, stream, version, found) = open(&state, &user, &id, &version).await?;
     let at_version = values.get("version").parse::<u64>().ok();
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut errors = Vec::new();
     let replacement = match values.get("correction") {
         "strike" => Some(None),
@@ -312,7 +304,8 @@ pub async fn submit(
         }]
     };
     match state
-        .records
+        .app
+        .records()
         .record_child(&id, Some(at_version), vec![recorded])
         .await
     {

@@ -47,7 +47,7 @@ pub async fn possible_in_store(
     let mut query = Query::parse(names);
     query.date_of_birth = date;
     query.kind = Some(kind);
-    let rows = state.records.store().search_candidates(&query).await?;
+    let rows = state.app.store().search_candidates(&query).await?;
     Ok(possible(rows, names, date))
 }
 

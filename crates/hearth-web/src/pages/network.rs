@@ -45,13 +45,13 @@ use hearth_store::search::name_tokens;
 use hearth_store::{PersonRow, StoreError, reading};
 
 use super::Layout;
-use super::forms::Who;
 use super::known::{SHOWN, possible, possible_in_store};
-use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine, may_record};
-use crate::access::{sees, view_child};
+use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::may_amend;
+use hearth_app::policy::sees;
 
 /// The banner on the record after a change made here, by the `changed` query value.
 pub fn done_message(changed: &str) -> Option<&'static str> {
@@ -65,11 +65,6 @@ pub fn done_message(changed: &str) -> Option<&'static str> {
         "address" => "Change of address recorded",
         _ => return None,
     })
-}
-
-/// Whether this user may make these changes to a child they are connected to this way.
-pub fn may_amend(user: &User, relationship: crate::access::Relationship) -> bool {
-    may_record(Who::Workers, user, relationship)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -492,7 +487,7 @@ struct Opened {
 
 async fn open(state: &AppState, user: &User, id: &str, page: &str) -> Result<Opened, WebError> {
     let id = ChildId::parse(id).map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = view_child(state, user, &id, page).await?;
+    let (permit, stream) = state.app.view_child(user, &id, page).await?;
     if !may_amend(user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
@@ -594,7 +589,8 @@ async fn save(
     events: Vec<Recorded<ChildEvent>>,
 ) -> Result<Outcome, WebError> {
     match state
-        .records
+        .app
+        .records()
         .record_child_with(id, Some(version), created, events)
         .await
     {
@@ -735,19 +731,19 @@ async fn adults_known(
         .iter()
         .filter_map(|r| PersonId::parse(r.stream.id()).ok())
         .collect();
-    let links = state.records.store().network_links(&ids).await?;
+    let links = state.app.store().network_links(&ids).await?;
     let mut children: Vec<ChildId> = links
         .iter()
         .filter_map(|l| ChildId::parse(&l.child_id).ok())
         .collect();
     children.sort();
     children.dedup();
-    let sights = crate::access::sights(state, &children).await?;
+    let sights = state.app.sights(&children).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     for row in rows {
-        let through: Vec<&crate::access::Sight> = links
+        let through: Vec<&hearth_app::policy::Sight> = links
             .iter()
             .filter(|l| l.person_id == row.stream.id())
             .filter_map(|l| ChildId::parse(&l.child_id).ok())
@@ -857,7 +853,7 @@ pub async fn add_adult(
 ) -> Result<Response, WebError> {
     let (mut values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "add to network").await?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let today = now.london_date();
     let checked = values.get("checked") == "yes";
     let link = values.get("link").to_owned();
@@ -934,7 +930,7 @@ pub async fn add_adult(
             // Two people adding adults at once may be offered the same id; the store creates
             // a stream only if it is absent, so the second asks for the next.
             for _ in 0..3 {
-                let person = state.records.store().next_person_id().await?;
+                let person = state.app.store().next_person_id().await?;
                 let created = NewRecord::Person(
                     person.clone(),
                     vec![recorded(
@@ -984,7 +980,7 @@ pub async fn add_adult(
 
 async fn person_name(state: &AppState, person: &PersonId) -> Result<String, WebError> {
     let events = state
-        .records
+        .app
         .store()
         .read_stream(&StreamId::person(person))
         .await?;
@@ -1057,7 +1053,7 @@ pub async fn change_member(
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "change network member").await?;
     let person = member(&opened, &person)?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut check = Check::new(&values, now.london_date());
     let kin = kinship(&mut check);
     let mut problems = check.problems;
@@ -1119,7 +1115,7 @@ async fn save_confirmed(
     draft: Draft,
 ) -> Result<Response, WebError> {
     let (event, changed) = saved;
-    let now = state.clock.now();
+    let now = state.app.now();
     let event = recorded(user, now, now, event);
     match save(state, &opened.id, version, None, vec![event]).await? {
         Outcome::Saved | Outcome::IdTaken => Ok(done(&opened.id, changed)),
@@ -1188,7 +1184,7 @@ pub async fn remove_member(
 async fn professionals_known(state: &AppState, names: &str) -> Result<Matches, WebError> {
     // Professionals are not in the person search, so they are read and folded here: a
     // council knows hundreds, not the children's hundreds of thousands.
-    let store = state.records.store();
+    let store = state.app.store();
     let mut rows: Vec<PersonRow> = Vec::new();
     let mut details = HashMap::new();
     for chunk in reading::streams_of(store, StreamKind::Professional)
@@ -1317,7 +1313,7 @@ pub async fn add_professional(
 ) -> Result<Response, WebError> {
     let (mut values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "add professional").await?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let checked = values.get("checked") == "yes";
     let link = values.get("link").to_owned();
     let linking = checked && !link.is_empty() && link != "new";
@@ -1407,7 +1403,7 @@ pub async fn add_professional(
         (None, Some(details)) => {
             let mut outcome = Outcome::IdTaken;
             for _ in 0..3 {
-                let p = state.records.store().next_professional_id().await?;
+                let p = state.app.store().next_professional_id().await?;
                 let created = NewRecord::Professional(
                     p.clone(),
                     vec![recorded(
@@ -1470,7 +1466,7 @@ async fn professional_name(
     professional: &ProfessionalId,
 ) -> Result<String, WebError> {
     let events = state
-        .records
+        .app
         .store()
         .read_stream(&StreamId::professional(professional))
         .await?;
@@ -1804,7 +1800,7 @@ pub async fn amend_details(
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "change child's details").await?;
     let current = current_details(&opened)?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut check = Check::new(&values, now.london_date());
     let details = read_details(&mut check, &current);
     let mut problems = check.problems;
@@ -1874,7 +1870,7 @@ pub async fn address_form(
     let opened = open(&state, &user, &id, "change of address").await?;
     // The move is dated today unless the worker says otherwise.
     let mut values = Values::default();
-    values.set_date("moved", Some(state.clock.now().london_date()));
+    values.set_date("moved", Some(state.app.now().london_date()));
     let fields = Fields {
         values: &values,
         problems: &[],
@@ -1892,7 +1888,7 @@ pub async fn change_address(
 ) -> Result<Response, WebError> {
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "change of address").await?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut check = Check::new(&values, now.london_date());
     let moved = check.date("moved", "the date the child moved", true);
     let address = check.address(true).flatten();

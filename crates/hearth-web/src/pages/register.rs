@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use hearth_app::records::RecordError;
 use hearth_domain::child::ChildEvent;
-use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex, StaffRole};
+use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex};
 use hearth_domain::people::{ChildDetails, PersonName};
 use hearth_domain::values::{Line, Text};
 use hearth_domain::{Actor, ChildId, Recorded, StreamKind, Timestamp};
@@ -23,15 +23,10 @@ use hearth_store::StoreError;
 use super::Layout;
 use super::allocate::FieldError;
 use super::known::{SHOWN, possible_in_store};
-use crate::access::{sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// Social workers and managers register children.
-pub fn may_register(role: StaffRole) -> bool {
-    role == StaffRole::SocialWorker || role.is_manager()
-}
+use hearth_app::policy::sees;
 
 /// Someone already known who may be this child.
 pub struct Possible {
@@ -121,11 +116,11 @@ fn render(
 
 /// The empty form.
 pub async fn form(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
-    if !may_register(user.role) {
+    if !hearth_app::policy::may_register(&user) {
         return Err(WebError::NotFound);
     }
     // The contact is dated now unless the worker says otherwise.
-    let now = state.clock.now().london_date_time();
+    let now = state.app.now().london_date_time();
     let values = [
         ("contact-day", now.format("%-d")),
         ("contact-month", now.format("%-m")),
@@ -367,10 +362,10 @@ async fn possible_duplicates(
         .iter()
         .filter_map(|r| ChildId::parse(r.stream.id()).ok())
         .collect();
-    let sights = sights(state, &ids).await?;
+    let sights = state.app.sights(&ids).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     for row in ranked {
         let Ok(id) = ChildId::parse(row.stream.id()) else {
             continue;
@@ -447,11 +442,11 @@ pub async fn submit(
     user: User,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !may_register(user.role) {
+    if !hearth_app::policy::may_register(&user) {
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let child = match parse(&values, now) {
         Ok(c) => c,
         Err(errors) => return render(&state, &user, values, errors, None),
@@ -475,9 +470,14 @@ pub async fn submit(
     // Two people registering at once may be offered the same id; the store creates a stream
     // only if it is absent, so the second asks for the next id.
     for _ in 0..3 {
-        let id = state.records.store().next_child_id().await?;
+        let id = state.app.store().next_child_id().await?;
         let recorded = events(child.clone(), &user, now);
-        match state.records.record_child(&id, Some(0), recorded).await {
+        match state
+            .app
+            .records()
+            .record_child(&id, Some(0), recorded)
+            .await
+        {
             Ok(_) => return Ok(Redirect::to(&format!("/children/{}", id.as_str())).into_response()),
             Err(RecordError::Store(StoreError::Conflict { .. })) => continue,
             Err(RecordError::Refused(refusal)) => {

@@ -22,15 +22,10 @@ use hearth_standards::Status;
 use hearth_store::reading;
 
 use super::{Layout, status_label, urgency};
-use crate::access::{relationship, sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// Reviewing officers, and the managers and head of service who answer to their findings.
-pub fn may_see(role: StaffRole) -> bool {
-    role == StaffRole::ReviewingOfficer || role.is_manager()
-}
+use hearth_app::policy::{relationship, sees};
 
 /// Meetings a reviewing officer chairs or prepares for.
 const MEETINGS: [MeetingKind; 4] = [
@@ -103,13 +98,13 @@ fn awaiting_conference(record: &ChildRecord) -> bool {
 
 /// The page.
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
-    if !may_see(user.role) {
+    if !hearth_app::policy::may_see_reviewing(&user) {
         return Err(WebError::NotFound);
     }
-    let store = state.records.store();
+    let store = state.app.store();
     let as_at = super::as_at(&state);
-    let now = state.clock.now();
-    let rules = &state.ruleset.rules;
+    let now = state.app.now();
+    let rules = &state.app.ruleset().rules;
     let officer_rules: BTreeSet<&str> = rules
         .iter()
         .filter(|r| r.owner == StaffRole::ReviewingOfficer)
@@ -132,8 +127,8 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         .filter(|r| r.is_open)
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
         .collect();
-    let sights = sights(&state, &open).await?;
-    let workforce = state.workforce.read().await;
+    let sights = state.app.sights(&open).await?;
+    let workforce = state.app.workforce().await;
     let candidates: Vec<StreamId> = open
         .iter()
         .filter(|id| {
@@ -160,8 +155,8 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
                 .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
             let evaluation = hearth_standards::evaluate(
                 &record,
-                &state.ruleset,
-                &state.calendar,
+                state.app.ruleset(),
+                state.app.calendar(),
                 as_at,
                 &*workforce,
             )

@@ -13,10 +13,10 @@ use hearth_domain::{ChildId, StaffId, StreamId};
 use hearth_store::reading;
 
 use super::Layout;
-use crate::access::relationship;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::relationship;
 
 /// A child waiting for a worker.
 pub struct Waiting {
@@ -89,12 +89,12 @@ pub async fn page(
     user: User,
     Query(done): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    if !user.role.is_manager() {
+    if !hearth_app::policy::may_see_team(&user) {
         return Err(WebError::NotFound);
     }
-    let store = state.records.store();
+    let store = state.app.store();
     let as_at = super::as_at(&state);
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let team_name = workforce
         .teams
         .get(&user.team)
@@ -120,8 +120,8 @@ pub async fn page(
             }
             let e = hearth_standards::evaluate(
                 &record,
-                &state.ruleset,
-                &state.calendar,
+                state.app.ruleset(),
+                state.app.calendar(),
                 as_at,
                 &*workforce,
             )
@@ -177,7 +177,10 @@ pub async fn page(
     let mut due = crate::due::for_caseload(&state, &team_rows).await?;
     // Restricted children the manager may not see are left out of the queues and lists;
     // they still count in their worker's open cases, which is the worker's load.
-    let hidden = crate::access::hidden(&state, &user, &due).await?;
+    let hidden = state
+        .app
+        .hidden(&user, crate::due::restricted(&due))
+        .await?;
     for id in &hidden {
         due.remove(id);
     }
@@ -202,7 +205,7 @@ pub async fn page(
             .map(|v| (v.stream, v.version))
             .collect()
     };
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let worker_name = |row: &hearth_store::CaseloadRow| {
         row.worker_id
             .as_deref()
