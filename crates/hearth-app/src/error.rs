@@ -2,7 +2,7 @@
 //! web crate to a page, later an API to JSON); internals keep their source for the log and
 //! are never shown.
 
-use hearth_domain::{Refusal, Rule};
+use hearth_domain::{Refusal, Rule, StreamId};
 use hearth_store::StoreError;
 
 use crate::records::RecordError;
@@ -18,9 +18,13 @@ pub enum AppError {
         /// What was wrong, in the rule's words.
         reason: String,
     },
-    /// The record changed since the caller read it; nothing was written.
-    #[error("the record has changed since it was read; nothing was written")]
-    Stale,
+    /// The record changed since the caller read it, or a new record's id was taken
+    /// meanwhile; nothing was written.
+    #[error("{stream} has changed since it was read; nothing was written")]
+    Stale {
+        /// The stream that changed (a child's, or the new adult's or professional's).
+        stream: StreamId,
+    },
     /// No such record, or one the principal may not see or act on: the two look the same.
     #[error("not found")]
     NotFound,
@@ -48,7 +52,7 @@ impl From<Refusal> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict { .. } => AppError::Stale,
+            StoreError::Conflict { stream, .. } => AppError::Stale { stream },
             other => AppError::Internal(Box::new(other)),
         }
     }

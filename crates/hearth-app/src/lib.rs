@@ -7,13 +7,17 @@
 //!   A child's record is reached for a person only through [`App::view_child`], which decides,
 //!   logs and hands back a [`policy::ReadPermit`].
 //! - [`records::Records`]: loads a record, checks a command against the domain's rules and
-//!   appends the accepted events with their projections through the store.
+//!   appends the accepted events with their projections through the store. The commands
+//!   that write to a child ([`App::record`], [`App::register`]) ask for a
+//!   [`policy::WritePermit`] and give a [`Receipt`].
 //! - [`AppError`]: the one error of every command and query.
 
 mod access_log;
 mod clock;
+mod commands;
 mod error;
 mod held_streams;
+pub mod narrative;
 pub mod policy;
 mod principal;
 pub mod records;
@@ -28,6 +32,7 @@ use hearth_store::{AccessEntry, Store};
 use tokio::sync::RwLockReadGuard;
 
 pub use clock::Clock;
+pub use commands::Receipt;
 pub use error::AppError;
 pub use principal::Principal;
 
@@ -61,10 +66,14 @@ impl App {
         }
     }
 
-    /// The record service, for commands not yet behind this layer's own (the pages' forms
-    /// still build their events and call it with a permit's child in hand).
-    pub fn records(&self) -> &Records {
-        &self.records
+    /// Checks and writes a batch of interchange lines, as `Records::import_batch` does: the
+    /// import's way in, for a process that is also serving (staff and teams it writes are in
+    /// the workforce when it returns).
+    pub async fn import_batch(
+        &self,
+        lines: Vec<(usize, hearth_domain::interchange::JourneyLine)>,
+    ) -> Result<Vec<(usize, records::ImportOutcome)>, AppError> {
+        Ok(self.records.import_batch(lines).await?)
     }
 
     /// The store, for the projections the pages list from (caseloads, search, accounts)

@@ -92,6 +92,62 @@ impl ReadPermit {
     }
 }
 
+/// Leave to write to one child's record, as one principal: made only by the decisions below,
+/// each from a [`ReadPermit`] (or, for a new child, from the principal's role), and asked
+/// for by every command that writes to a child.
+#[derive(Debug, Clone)]
+pub struct WritePermit {
+    child: Option<ChildId>,
+    principal: Principal,
+}
+
+impl WritePermit {
+    fn on(read: &ReadPermit, principal: &Principal) -> WritePermit {
+        WritePermit {
+            child: Some(read.child.clone()),
+            principal: principal.clone(),
+        }
+    }
+
+    /// The child it is for; none for a child not yet registered.
+    pub fn child(&self) -> Option<&ChildId> {
+        self.child.as_ref()
+    }
+
+    /// Who writes.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+/// Leave to record a form for `who` on the child `read` was given for.
+pub fn to_record(user: &Principal, read: &ReadPermit, who: Who) -> Option<WritePermit> {
+    may_record(who, user, read.relationship).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to correct an entry recorded by `by`.
+pub fn to_correct(user: &Principal, read: &ReadPermit, by: &Actor) -> Option<WritePermit> {
+    may_correct(user, read.relationship, by).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to authorise (an assessment, an allocation).
+pub fn to_authorise(user: &Principal, read: &ReadPermit) -> Option<WritePermit> {
+    may_authorise(user, read.relationship).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to change the child's details, address, network and professionals.
+pub fn to_amend(user: &Principal, read: &ReadPermit) -> Option<WritePermit> {
+    may_amend(user, read.relationship).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to register a new child.
+pub fn to_register(user: &Principal) -> Option<WritePermit> {
+    may_register(user).then(|| WritePermit {
+        child: None,
+        principal: user.clone(),
+    })
+}
+
 /// Roles that see every child.
 fn service_wide(role: StaffRole) -> bool {
     matches!(

@@ -137,7 +137,6 @@ async fn a_leaver_is_signed_out_and_cannot_sign_in_without_a_restart() {
     });
     let outcomes = run
         .app
-        .records()
         .import_batch(vec![(1, JourneyLine::parse(&line.to_string()).unwrap())])
         .await
         .unwrap();

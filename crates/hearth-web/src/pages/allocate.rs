@@ -10,18 +10,17 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use hearth_app::records::RecordError;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::WorkerChangeReason;
 use hearth_domain::values::Text;
-use hearth_domain::{Actor, ChildId, Recorded, StaffId};
-use hearth_store::StoreError;
+use hearth_domain::{ChildId, StaffId};
 
 use super::Layout;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-use hearth_app::policy::may_authorise;
+use hearth_app::AppError;
+use hearth_app::policy::{may_authorise, to_authorise};
 
 /// An error against one field, for the error summary and the field. (The recording forms
 /// have their own; these pages do not depend on that module.)
@@ -195,9 +194,7 @@ pub async fn submit(
         .app
         .view_child(&user, &id, "Allocate a worker")
         .await?;
-    if !may_authorise(&user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let write = to_authorise(&user, &permit).ok_or(WebError::NotFound)?;
     let mut errors = Vec::new();
     // Only a caseholder offered on the form: the team's, in post.
     let (mine, others) = candidates(&state, &user).await?;
@@ -266,22 +263,16 @@ pub async fn submit(
         return render(&state, &user, &id, values, errors).await;
     };
     let now = state.app.now();
-    let recorded = Recorded {
-        occurred_at: now,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event: ChildEvent::WorkerAllocated {
-            worker,
-            team,
-            decided_by: user.staff.clone(),
-            oversight,
-            reason,
-        },
+    let allocated = ChildEvent::WorkerAllocated {
+        worker,
+        team,
+        decided_by: user.staff.clone(),
+        oversight,
+        reason,
     };
     let message = match state
         .app
-        .records()
-        .record_child(&id, Some(version), vec![recorded])
+        .record(&write, version, vec![(now, allocated)])
         .await
     {
         // The team view, which a manager always may see, names the child only if the
@@ -292,15 +283,13 @@ pub async fn submit(
                     .into_response(),
             );
         }
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             format!(
                 "This cannot be recorded: {}",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             )
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
-            super::record::STALE_FORM.to_owned()
-        }
+        Err(AppError::Stale { .. }) => super::record::STALE_FORM.to_owned(),
         Err(e) => return Err(e.into()),
     };
     let mut values = values;

@@ -9,16 +9,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use hearth_app::records::RecordError;
+use hearth_domain::ChildId;
 use hearth_domain::child::ChildEvent;
-use hearth_domain::{Actor, ChildId, Recorded};
-use hearth_store::StoreError;
 
 use super::Layout;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-use hearth_app::policy::may_authorise;
+use hearth_app::AppError;
+use hearth_app::policy::to_authorise;
 
 #[derive(Template)]
 #[template(path = "authorise.html")]
@@ -42,9 +41,7 @@ pub async fn submit(
         .app
         .view_child(&user, &id, "Authorise an assessment")
         .await?;
-    if !may_authorise(&user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let write = to_authorise(&user, &permit).ok_or(WebError::NotFound)?;
     let name = stream
         .record()
         .details
@@ -57,17 +54,12 @@ pub async fn submit(
             WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
         })?;
     let now = state.app.now();
-    let recorded = Recorded {
-        occurred_at: now,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event: ChildEvent::AssessmentAuthorised {
-            manager: user.staff.clone(),
-        },
+    let authorised = ChildEvent::AssessmentAuthorised {
+        manager: user.staff.clone(),
     };
     let reason = match state
-        .app.records()
-        .record_child(&id, Some(version), vec![recorded])
+        .app
+        .record(&write, version, vec![(now, authorised)])
         .await
     {
         Ok(_) => {
@@ -76,13 +68,13 @@ pub async fn submit(
                     .into_response(),
             );
         }
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             format!(
                 "The assessment cannot be authorised: {}.",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             )
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => "Someone recorded on this child's record after the queue was opened. Open the record to check what changed, then authorise from the team view again.".to_owned(),
+        Err(AppError::Stale { .. }) => "Someone recorded on this child's record after the queue was opened. Open the record to check what changed, then authorise from the team view again.".to_owned(),
         Err(e) => return Err(e.into()),
     };
     let page = Refused {

@@ -409,7 +409,7 @@ pub async fn page(
                         .and_then(|v| stored.get(v.checked_sub(1)?))
                         .map(|r| &r.event)
                 })
-                .map(|ev| super::casefile::describe(ev, &staff_named).1)
+                .map(|ev| hearth_app::narrative::describe(ev, &staff_named).1)
                 .unwrap_or_default(),
             by: by(&e.recorded_by),
             significant: e.significant,

@@ -24,7 +24,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use hearth_app::records::{NewRecord, RecordError};
+use hearth_app::AppError;
+use hearth_app::policy::{WritePermit, to_amend};
+use hearth_app::records::NewRecord;
 use hearth_domain::child::ChildStream;
 use hearth_domain::codes::{
     Disability, Ethnicity, GenderIdentity, ImmigrationStatus, Relationship as Kin, Religion, Sex,
@@ -42,7 +44,7 @@ use hearth_domain::{
 };
 use hearth_store::codec::decode_all;
 use hearth_store::search::name_tokens;
-use hearth_store::{PersonRow, StoreError, reading};
+use hearth_store::{PersonRow, reading};
 
 use super::Layout;
 use super::known::{SHOWN, possible, possible_in_store};
@@ -50,7 +52,6 @@ use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-use hearth_app::policy::may_amend;
 use hearth_app::policy::sees;
 
 /// The banner on the record after a change made here, by the `changed` query value.
@@ -483,20 +484,24 @@ struct Opened {
     id: ChildId,
     name: String,
     stream: Arc<ChildStream>,
+    write: WritePermit,
 }
 
 async fn open(state: &AppState, user: &User, id: &str, page: &str) -> Result<Opened, WebError> {
     let id = ChildId::parse(id).map_err(|_| WebError::NotFound)?;
     let (permit, stream) = state.app.view_child(user, &id, page).await?;
-    if !may_amend(user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let write = to_amend(user, &permit).ok_or(WebError::NotFound)?;
     let name = stream
         .record()
         .details
         .as_ref()
         .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
-    Ok(Opened { id, name, stream })
+    Ok(Opened {
+        id,
+        name,
+        stream,
+        write,
+    })
 }
 
 /// A page of this module, ready to render.
@@ -583,30 +588,29 @@ enum Outcome {
 
 async fn save(
     state: &AppState,
-    id: &ChildId,
+    opened: &Opened,
     version: u64,
     created: Option<NewRecord>,
     events: Vec<Recorded<ChildEvent>>,
 ) -> Result<Outcome, WebError> {
+    let events = events
+        .into_iter()
+        .map(|e| (e.occurred_at, e.event))
+        .collect();
     match state
         .app
-        .records()
-        .record_child_with(id, Some(version), created, events)
+        .record_with(&opened.write, version, created, events)
         .await
     {
         Ok(_) => Ok(Outcome::Saved),
-        Err(RecordError::Refused(refusal)) => Ok(Outcome::NotSaved(format!(
+        Err(AppError::Refused { reason, .. }) => Ok(Outcome::NotSaved(format!(
             "This cannot be saved: {}",
-            super::words::dates_in(&refusal.violation.message)
+            super::words::dates_in(&reason)
         ))),
-        Err(RecordError::Store(StoreError::Conflict { stream, .. }))
-            if stream.kind() != StreamKind::Child =>
-        {
+        Err(AppError::Stale { stream }) if stream.kind() != StreamKind::Child => {
             Ok(Outcome::IdTaken)
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
-            Ok(Outcome::NotSaved(STALE_FORM.into()))
-        }
+        Err(AppError::Stale { .. }) => Ok(Outcome::NotSaved(STALE_FORM.into())),
         Err(e) => Err(e.into()),
     }
 }
@@ -924,7 +928,7 @@ pub async fn add_adult(
         )
     };
     let outcome = match (person, adult) {
-        (Some(person), _) => save(&state, &opened.id, version, None, vec![added(&person)]).await?,
+        (Some(person), _) => save(&state, &opened, version, None, vec![added(&person)]).await?,
         (None, Some(details)) => {
             let mut outcome = Outcome::IdTaken;
             // Two people adding adults at once may be offered the same id; the store creates
@@ -944,7 +948,7 @@ pub async fn add_adult(
                 );
                 outcome = save(
                     &state,
-                    &opened.id,
+                    &opened,
                     version,
                     Some(created),
                     vec![added(&person)],
@@ -1070,7 +1074,7 @@ pub async fn change_member(
                 lives_in_household: kin.lives_in_household,
             },
         );
-        match save(&state, &opened.id, version, None, vec![event]).await? {
+        match save(&state, &opened, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "network-changed")),
             Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
@@ -1117,7 +1121,7 @@ async fn save_confirmed(
     let (event, changed) = saved;
     let now = state.app.now();
     let event = recorded(user, now, now, event);
-    match save(state, &opened.id, version, None, vec![event]).await? {
+    match save(state, opened, version, None, vec![event]).await? {
         Outcome::Saved | Outcome::IdTaken => Ok(done(&opened.id, changed)),
         Outcome::NotSaved(message) => {
             let at = again_at(&message, version);
@@ -1399,7 +1403,7 @@ pub async fn add_professional(
         )
     };
     let outcome = match (professional, new) {
-        (Some(p), _) => save(&state, &opened.id, version, None, vec![involvement_of(&p)]).await?,
+        (Some(p), _) => save(&state, &opened, version, None, vec![involvement_of(&p)]).await?,
         (None, Some(details)) => {
             let mut outcome = Outcome::IdTaken;
             for _ in 0..3 {
@@ -1417,7 +1421,7 @@ pub async fn add_professional(
                 );
                 outcome = save(
                     &state,
-                    &opened.id,
+                    &opened,
                     version,
                     Some(created),
                     vec![involvement_of(&p)],
@@ -1807,7 +1811,7 @@ pub async fn amend_details(
     let mut at = Some(version);
     if let (Some(details), true) = (details, problems.is_empty()) {
         let event = recorded(&user, now, now, ChildEvent::ChildDetailsAmended { details });
-        match save(&state, &opened.id, version, None, vec![event]).await? {
+        match save(&state, &opened, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "details")),
             Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
@@ -1897,7 +1901,7 @@ pub async fn change_address(
     if let (Some(moved), Some(address), true) = (moved, address, problems.is_empty()) {
         let when = super::record::untimed(moved, now);
         let event = recorded(&user, when, now, ChildEvent::AddressChanged { address });
-        match save(&state, &opened.id, version, None, vec![event]).await? {
+        match save(&state, &opened, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "address")),
             Outcome::NotSaved(message) => {
                 at = again_at(&message, version);

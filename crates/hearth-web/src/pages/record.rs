@@ -14,14 +14,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime};
-use hearth_app::records::RecordError;
+use hearth_app::AppError;
+use hearth_app::policy::to_record;
 use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::values::{
     Line, PartialDate, PermanenceAuthority, Postcode, SdqScore, Text, Urn,
 };
-use hearth_domain::{Actor, ChildId, ChildRecord, Recorded, StaffId, TeamId, Timestamp};
+use hearth_domain::{ChildId, ChildRecord, StaffId, TeamId, Timestamp};
 use hearth_standards::Ruleset;
-use hearth_store::StoreError;
 
 use super::Layout;
 use super::forms::{Choice, Field, Form, Group, Input, find, steps};
@@ -1035,9 +1035,7 @@ pub async fn submit(
     user.check_form(values.get("csrf"))?;
     // The same decision as for the form: a user who may not record here learns nothing more.
     let (permit, _) = state.app.view_child(&user, &id, form.title).await?;
-    if !allowed(form, &user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let write = to_record(&user, &permit, form.who).ok_or(WebError::NotFound)?;
     let version = values.get("version").parse::<u64>().ok();
     let now = state.app.now();
     let parsed = {
@@ -1094,34 +1092,17 @@ pub async fn submit(
     let version = version.ok_or_else(|| {
         WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
     })?;
-    let recorded = Recorded {
-        occurred_at: at,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event,
-    };
     let refused = |message: String| {
         vec![FieldError {
             field: "day".into(),
             message,
         }]
     };
-    match state
-        .app
-        .records()
-        .record_child(&id, Some(version), vec![recorded])
-        .await
-    {
+    match state.app.record(&write, version, vec![(at, event)]).await {
         Ok(_) => {
             // What was recorded may take the child out of the user's sight (a transfer to
             // another team): then My work, with the banner, rather than "Page not found".
-            let sees = match state.app.child_unlogged_as_it_stands(&id).await? {
-                Some(stream) => {
-                    let workforce = state.app.workforce().await;
-                    hearth_app::policy::relationship(&user, stream.record(), &workforce).is_some()
-                }
-                None => false,
-            };
+            let sees = state.app.may_see(&user, &id).await?;
             let to = if sees {
                 format!("/children/{}?recorded={}", id.as_str(), form.slug)
             } else {
@@ -1129,10 +1110,10 @@ pub async fn submit(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             let errors = refused(format!(
                 "This cannot be recorded: {}",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             ));
             render(
                 &state,
@@ -1145,7 +1126,7 @@ pub async fn submit(
             )
             .await
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
+        Err(AppError::Stale { .. }) => {
             // The form goes back at the record's new version, so saving again is checked
             // against what the other person recorded.
             let errors = refused(STALE_FORM.into());
@@ -1169,6 +1150,7 @@ mod tests {
     use super::super::forms::{FORMS, Pick};
     use super::*;
     use hearth_domain::codes::StaffRole;
+    use hearth_domain::{Actor, Recorded};
 
     fn now() -> Timestamp {
         Timestamp::parse("2026-11-20T15:00:00Z").unwrap()

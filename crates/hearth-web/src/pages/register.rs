@@ -12,13 +12,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use hearth_app::records::RecordError;
+use hearth_app::AppError;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex};
 use hearth_domain::people::{ChildDetails, PersonName};
 use hearth_domain::values::{Line, Text};
-use hearth_domain::{Actor, ChildId, Recorded, StreamKind, Timestamp};
-use hearth_store::StoreError;
+use hearth_domain::{ChildId, StreamKind, Timestamp};
 
 use super::Layout;
 use super::allocate::FieldError;
@@ -395,7 +394,7 @@ async fn possible_duplicates(
     Ok((shown, hidden))
 }
 
-fn events(child: NewChild, user: &User, now: Timestamp) -> Vec<Recorded<ChildEvent>> {
+fn events(child: NewChild, _now: Timestamp) -> Vec<(Timestamp, ChildEvent)> {
     let details = ChildDetails {
         name: child.name,
         sex: child.sex,
@@ -417,22 +416,22 @@ fn events(child: NewChild, user: &User, now: Timestamp) -> Vec<Recorded<ChildEve
         uasc_ceased: None,
     };
     // The child is known to the service from the contact, so the record starts then.
-    let recorded = |event| Recorded {
-        occurred_at: child.contacted,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event,
-    };
     vec![
-        recorded(ChildEvent::ChildRegistered {
-            details,
-            address: None,
-        }),
-        recorded(ChildEvent::ContactRecorded {
-            source: child.source,
-            outcome: child.outcome,
-            summary: child.summary,
-        }),
+        (
+            child.contacted,
+            ChildEvent::ChildRegistered {
+                details,
+                address: None,
+            },
+        ),
+        (
+            child.contacted,
+            ChildEvent::ContactRecorded {
+                source: child.source,
+                outcome: child.outcome,
+                summary: child.summary,
+            },
+        ),
     ]
 }
 
@@ -442,9 +441,7 @@ pub async fn submit(
     user: User,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !hearth_app::policy::may_register(&user) {
-        return Err(WebError::NotFound);
-    }
+    let write = hearth_app::policy::to_register(&user).ok_or(WebError::NotFound)?;
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
     let now = state.app.now();
     let child = match parse(&values, now) {
@@ -467,33 +464,20 @@ pub async fn submit(
         values.insert("checked".into(), "yes".into());
         return render(&state, &user, values, errors, Some((shown, hidden)));
     }
-    // Two people registering at once may be offered the same id; the store creates a stream
-    // only if it is absent, so the second asks for the next id.
-    for _ in 0..3 {
-        let id = state.app.store().next_child_id().await?;
-        let recorded = events(child.clone(), &user, now);
-        match state
-            .app
-            .records()
-            .record_child(&id, Some(0), recorded)
-            .await
-        {
-            Ok(_) => return Ok(Redirect::to(&format!("/children/{}", id.as_str())).into_response()),
-            Err(RecordError::Store(StoreError::Conflict { .. })) => continue,
-            Err(RecordError::Refused(refusal)) => {
-                let errors = vec![FieldError {
-                    field: "day",
-                    message: format!(
-                        "This child cannot be registered: {}",
-                        super::words::dates_in(&refusal.violation.message)
-                    ),
-                }];
-                return render(&state, &user, values, errors, None);
-            }
-            Err(e) => return Err(e.into()),
+    match state.app.register(&write, events(child, now)).await {
+        Ok(receipt) => {
+            Ok(Redirect::to(&format!("/children/{}", receipt.child.as_str())).into_response())
         }
+        Err(AppError::Refused { reason, .. }) => {
+            let errors = vec![FieldError {
+                field: "day",
+                message: format!(
+                    "This child cannot be registered: {}",
+                    super::words::dates_in(&reason)
+                ),
+            }];
+            render(&state, &user, values, errors, None)
+        }
+        Err(e) => Err(e.into()),
     }
-    Err(WebError::Internal(
-        "three new child ids in a row were taken while registering".into(),
-    ))
 }
