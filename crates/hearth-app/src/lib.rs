@@ -20,7 +20,12 @@ mod held_streams;
 pub mod narrative;
 pub mod policy;
 mod principal;
+pub mod queries;
 pub mod records;
+
+/// The person search's query and ranking, as the pages use them with
+/// [`App::search_candidates`].
+pub use hearth_store::search;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

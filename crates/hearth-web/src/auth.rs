@@ -248,7 +248,7 @@ pub async fn sign_in(
         return Err(WebError::Forgery);
     }
     let username = form.username.trim().to_lowercase();
-    let account = state.app.store().account(&username).await?;
+    let account = state.app.account(&username).await?;
     let now = state.app.now();
     let workforce = state.app.workforce().await;
     let user = account.filter(|a| !a.disabled).and_then(|a| {

@@ -22,18 +22,6 @@ pub enum WebError {
     Internal(String),
 }
 
-impl From<hearth_store::StoreError> for WebError {
-    fn from(e: hearth_store::StoreError) -> Self {
-        WebError::Internal(e.to_string())
-    }
-}
-
-impl From<hearth_app::records::RecordError> for WebError {
-    fn from(e: hearth_app::records::RecordError) -> Self {
-        WebError::Internal(e.to_string())
-    }
-}
-
 impl From<hearth_app::AppError> for WebError {
     fn from(e: hearth_app::AppError) -> Self {
         use hearth_app::AppError;

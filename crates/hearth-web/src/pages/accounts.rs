@@ -10,8 +10,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_app::queries::AccountRow;
 use hearth_domain::StaffId;
-use hearth_store::AccountRow;
 
 use super::Layout;
 use super::allocate::FieldError;
@@ -70,7 +70,7 @@ async fn render(
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
-    let rows = state.app.store().accounts().await?;
+    let rows = state.app.accounts().await?;
     let today = state.app.now().london_date();
     let workforce = state.app.workforce().await;
     let named = |id: &str| {
@@ -175,7 +175,6 @@ pub async fn create(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let store = state.app.store();
     let mut errors = Vec::new();
     let username = values
         .get("username")
@@ -190,7 +189,7 @@ pub async fn create(
             field: "username",
             message: "Enter a username of letters, numbers, dots, hyphens or underscores".into(),
         });
-    } else if store.account(&username).await?.is_some() {
+    } else if state.app.account(&username).await?.is_some() {
         errors.push(FieldError {
             field: "username",
             message: format!("There is already an account {username}: choose another username"),
@@ -215,7 +214,8 @@ pub async fn create(
     let (Some(staff), Some(password), true) = (staff, password, errors.is_empty()) else {
         return render(&state, &user, None, values, errors).await;
     };
-    store
+    state
+        .app
         .put_account(&AccountRow {
             username: username.clone(),
             staff_id: staff.as_str().to_owned(),
@@ -238,8 +238,11 @@ pub async fn change(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let store = state.app.store();
-    let mut account = store.account(&username).await?.ok_or(WebError::NotFound)?;
+    let mut account = state
+        .app
+        .account(&username)
+        .await?
+        .ok_or(WebError::NotFound)?;
     match what.as_str() {
         "disable" => account.disabled = true,
         "enable" => account.disabled = false,
@@ -255,7 +258,7 @@ pub async fn change(
         _ => return Err(WebError::NotFound),
     }
     account.changed_at = state.app.now();
-    store.put_account(&account).await?;
+    state.app.put_account(&account).await?;
     if what != "enable" {
         state.sessions.end_account(&username);
     }

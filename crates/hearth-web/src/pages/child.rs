@@ -3,10 +3,8 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use hearth_domain::directory::{Person, Professional, fold_directory};
-use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
-use hearth_store::codec::decode_all;
-use hearth_store::reading;
+use hearth_app::queries::NetworkRecord;
+use hearth_domain::{ChildId, ChildRecord, StreamId};
 
 use super::record::{done_message, offered};
 use hearth_app::policy::{may_amend, may_correct};
@@ -222,7 +220,6 @@ pub async fn page(
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     let (permit, stream) = state.app.view_child(&user, &id, "child record").await?;
     let record = stream.record();
-    let store = state.app.store();
     let now = state.app.now();
 
     // Names of the family network and professionals, from their own records.
@@ -240,35 +237,25 @@ pub async fn page(
         )
         .collect();
     let mut names = std::collections::HashMap::new();
-    let events = store.read_streams(&people).await?;
-    for (stream, run) in reading::by_stream(&events) {
-        let line = match stream.kind() {
-            StreamKind::Person => decode_all(run)
-                .ok()
-                .and_then(|e| fold_directory::<Person>(&e).0)
-                .map(|p| {
-                    let phone = p.phone.map(|x| x.as_str().to_owned()).unwrap_or_default();
-                    (p.name.display(), phone)
-                }),
-            StreamKind::Professional => decode_all(run)
-                .ok()
-                .and_then(|e| fold_directory::<Professional>(&e).0)
-                .map(|p| {
-                    let contact: Vec<String> = [
-                        Some(format!("{}, {}", p.role.as_str(), p.organisation.as_str())),
-                        p.phone.map(|x| x.as_str().to_owned()),
-                        p.email.map(|x| x.as_str().to_owned()),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                    (p.name.display(), contact.join(" · "))
-                }),
-            _ => None,
+    for found in state.app.network_records(&people).await? {
+        let (stream, line) = match found {
+            NetworkRecord::Person(id, p) => {
+                let phone = p.phone.map(|x| x.as_str().to_owned()).unwrap_or_default();
+                (StreamId::person(&id), (p.name.display(), phone))
+            }
+            NetworkRecord::Professional(id, p) => (StreamId::professional(&id), {
+                let contact: Vec<String> = [
+                    Some(format!("{}, {}", p.role.as_str(), p.organisation.as_str())),
+                    p.phone.map(|x| x.as_str().to_owned()),
+                    p.email.map(|x| x.as_str().to_owned()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (p.name.display(), contact.join(" · "))
+            }),
         };
-        if let Some(l) = line {
-            names.insert(stream.to_string(), l);
-        }
+        names.insert(stream.to_string(), line);
     }
     let unknown = || ("Name not recorded".to_owned(), String::new());
     let amend = may_amend(&user, permit.relationship());

@@ -43,7 +43,7 @@ impl Layout {
     pub fn new(state: &AppState, user: &User) -> Layout {
         Layout {
             council: state.settings.council_name.clone(),
-            manager: user.role.is_manager(),
+            manager: hearth_app::policy::may_see_team(user),
             reviewing: hearth_app::policy::may_see_reviewing(user),
             registers: hearth_app::policy::may_register(user),
             accounts: hearth_app::policy::may_manage_accounts(user),

@@ -70,12 +70,11 @@ pub async fn page(
     if hearth_app::policy::may_manage_accounts(&user) {
         return Ok(Redirect::to("/accounts").into_response());
     }
-    let store = state.app.store();
     let shows_team = hearth_app::policy::works_the_team_caseload(&user);
     let rows = if shows_team {
-        store.team_caseload(user.team.as_str()).await?
+        state.app.team_caseload(&user.team).await?
     } else {
-        store.caseload(Some(user.staff.as_str())).await?
+        state.app.caseload(Some(&user.staff)).await?
     };
     let today = super::as_at(&state).date;
     let rows: Vec<_> = rows.into_iter().filter(|r| r.open_on(today)).collect();

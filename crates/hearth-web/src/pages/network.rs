@@ -26,15 +26,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use hearth_app::AppError;
 use hearth_app::policy::{WritePermit, to_amend};
+use hearth_app::queries::{NetworkRecord, PersonRow};
 use hearth_app::records::NewRecord;
+use hearth_app::search::name_tokens;
 use hearth_domain::child::ChildStream;
 use hearth_domain::codes::{
     Disability, Ethnicity, GenderIdentity, ImmigrationStatus, Relationship as Kin, Religion, Sex,
     UpnUnknown,
 };
-use hearth_domain::directory::{
-    Person, PersonEvent, Professional, ProfessionalEvent, fold_directory,
-};
+use hearth_domain::directory::{PersonEvent, ProfessionalEvent};
 use hearth_domain::people::{
     Address, ChildDetails, PersonDetails, PersonName, ProfessionalDetails,
 };
@@ -42,9 +42,6 @@ use hearth_domain::values::{Email, LanguageCode, Line, NhsNumber, Phone, Postcod
 use hearth_domain::{
     Actor, ChildEvent, ChildId, PersonId, ProfessionalId, Recorded, StreamId, StreamKind, Timestamp,
 };
-use hearth_store::codec::decode_all;
-use hearth_store::search::name_tokens;
-use hearth_store::{PersonRow, reading};
 
 use super::Layout;
 use super::known::{SHOWN, possible, possible_in_store};
@@ -735,7 +732,7 @@ async fn adults_known(
         .iter()
         .filter_map(|r| PersonId::parse(r.stream.id()).ok())
         .collect();
-    let links = state.app.store().network_links(&ids).await?;
+    let links = state.app.network_links(&ids).await?;
     let mut children: Vec<ChildId> = links
         .iter()
         .filter_map(|l| ChildId::parse(&l.child_id).ok())
@@ -934,7 +931,7 @@ pub async fn add_adult(
             // Two people adding adults at once may be offered the same id; the store creates
             // a stream only if it is absent, so the second asks for the next.
             for _ in 0..3 {
-                let person = state.app.store().next_person_id().await?;
+                let person = state.app.next_person_id().await?;
                 let created = NewRecord::Person(
                     person.clone(),
                     vec![recorded(
@@ -983,15 +980,14 @@ pub async fn add_adult(
 // Changing or ending an adult's place in the network.
 
 async fn person_name(state: &AppState, person: &PersonId) -> Result<String, WebError> {
-    let events = state
+    let found = state
         .app
-        .store()
-        .read_stream(&StreamId::person(person))
+        .network_records(&[StreamId::person(person)])
         .await?;
-    let folded: Person = fold_directory(&decode_all(&events)?);
-    Ok(folded
-        .0
-        .map_or_else(|| "Name not recorded".to_owned(), |p| p.name.display()))
+    Ok(match found.first() {
+        Some(NetworkRecord::Person(_, p)) => p.name.display(),
+        _ => "Name not recorded".to_owned(),
+    })
 }
 
 /// The adult, if they are in the child's network now.
@@ -1188,18 +1184,11 @@ pub async fn remove_member(
 async fn professionals_known(state: &AppState, names: &str) -> Result<Matches, WebError> {
     // Professionals are not in the person search, so they are read and folded here: a
     // council knows hundreds, not the children's hundreds of thousands.
-    let store = state.app.store();
     let mut rows: Vec<PersonRow> = Vec::new();
     let mut details = HashMap::new();
-    for chunk in reading::streams_of(store, StreamKind::Professional)
-        .await?
-        .chunks(reading::BATCH)
     {
-        let events = store.read_streams(chunk).await?;
-        for (stream, run) in reading::by_stream(&events) {
-            let Some(d) = fold_directory::<Professional>(&decode_all(run)?).0 else {
-                continue;
-            };
+        for (id, d) in state.app.professionals().await? {
+            let stream = StreamId::professional(&id);
             rows.push(PersonRow {
                 stream: stream.clone(),
                 display_name: d.name.display(),
@@ -1407,7 +1396,7 @@ pub async fn add_professional(
         (None, Some(details)) => {
             let mut outcome = Outcome::IdTaken;
             for _ in 0..3 {
-                let p = state.app.store().next_professional_id().await?;
+                let p = state.app.next_professional_id().await?;
                 let created = NewRecord::Professional(
                     p.clone(),
                     vec![recorded(
@@ -1469,15 +1458,14 @@ async fn professional_name(
     state: &AppState,
     professional: &ProfessionalId,
 ) -> Result<String, WebError> {
-    let events = state
+    let found = state
         .app
-        .store()
-        .read_stream(&StreamId::professional(professional))
+        .network_records(&[StreamId::professional(professional)])
         .await?;
-    let folded: Professional = fold_directory(&decode_all(&events)?);
-    Ok(folded
-        .0
-        .map_or_else(|| "Name not recorded".to_owned(), |p| p.name.display()))
+    Ok(match found.first() {
+        Some(NetworkRecord::Professional(_, p)) => p.name.display(),
+        _ => "Name not recorded".to_owned(),
+    })
 }
 
 fn end_draft(opened: &Opened, professional: &ProfessionalId, who: &str) -> Draft {

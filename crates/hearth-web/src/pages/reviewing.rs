@@ -15,11 +15,11 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use hearth_app::queries::READ_BATCH;
+use hearth_domain::ChildId;
 use hearth_domain::child::{ChildRecord, fold};
 use hearth_domain::codes::{MeetingKind, StaffRole, StrategyDecision};
-use hearth_domain::{ChildId, StreamId};
 use hearth_standards::Status;
-use hearth_store::reading;
 
 use super::{Layout, status_label, urgency};
 use crate::auth::User;
@@ -101,7 +101,6 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     if !hearth_app::policy::may_see_reviewing(&user) {
         return Err(WebError::NotFound);
     }
-    let store = state.app.store();
     let as_at = super::as_at(&state);
     let now = state.app.now();
     let rules = &state.app.ruleset().rules;
@@ -120,7 +119,8 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     // Any open case may be awaiting an initial conference, whatever its caseload status, so
     // sight is decided for every open child from the projection first, and only the
     // children the user may see are read.
-    let open: Vec<ChildId> = store
+    let open: Vec<ChildId> = state
+        .app
         .caseload(None)
         .await?
         .into_iter()
@@ -129,21 +129,21 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         .collect();
     let sights = state.app.sights(&open).await?;
     let workforce = state.app.workforce().await;
-    let candidates: Vec<StreamId> = open
+    let candidates: Vec<ChildId> = open
         .iter()
         .filter(|id| {
             sights
                 .get(*id)
                 .is_some_and(|s| sees(&user, s, &workforce).is_some())
         })
-        .map(StreamId::child)
+        .cloned()
         .collect();
     let mut children = 0;
     let mut due = Vec::new();
     let mut responses = Vec::new();
     let mut meetings = Vec::new();
-    for chunk in candidates.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, chunk).await? {
+    for chunk in candidates.chunks(READ_BATCH) {
+        for (id, events) in state.app.children_events_unlogged(chunk).await? {
             let record = fold(&id, &events);
             if relationship(&user, &record, &workforce).is_none() || !for_the_officer(&record) {
                 continue;

@@ -9,8 +9,8 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use hearth_app::search::{Query as SearchQuery, rank};
 use hearth_domain::{ChildId, StreamKind};
-use hearth_store::search::{Query as SearchQuery, rank};
 use serde::Deserialize;
 
 use super::Layout;
@@ -60,7 +60,7 @@ async fn matches(
 ) -> Result<Option<(usize, Vec<Found>)>, WebError> {
     let mut query = SearchQuery::parse(q);
     query.kind = Some(StreamKind::Child);
-    let rows = state.app.store().search_candidates(&query).await?;
+    let rows = state.app.search_candidates(&query).await?;
     if query.too_broad(rows.len()) {
         return Ok(None);
     }
