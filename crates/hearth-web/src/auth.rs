@@ -28,12 +28,12 @@ const SIGN_IN_COOKIE: &str = "hearth_sign_in";
 /// Hashes a password with argon2id and a random salt, in PHC string format.
 pub fn hash_password(password: &str) -> Result<String, WebError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| WebError::Internal(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| WebError::Internal(e.to_string()))?;
+    getrandom::fill(&mut salt).map_err(WebError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| WebError::internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| WebError::Internal(e.to_string()))
+        .map_err(|e| WebError::internal(e.to_string()))
 }
 
 /// Whether a password matches a stored hash. A malformed hash matches nothing.
@@ -90,11 +90,11 @@ impl Sessions {
     }
 
     fn start(&self, user: User, username: &str, now: Timestamp) -> Result<String, WebError> {
-        let t = token().map_err(|e| WebError::Internal(e.to_string()))?;
+        let t = token().map_err(WebError::internal)?;
         let mut map = self
             .by_token
             .lock()
-            .map_err(|_| WebError::Internal("sessions lock poisoned".into()))?;
+            .map_err(|_| WebError::internal("sessions lock poisoned"))?;
         // Forget sessions that have gone idle, so the map cannot grow without bound.
         let idle = self.idle;
         map.retain(|_, s| !expired(s.last_seen, now, idle));
@@ -165,7 +165,7 @@ fn set_cookie(
     if secure {
         c.push_str("; Secure");
     }
-    HeaderValue::from_str(&c).map_err(|e| WebError::Internal(e.to_string()))
+    HeaderValue::from_str(&c).map_err(WebError::internal)
 }
 
 /// Pages that need a signed-in user take this; without one, the browser is sent to sign in.
@@ -219,7 +219,7 @@ struct SignInPage {
 /// The sign-in form. Its anti-forgery token is also set as a cookie, and the two must match
 /// when the form comes back.
 pub async fn sign_in_page(State(state): State<AppState>) -> Result<Response, WebError> {
-    let csrf = token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let csrf = token().map_err(WebError::internal)?;
     let page = SignInPage {
         csrf: csrf.clone(),
         username: String::new(),
@@ -272,7 +272,7 @@ pub async fn sign_in(
         };
         return Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
-    user.csrf = token().map_err(|e| WebError::Internal(e.to_string()))?;
+    user.csrf = token().map_err(WebError::internal)?;
     let session = state.sessions.start(user, &username, now)?;
     let secure = state.settings.secure_cookies;
     let mut response = Redirect::to("/").into_response();

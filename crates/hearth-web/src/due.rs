@@ -100,7 +100,7 @@ impl DueCache {
         }
         let evaluation =
             hearth_standards::evaluate(record, ruleset, calendar, AsAt::instant(now), workforce)
-                .map_err(|e| WebError::Internal(e.to_string()))?;
+                .map_err(WebError::internal)?;
         let mut open: Vec<_> = evaluation
             .obligations
             .iter()

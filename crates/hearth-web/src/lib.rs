@@ -14,8 +14,11 @@ mod pages;
 mod security;
 mod state;
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
 
 pub use auth::{hash_password, verify_password};
 pub use error::WebError;
@@ -107,7 +110,38 @@ pub fn router(state: AppState) -> Router {
             error::signed_in_not_found,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(answered),
+        )
         .with_state(state)
+}
+
+/// A span for each request: its method, the route it matched (the pattern, never the path,
+/// so no child's or person's id is logged), and, once answered, the status and how long it
+/// took. What is logged while answering (an internal error, say) is logged inside it.
+fn request_span(request: &axum::extract::Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", axum::extract::MatchedPath::as_str);
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+fn answered(response: &axum::response::Response, latency: Duration, span: &tracing::Span) {
+    span.record("status", response.status().as_u16());
+    span.record(
+        "latency_ms",
+        u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+    );
+    tracing::debug!("answered");
 }
 
 /// Serves the application on a listener until the process is stopped.

@@ -160,7 +160,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
                 as_at,
                 &*workforce,
             )
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+            .map_err(WebError::internal)?;
             for o in &evaluation.obligations {
                 let open = !o.is_missed()
                     && matches!(

@@ -123,7 +123,7 @@ pub async fn page(
                 as_at,
                 &*workforce,
             )
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+            .map_err(WebError::internal)?;
             let Some(o) = e
                 .obligations
                 .iter()
