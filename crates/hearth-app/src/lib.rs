@@ -81,10 +81,9 @@ impl App {
         Ok(self.records.import_batch(lines).await?)
     }
 
-    /// The store, for the projections the pages list from (caseloads, search, accounts)
-    /// until those queries move here. Not for reading a child's record: that is
-    /// [`App::view_child`].
-    pub fn store(&self) -> &Store {
+    /// The store, for this crate's queries only: outside it, a child's record is reached
+    /// through [`App::view_child`] and everything else through the queries.
+    pub(crate) fn store(&self) -> &Store {
         self.records.store()
     }
 
