@@ -4,9 +4,9 @@
 //! fault. `docs/assurance.md` documents the format.
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use hearth_domain::codes::StaffRole;
+use hearth_domain::located::{line_of, unknown_field};
 use hearth_standards::Period;
 use serde::Deserialize;
 use toml::Spanned;
@@ -40,32 +40,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-/// A template file that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct LoadError {
-    /// The file (or built-in name).
-    pub file: String,
-    /// The line, when known.
-    pub line: Option<usize>,
-    /// The key at fault, as a path within the file (`section.question.weight`).
-    pub key: Option<String>,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        f.write_str(": ")?;
-        if let Some(key) = &self.key {
-            write!(f, "{key}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
+/// A template file that could not be read: the file, line and key at fault.
+pub use hearth_domain::located::LoadError;
 
 /// A question an auditor answers, with its guidance.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +199,7 @@ impl Template {
             LoadError {
                 file: file.to_owned(),
                 line: offset.map(|o| line_of(text, o)),
+                item: None,
                 key: unknown_field(&message)
                     .or_else(|| offset.and_then(|o| key_at(text, o)))
                     .map(|k| match offset.and_then(|o| table_at(text, o)) {
@@ -415,6 +392,7 @@ impl Reader<'_> {
         LoadError {
             file: self.file.to_owned(),
             line: Some(line_of(self.text, at.span().start)),
+            item: None,
             key: Some(key.to_owned()),
             message: message.into(),
         }
@@ -424,6 +402,7 @@ impl Reader<'_> {
         LoadError {
             file: self.file.to_owned(),
             line: None,
+            item: None,
             key: Some(key.to_owned()),
             message: message.into(),
         }
@@ -1055,19 +1034,6 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
-}
-
-/// The line a byte offset falls on, from 1.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset)
-        .map_or(0, |t| t.bytes().filter(|b| *b == b'\n').count())
-        + 1
-}
-
-/// The field an "unknown field" message names.
-fn unknown_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split_once('`').map(|(k, _)| k.to_owned())
 }
 
 /// The key written on the line of an offset (`weight = 1000` gives `weight`).

@@ -24,8 +24,10 @@ fn councils_file() -> Template {
     let text = SHIPPED
         .replacen(anchor, &format!("{anchor}{added}"), 1)
         .replacen(heavier, "facts = [\"visits\", \"missing\"]\nweight = 3", 1);
-    let path =
-        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("council-single-case-audit.toml");
+    // Each caller writes its own file: tests run at once, and a shared path was read while
+    // another test was still writing it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("council-single-case-audit.toml");
     std::fs::write(&path, text).unwrap();
     let read = std::fs::read_to_string(&path).unwrap();
     Template::parse(&read, &path.display().to_string()).unwrap()

@@ -3,6 +3,7 @@
 //! They live apart from the `hearth` binary, which runs this program for `hearth bench`, so
 //! that production links neither the benchmarks nor an HTTP client.
 
+mod digest;
 mod generate;
 mod returns;
 mod standards;
@@ -53,6 +54,9 @@ enum Bench {
     /// Folds every open child's record and evaluates it under a ruleset as at a date,
     /// against folding alone in the same run.
     Standards(standards::BenchStandards),
+    /// Computes the performance scorecard for every month of a period from the store named
+    /// by --db, against reading the same children's events in the same run.
+    Digest(digest::BenchDigest),
 }
 
 #[tokio::main]
@@ -64,6 +68,7 @@ async fn main() -> ExitCode {
         Bench::Web(b) => b.run().await,
         Bench::Returns(b) => b.run(&cli.db, &cli.council).await,
         Bench::Standards(b) => b.run(&cli.db, &cli.council).await,
+        Bench::Digest(b) => b.run(&cli.db, &cli.council).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod event;
 pub mod ids;
 pub mod interchange;
+pub mod located;
 pub mod people;
 pub mod rules;
 pub mod time;

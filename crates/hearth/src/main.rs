@@ -48,6 +48,9 @@ enum Command {
     Calendar(commands::calendar::Calendar),
     /// Every child's obligations under a ruleset of practice standards, as at a date.
     Standards(commands::standards::Standards),
+    /// The performance scorecard as at a date: every indicator's value, numerator,
+    /// denominator, target and RAG.
+    Digest(commands::digest::DigestArgs),
     /// Serve the web application.
     Serve(commands::serve::Serve),
     /// Build the default synthetic borough (once) and serve it, with a sign-in for every role.
@@ -83,6 +86,7 @@ async fn main() -> std::process::ExitCode {
         Command::Bench(c) => c.run(&cli.db, &cli.council).await,
         Command::Calendar(c) => c.run(),
         Command::Standards(c) => c.run(&cli.db, &cli.council).await,
+        Command::Digest(c) => c.run(&cli.db, &cli.council).await,
         Command::Serve(c) => c.run(&cli.db, &cli.council).await,
         Command::Demo(c) => c.run(&demo_db(&cli.db), &cli.council).await,
         Command::Account(c) => c.run(&cli.db, &cli.council).await,

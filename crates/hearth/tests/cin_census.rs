@@ -280,5 +280,53 @@ async fn a_generated_boroughs_census_round_trips_and_reconciles_with_the_record(
             "{year}: open cases with an episode of need"
         );
         assert!(open_cp > 0 && open_cin_plans > 0 && referrals > 0);
+
+        // The performance digest counts the same things the same way: children on a plan at
+        // the census date, and referrals in the collection year (the re-referral rate's
+        // denominator over the 12 months to March).
+        if y.end() <= "2026-11-20".parse().unwrap() {
+            let digest = digest_as_at(&db, &children, y.end()).await;
+            let march = |id: &str| {
+                let s = digest.series(id).unwrap();
+                let f = s.figures.last().unwrap();
+                assert_eq!(f.month.last, y.end());
+                (f.numerator, f.denominator)
+            };
+            assert_eq!(
+                march("children-on-cp-plans").0,
+                census_cp as u64,
+                "{year}: the digest's children on plans"
+            );
+            assert_eq!(
+                march("re-referrals").1,
+                census_referrals as u64,
+                "{year}: the digest's referrals in the year"
+            );
+        }
     }
+}
+
+/// The shipped scorecard as at a date, over every child.
+async fn digest_as_at(
+    db: &str,
+    children: &[(ChildId, Vec<Recorded<ChildEvent>>)],
+    as_at: chrono::NaiveDate,
+) -> hearth_performance::Digest {
+    let store = Store::open(db, "default").await.unwrap();
+    let staff = hearth_store::reading::workforce(&store).await.unwrap();
+    store.close().await;
+    let text = hearth_performance::Scorecard::builtin_text("standard").unwrap();
+    let rulesets: Vec<hearth_standards::Ruleset> =
+        hearth_performance::Scorecard::rulesets_named(text)
+            .iter()
+            .map(|n| hearth_standards::Ruleset::builtin(n).unwrap().unwrap())
+            .collect();
+    let refs: Vec<&hearth_standards::Ruleset> = rulesets.iter().collect();
+    let card = hearth_performance::Scorecard::parse(text, "standard.toml", &refs).unwrap();
+    let calendar = Calendar::england_and_wales();
+    let mut b = hearth_performance::DigestBuilder::new(&card, &refs, &calendar, as_at, 12).unwrap();
+    for (id, events) in children {
+        b.add(&fold(id, events), &staff).unwrap();
+    }
+    b.finish()
 }

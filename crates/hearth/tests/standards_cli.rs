@@ -1,4 +1,4 @@
-//! `hearth calendar` and `hearth standards`, run as the real binary against a fresh store
+//! `hearth calendar`, `hearth standards` and `hearth digest`, run as the real binary against a fresh store
 //! holding the fixture.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -295,4 +295,72 @@ fn a_period_s_figures_alone() {
         !table.contains("run.occ") && !table.contains("C1 "),
         "{table}"
     );
+}
+
+#[test]
+fn digest_prints_every_indicator_month_by_month() {
+    let (_dir, db) = store();
+    let out = hearth(&[
+        "--db",
+        &db,
+        "digest",
+        "--as-at",
+        "2024-03-31",
+        "--months",
+        "6",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["scorecard"], "standard");
+    let indicators = doc["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 30);
+    let mut counted = 0;
+    for i in indicators {
+        let months = i["months"].as_array().unwrap();
+        assert_eq!(months.len(), 6, "{}", i["id"]);
+        assert_eq!(months[5]["month"]["last"], "2024-03-31");
+        for m in months {
+            let (n, d) = (
+                m["numerator"].as_u64().unwrap(),
+                m["denominator"].as_u64().unwrap(),
+            );
+            counted += n + d;
+            if i["shape"] == "rate" {
+                assert!(n <= d, "{}: {n} of {d}", i["id"]);
+                match m["value"].as_f64() {
+                    Some(v) => assert!((v - 100.0 * n as f64 / d as f64).abs() < 1e-9),
+                    None => assert_eq!(d, 0),
+                }
+            }
+        }
+    }
+    assert!(counted > 0, "the fixture's children count somewhere");
+
+    let out = hearth(&["--db", &db, "digest", "--as-at", "2024-03-31"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.contains("re-referrals"), "{table}");
+    assert!(table.contains("England"), "{table}");
+}
+
+#[test]
+fn digest_refuses_a_scorecard_with_a_fault_and_says_where() {
+    let (dir, db) = store();
+    let file = dir.path().join("ours.toml");
+    std::fs::write(
+        &file,
+        "[scorecard]\nid = \"ours\"\nname = \"Ours\"\n\n[[indicator]]\nid = \"x\"\ntitle = \"X\"\narea = \"A\"\nstandard = { ruleset = \"bromley\", rules = [\"no-such-rule\"] }\nperiod = \"month\"\nbetter = \"higher\"\nsource = \"s\"\n",
+    )
+    .unwrap();
+    let out = hearth(&["--db", &db, "digest", "--scorecard", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("ours.toml:9: indicator `x`: standard.rules"),
+        "{err}"
+    );
+    assert!(err.contains("no rule `no-such-rule`"), "{err}");
 }

@@ -105,6 +105,12 @@ pub fn child(dob: &str) -> Child {
 }
 
 impl Child {
+    /// The same journey under another child's id, for tests that need several children.
+    pub fn named(mut self, id: &str) -> Self {
+        self.id = ChildId::parse(id).unwrap();
+        self
+    }
+
     fn event(mut self, occurred: Timestamp, recorded: Timestamp, json: &str) -> Self {
         let event: ChildEvent =
             serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod calendar;
 pub mod cin_census;
 pub mod council;
+pub mod digest;
 pub mod events;
 pub mod export;
 pub mod fingerprint;
