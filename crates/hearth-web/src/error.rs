@@ -121,24 +121,27 @@ pub async fn signed_in_not_found(
     next: axum::middleware::Next,
 ) -> Response {
     use axum::extract::FromRequestParts;
-    let (mut parts, body) = request.into_parts();
+    // Who is signed in is asked of the store, so it is asked only when the answer is a page
+    // not found, not on every request (the health check and the assets included).
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    if response.extensions().get::<NotFoundPage>().is_none() {
+        return response;
+    }
+    let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+    parts.headers = headers;
     let user = crate::auth::User::from_request_parts(&mut parts, &state)
         .await
         .ok();
-    let response = next
-        .run(axum::extract::Request::from_parts(parts, body))
-        .await;
-    match user {
-        Some(user) if response.extensions().get::<NotFoundPage>().is_some() => {
-            let page = SignedInNotFound {
-                layout: crate::pages::Layout::new(&state, &user),
-            };
-            match page.render() {
-                Ok(html) => (StatusCode::NOT_FOUND, Html(html)).into_response(),
-                Err(_) => response,
-            }
-        }
-        _ => response,
+    let Some(user) = user else {
+        return response;
+    };
+    let page = SignedInNotFound {
+        layout: crate::pages::Layout::new(&state, &user),
+    };
+    match page.render() {
+        Ok(html) => (StatusCode::NOT_FOUND, Html(html)).into_response(),
+        Err(_) => response,
     }
 }
 
