@@ -316,7 +316,7 @@ fn digest_prints_every_indicator_month_by_month() {
     assert_eq!(doc["schema_version"], 1);
     assert_eq!(doc["scorecard"], "standard");
     let indicators = doc["indicators"].as_array().unwrap();
-    assert_eq!(indicators.len(), 30);
+    assert_eq!(indicators.len(), 31);
     let mut counted = 0;
     for i in indicators {
         let months = i["months"].as_array().unwrap();
