@@ -153,6 +153,9 @@ fn messages<'a>(diagnostics: impl IntoIterator<Item = &'a SourceDiagnostic>) -> 
         .collect()
 }
 
+/// The templates' bottom margin (2 cm in `common.typ`), where only the page number goes.
+const BOTTOM_MARGIN_PT: f64 = 2.0 / 2.54 * 72.0;
+
 /// A run of text placed on a page.
 struct Run {
     y: f64,
@@ -185,6 +188,9 @@ pub fn text_of(document: &PagedDocument) -> String {
     for page in document.pages() {
         let mut found = Vec::new();
         runs(&page.frame, Point::zero(), &mut found);
+        // The page number sits in the bottom margin; it is not part of what is read.
+        let body_end = page.frame.height().to_pt() - BOTTOM_MARGIN_PT;
+        found.retain(|run| run.y < body_end);
         let mut last: Option<&Run> = None;
         let mut current = String::new();
         for run in &found {
