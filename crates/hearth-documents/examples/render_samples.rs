@@ -19,5 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let rendered = renderer.family_plan(&sample::family_plan())?;
     std::fs::write(format!("{dir}/family-plan.pdf"), rendered.pdf)?;
+    let rendered = renderer.placement_information(&sample::placement_information())?;
+    std::fs::write(format!("{dir}/placement-information.pdf"), rendered.pdf)?;
     Ok(())
 }

@@ -14,7 +14,7 @@ mod world;
 
 pub use fonts::FAMILY;
 pub use model::{
-    Action, AgeBand, ChildFacts, ChildPlan, ChildWords, Contact, FamilyPlan, Helper, Meeting,
-    MeetingKind, NextStep, Outcome,
+    Action, AgeBand, ChildFacts, ChildPlan, ChildWords, Contact, FamilyPlan, Helper, Medicine,
+    Meeting, MeetingKind, NextStep, Outcome, PlacementInformation, Risk,
 };
 pub use render::{DocumentError, Rendered, Renderer};

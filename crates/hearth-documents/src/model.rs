@@ -207,3 +207,43 @@ pub struct FamilyPlan {
     /// The council's complaints team.
     pub complaints: Contact,
 }
+
+/// A medicine the child takes, as the carer must give it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Medicine {
+    pub name: String,
+    pub dose: String,
+    pub when: String,
+}
+
+/// A risk to the child or from the situation, and what the carer should do about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    pub risk: String,
+    pub what_to_do: String,
+}
+
+/// "Placement information for carers": what the carer needs the moment the child arrives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacementInformation {
+    pub child: ChildFacts,
+    /// Who the information is for ("Ruth and Daniel").
+    pub carers: String,
+    #[serde(serialize_with = "long_date")]
+    pub placed_on: NaiveDate,
+    /// The child's legal status in plain words ("Looked after under a care order").
+    pub legal_status: String,
+    /// What the carers may decide without asking (delegated authority).
+    pub carers_may_decide: Vec<String>,
+    pub health: Vec<String>,
+    pub medicines: Vec<Medicine>,
+    /// Allergies, printed first in their section; an empty list prints "None known".
+    pub allergies: Vec<String>,
+    pub education: Vec<String>,
+    pub family_time: Vec<String>,
+    pub risks: Vec<Risk>,
+    pub routines: Vec<String>,
+    pub likes: Vec<String>,
+    pub dislikes: Vec<String>,
+    pub contacts: Vec<Contact>,
+}

@@ -12,7 +12,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::fonts;
-use crate::model::{ChildPlan, FamilyPlan};
+use crate::model::{ChildPlan, FamilyPlan, PlacementInformation};
 use crate::world::{self, DocumentWorld};
 
 /// Why a document could not be made. Every variant means no PDF: an inaccessible or
@@ -97,6 +97,20 @@ impl Renderer {
             });
         }
         self.render("family-plan.typ", plan)
+    }
+
+    /// "Placement information for carers", for the day the child arrives.
+    pub fn placement_information(
+        &self,
+        info: &PlacementInformation,
+    ) -> Result<Rendered, DocumentError> {
+        if info.contacts.is_empty() {
+            return Err(DocumentError::Incomplete {
+                document: "placement information",
+                reason: "carers are always given someone to contact",
+            });
+        }
+        self.render("placement-information.typ", info)
     }
 
     /// Compiles the crate's template `name` with `data` as `/data.json`.

@@ -161,3 +161,52 @@ pub fn family_plan() -> FamilyPlan {
         },
     }
 }
+
+/// The information for Leo's foster carers on the day he arrives.
+pub fn placement_information() -> PlacementInformation {
+    PlacementInformation {
+        child: ChildFacts {
+            known_as: "Leo".into(),
+            date_of_birth: date(2016, 9, 21),
+            looked_after: true,
+        },
+        carers: "Ruth and Daniel".into(),
+        placed_on: written_on(),
+        legal_status: "A court made an interim care order for Leo. It means the council and his \
+                       parents make big choices for him together."
+            .into(),
+        carers_may_decide: vec![
+            "Haircuts and clothes.".into(),
+            "Sleepovers with school friends.".into(),
+            "School trips in the day.".into(),
+        ],
+        health: vec!["Leo has asthma. He sees the nurse at his GP each term.".into()],
+        medicines: vec![Medicine {
+            name: "Blue inhaler".into(),
+            dose: "two puffs".into(),
+            when: "when he is wheezy".into(),
+        }],
+        allergies: vec!["Peanuts: Leo carries an adrenaline pen.".into()],
+        education: vec!["Year 6 at Brook Lane Primary. His teacher is Mrs Patel.".into()],
+        family_time: vec!["With Mum at the family centre on Saturdays, 10am to midday.".into()],
+        risks: vec![Risk {
+            risk: "Leo may hide when adults raise their voices.".into(),
+            what_to_do: "Speak calmly and give him time. Tell his social worker.".into(),
+        }],
+        routines: vec!["Bed at 8pm with the landing light on.".into()],
+        likes: vec!["Football, dogs and fish fingers.".into()],
+        dislikes: vec!["Loud noises and mushrooms.".into()],
+        contacts: vec![
+            Contact {
+                role: "social worker".into(),
+                ..worker()
+            },
+            Contact {
+                name: "Out of hours team".into(),
+                role: "Children's Services".into(),
+                phone: Some("01632 960 111".into()),
+                email: None,
+            },
+        ],
+    }
+}

@@ -19,6 +19,10 @@ pub(crate) const FILES: &[(&str, &str)] = &[
         include_str!("../templates/family-plan.typ"),
     ),
     (
+        "placement-information.typ",
+        include_str!("../templates/placement-information.typ"),
+    ),
+    (
         "icons/worry.svg",
         include_str!("../templates/icons/worry.svg"),
     ),

@@ -66,6 +66,28 @@ fn the_family_plan_renders_tagged_with_every_action() {
 }
 
 #[test]
+fn placement_information_renders_tagged_with_allergies_medicines_and_risks() {
+    let info = sample::placement_information();
+    let rendered = Renderer::new()
+        .placement_information(&info)
+        .expect("renders");
+    assert_tagged_pdf(&rendered.pdf, "Placement information for Leo");
+    for needle in [
+        "Peanuts: Leo carries an adrenaline pen.",
+        "Blue inhaler: two puffs, when he is wheezy",
+        "What to do: Speak calmly and give him time.",
+        "interim care order",
+        "Sleepovers with school friends.",
+        "01632 960 111",
+    ] {
+        assert!(rendered.text.contains(needle), "{needle}");
+    }
+    let text = rendered.text;
+    let age = readability::check(&text, Reader::Family);
+    assert!(age.is_ok(), "{age:?}\n{text}");
+}
+
+#[test]
 fn the_same_plan_gives_the_same_bytes() {
     let renderer = Renderer::new();
     let plan = sample::family_plan();
@@ -169,4 +191,9 @@ fn snapshots_of_every_document_text() {
         .expect("renders")
         .text;
     insta::assert_snapshot!("family_plan", text);
+    let text = renderer
+        .placement_information(&sample::placement_information())
+        .expect("renders")
+        .text;
+    insta::assert_snapshot!("placement_information", text);
 }
