@@ -7,9 +7,9 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
+use hearth_app::records::Records;
 use hearth_domain::Timestamp;
 use hearth_store::Store;
-use hearth_store::records::Records;
 
 use crate::peak_rss_mib;
 use crate::store::{Plan, run};

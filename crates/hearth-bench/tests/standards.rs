@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use hearth_app::records::{ImportOutcome, Records};
 use hearth_domain::interchange::JourneyLine;
 use hearth_store::Store;
-use hearth_store::records::{ImportOutcome, Records};
 
 const BENCH: &str = env!("CARGO_BIN_EXE_hearth-bench");
 

@@ -135,6 +135,19 @@ rules! {
     /// A variation names a standard and a period of at least one unit, and ends only if active.
     Variation = "variation",
 
+    // The content of practice.
+    /// Content is written about an earlier event of the kind it describes, once for each.
+    ContentAbout = "content-about",
+    /// Content names what it must: people at a meeting, a plan's outcomes, an allocation's aims.
+    ContentIncomplete = "content-incomplete",
+    /// Actions take new numbers and fall due on or after the day they are set; a meeting
+    /// reviewing a plan says how each of its open actions is going, and only those.
+    Action = "action",
+    /// Only an assessment or a summary goes to a manager, who decides on it until authorised.
+    ManagerDecision = "manager-decision",
+    /// An amendment names an entry and one of its texts, and changes its wording.
+    ContentAmendment = "content-amendment",
+
     // Looked after.
     /// Looked-after episodes never overlap.
     EpisodeOverlap = "episode-overlap",

@@ -58,7 +58,7 @@ pub struct Contribution {
 }
 
 /// Red, amber or green.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rag {
     /// Red.
@@ -195,7 +195,8 @@ pub struct MissingRuleset(pub String);
 /// together.
 pub struct DigestBuilder<'a> {
     scorecard: &'a Scorecard,
-    rulesets: Vec<&'a Ruleset>,
+    /// Each ruleset the scorecard counts, cut down to the rules it counts.
+    rulesets: Vec<Ruleset>,
     calendar: &'a Calendar,
     as_at: NaiveDate,
     months: Vec<Month>,
@@ -220,7 +221,17 @@ impl<'a> DigestBuilder<'a> {
                 .iter()
                 .find(|r| r.id == id)
                 .ok_or_else(|| MissingRuleset(id.to_owned()))?;
-            needed.push(*r);
+            let counted: Vec<&str> = scorecard
+                .indicators
+                .iter()
+                .filter_map(|i| match &i.definition {
+                    Definition::Standard { ruleset, rules } if ruleset == id => Some(rules),
+                    _ => None,
+                })
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            needed.push(r.only(&counted));
         }
         let months = months_ending(as_at, months);
         Ok(DigestBuilder {

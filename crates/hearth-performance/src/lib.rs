@@ -10,6 +10,7 @@
 
 pub mod comparators;
 pub mod digest;
+pub mod improvement;
 pub mod measure;
 pub mod month;
 pub mod scorecard;
@@ -19,6 +20,7 @@ pub use digest::{
     Anomaly, Contribution, Counted, Digest, DigestBuilder, Evidence, Figure, Rag, Series,
 };
 pub use hearth_domain::located::LoadError;
+pub use improvement::{ImprovementEvent, ImprovementPlan, ImprovementRule, PlanStatus};
 pub use measure::{Measure, Shape, Window};
 pub use month::Month;
 pub use scorecard::{Better, Definition, Indicator, PeriodKind, Scorecard, Thresholds};

@@ -152,6 +152,7 @@ pub fn evaluate(
         })
         .collect();
     let engine = Engine {
+        record,
         facts,
         ruleset,
         calendar,
@@ -233,6 +234,8 @@ enum RunEnd {
     SpanEnd(Timestamp, Option<EventRef>),
     /// The clock started again.
     Restart(ClockStart),
+    /// The action was ended without being done.
+    ActionEnded(EventRef),
 }
 
 impl RunEnd {
@@ -240,11 +243,17 @@ impl RunEnd {
         match self {
             RunEnd::SpanEnd(t, _) => *t,
             RunEnd::Restart(c) => c.at(),
+            RunEnd::ActionEnded(e) => e.at,
         }
     }
 
     fn closed(&self) -> Closed {
         match self {
+            RunEnd::ActionEnded(e) => Closed {
+                at: e.at,
+                ending: Ending::ActionEnded,
+                event: Some(*e),
+            },
             RunEnd::SpanEnd(at, event) => Closed {
                 at: *at,
                 ending: Ending::StoppedApplying,
@@ -267,6 +276,7 @@ struct Allocated {
 }
 
 struct Engine<'a> {
+    record: &'a ChildRecord,
     facts: Facts<'a>,
     ruleset: &'a Ruleset,
     calendar: &'a Calendar,
@@ -331,6 +341,9 @@ impl Engine<'_> {
         if let Start::BeforeMeeting(kinds) = &rule.start {
             return self.before_meetings(i, &spans, kinds, out);
         }
+        if rule.start == Start::Actions {
+            return self.actions(i, &spans, out);
+        }
         let mut run = 0;
         for span in spans.iter() {
             let starts = self.starts(i, span, out);
@@ -392,7 +405,7 @@ impl Engine<'_> {
                 starts.sort_by_key(|c| c.event().map(|e| (e.at, e.version)));
                 starts
             }
-            Start::BeforeMeeting(_) => Vec::new(),
+            Start::BeforeMeeting(_) | Start::Actions => Vec::new(),
         }
     }
 
@@ -560,6 +573,8 @@ impl Engine<'_> {
                 });
             }
             Satisfaction::Events(ms) => ms,
+            // Met by the action's own progress, which `actions` reads.
+            Satisfaction::ActionDone => return None,
         };
         let own = clock.event().map(|e| e.version);
         let in_window =
@@ -922,6 +937,81 @@ impl Engine<'_> {
             role,
             assigned: adviser.or_else(|| allocation.map(|a| a.assignment.clone())),
         }
+    }
+
+    /// An obligation for each action set in the record: due its own date (and the rule's
+    /// grace after it), met when a meeting first finds it done, and owned by the member of
+    /// staff it names, or the child's worker when it names someone outside the service.
+    fn actions(&self, i: usize, spans: &[Span], out: &mut Output) -> Result<(), ()> {
+        let rule = &self.ruleset.rules[i];
+        let now = self.as_at.instant;
+        let kinds: std::collections::HashMap<u64, &'static str> = self
+            .record
+            .log
+            .iter()
+            .map(|l| (l.mark.version, l.kind))
+            .collect();
+        let event = |m: hearth_domain::child::Mark| EventRef {
+            version: m.version,
+            kind: kinds.get(&m.version).copied().unwrap_or("actions_reviewed"),
+            at: m.at,
+        };
+        let mut run = 0;
+        for (number, action) in &self.record.practice.actions {
+            if action.set.at > now {
+                continue;
+            }
+            let Some(span) = spans.iter().find(|s| s.contains(action.set.at)).copied() else {
+                continue;
+            };
+            run += 1;
+            let mut steps = Vec::new();
+            let due = period::after(
+                rule.due,
+                self.calendar,
+                self.calendar.start_of_day(action.by),
+                self.facts.date_of_birth,
+                &mut steps,
+            )
+            .ok_or(())?;
+            let ending = match (action.ended.filter(|m| m.at <= now), span.to) {
+                (Some(e), to) if to.is_none_or(|t| e.at <= t) => {
+                    Some(RunEnd::ActionEnded(event(e)))
+                }
+                (_, Some(to)) => Some(RunEnd::SpanEnd(to, span.closed_by)),
+                (_, None) => None,
+            };
+            let satisfied = action
+                .done()
+                .filter(|m| m.at <= now && ending.as_ref().is_none_or(|e| m.at <= e.at()))
+                .map(event);
+            let occurrence = Occurrence {
+                run,
+                number: 1,
+                clock: ClockStart::Action {
+                    action: number.0,
+                    set: event(action.set),
+                    by: action.by,
+                },
+                period: rule.due,
+                source: PeriodSource::First,
+                direction: "after",
+                due,
+                steps,
+                variation: None,
+                notes: Vec::new(),
+                origin: action.set.at,
+            };
+            self.settle(i, occurrence, satisfied, None, ending.as_ref(), out);
+            // An action a member of staff holds is theirs, not the child's worker's.
+            if let (Some(staff), Some(o)) = (action.who.staff(), out.obligations.last_mut()) {
+                o.owner.assigned = Some(Arc::new(Assignment {
+                    worker: staff.clone(),
+                    team: None,
+                }));
+            }
+        }
+        Ok(())
     }
 
     /// Obligations counted back from meetings.

@@ -118,6 +118,16 @@ pub enum ClockStart {
         #[serde(skip_serializing_if = "Option::is_none")]
         held: Option<EventRef>,
     },
+    /// An action was set, to be done by a date.
+    Action {
+        /// The action's number in the child's record.
+        action: u32,
+        /// The entry that set it (a strategy discussion's record, a plan, a meeting's review
+        /// of a plan, an allocation record).
+        set: EventRef,
+        /// The date it is to be done by.
+        by: NaiveDate,
+    },
 }
 
 impl ClockStart {
@@ -127,7 +137,8 @@ impl ClockStart {
             ClockStart::PeriodStart { at, .. } | ClockStart::Meeting { at, .. } => *at,
             ClockStart::Event { event }
             | ClockStart::PreviousMet { event }
-            | ClockStart::Chained { event, .. } => event.at,
+            | ClockStart::Chained { event, .. }
+            | ClockStart::Action { set: event, .. } => event.at,
         }
     }
 
@@ -138,7 +149,8 @@ impl ClockStart {
             ClockStart::Meeting { booked, held, .. } => held.or(*booked),
             ClockStart::Event { event }
             | ClockStart::PreviousMet { event }
-            | ClockStart::Chained { event, .. } => Some(*event),
+            | ClockStart::Chained { event, .. }
+            | ClockStart::Action { set: event, .. } => Some(*event),
         }
     }
 
@@ -159,6 +171,11 @@ impl ClockStart {
             ClockStart::Chained { rule, event } => format!(
                 "The clock started when the standard {rule} was met by {}.",
                 event.describe()
+            ),
+            ClockStart::Action { action, set, by } => format!(
+                "Action {action} was set with {}, to be done by {}; the time counts from that date.",
+                set.describe(),
+                day(*by)
             ),
             ClockStart::Meeting {
                 meeting,
@@ -448,6 +465,8 @@ pub enum Ending {
     /// Counted back from the meeting, it fell due before the rule applied (a conference
     /// within days of the referral): it could never have been met.
     DueBeforeApplying,
+    /// The action was ended without being done (a meeting found it no longer needed).
+    ActionEnded,
 }
 
 /// When and why the chance to meet an obligation ended. Serialised, it also has the reason
@@ -498,6 +517,10 @@ impl Closed {
                 "it fell due before the standard applied, which was from {}",
                 e.describe()
             ),
+            (Ending::ActionEnded, Some(e)) => {
+                format!("the action was ended by {}", e.describe())
+            }
+            (Ending::ActionEnded, None) => format!("the action was ended on {on}"),
             (Ending::DueBeforeApplying, None) => {
                 format!("it fell due before the standard applied, which was from {on}")
             }

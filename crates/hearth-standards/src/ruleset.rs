@@ -131,6 +131,10 @@ pub enum Start {
     BeforeMeeting(Vec<MeetingKind>),
     /// Meeting an obligation of another rule, which names this one in `chain_to`.
     Chained,
+    /// Each action set in the record (by a strategy discussion, a plan, a meeting or an
+    /// allocation record): its clock starts when it is set, and the period counts from the
+    /// action's own date.
+    Actions,
 }
 
 /// What satisfies an obligation.
@@ -140,6 +144,8 @@ pub enum Satisfaction {
     Recording,
     /// Any event that matches.
     Events(Vec<Matcher>),
+    /// A meeting finding the action done (actions only).
+    ActionDone,
 }
 
 /// From when satisfying events count.
@@ -337,6 +343,7 @@ enum RawStart {
     Chained,
     Events(Vec<RawMatcher>),
     BeforeMeeting(Vec<String>),
+    Actions,
 }
 
 #[derive(Deserialize)]
@@ -344,6 +351,7 @@ enum RawStart {
 enum RawSatisfaction {
     Recording,
     Events(Vec<RawMatcher>),
+    ActionDone,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -691,6 +699,7 @@ impl Reader<'_> {
         let start = match &raw.start {
             RawStart::PeriodStart => Start::PeriodStart,
             RawStart::Chained => Start::Chained,
+            RawStart::Actions => Start::Actions,
             RawStart::Events(m) => Start::Events(self.matchers("start.events", m, true)?),
             RawStart::BeforeMeeting(kinds) => {
                 if kinds.is_empty() {
@@ -734,7 +743,37 @@ impl Reader<'_> {
             RawSatisfaction::Events(m) => {
                 Satisfaction::Events(self.matchers("satisfied_by.events", m, false)?)
             }
+            RawSatisfaction::ActionDone => Satisfaction::ActionDone,
         };
+        let actions = start == Start::Actions;
+        if actions != (satisfied_by == Satisfaction::ActionDone) {
+            return Err(self.err(
+                "satisfied_by",
+                "an action's clock (start = \"actions\") is met by it being done (satisfied_by = \"action_done\"), and only it",
+            ));
+        }
+        if actions && matches!(due, Period::Hours(_) | Period::Age(_)) {
+            return Err(self.err(
+                "due",
+                "an action's grace after its date is in working days, days, weeks or months",
+            ));
+        }
+        if actions
+            && let Some(key) = [
+                (raw.repeat.is_some(), "repeat"),
+                (raw.chain_to.is_some(), "chain_to"),
+                (!raw.void_when.is_empty(), "void_when"),
+                (raw.variation.is_some(), "variation"),
+                (raw.satisfied_from.is_some(), "satisfied_from"),
+            ]
+            .into_iter()
+            .find_map(|(set, key)| set.then_some(key))
+        {
+            return Err(self.err(
+                key,
+                "an action's clock is its own date, met once when it is done: it does not repeat, chain, vary or wait on other events",
+            ));
+        }
         let satisfied_from = match raw.satisfied_from {
             None | Some(RawWindow::Clock) => Window::Clock,
             Some(RawWindow::Period) if before_meeting => {
@@ -1038,6 +1077,56 @@ impl Ruleset {
     /// The position of a rule by id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// The ruleset cut down to the rules named and the rules whose clocks they follow from
+    /// (those that chain to them), so that a caller counting a few standards does not pay
+    /// for evaluating every rule. Each kept rule gives the same obligations as in the whole
+    /// ruleset. Unknown ids are ignored.
+    pub fn only(&self, ids: &[&str]) -> Ruleset {
+        let mut keep: Vec<bool> = self
+            .rules
+            .iter()
+            .map(|r| ids.contains(&r.id.as_str()))
+            .collect();
+        // A chained rule's clock starts when the rule chaining to it is met: keep that rule
+        // too, and so on up the chain.
+        loop {
+            let mut grew = false;
+            for (i, r) in self.rules.iter().enumerate() {
+                if !keep[i] && r.chain_to.is_some_and(|t| keep[t]) {
+                    keep[i] = true;
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        let mut new_index = vec![None; self.rules.len()];
+        let mut rules = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            if keep[i] {
+                new_index[i] = Some(rules.len());
+                rules.push(r.clone());
+            }
+        }
+        for r in &mut rules {
+            r.chain_to = r.chain_to.and_then(|t| new_index[t]);
+        }
+        // The whole ruleset's order, restricted to the kept rules, still puts every rule
+        // after those that chain to it.
+        let order = self.order.iter().filter_map(|&i| new_index[i]).collect();
+        let needed = needed_kinds(&rules);
+        Ruleset {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            source: self.source.clone(),
+            due_soon: self.due_soon,
+            rules,
+            order,
+            needed,
+        }
     }
 }
 

@@ -232,3 +232,39 @@ fn shapes_that_cannot_be_evaluated_are_refused() {
         &["applies.age_from", "14 months"],
     );
 }
+
+#[test]
+fn an_action_clock_is_met_by_the_action_done_and_nothing_else() {
+    const ACTIONS: &str = r#"
+[[rule]]
+id = "actions"
+summary = "Do each action by its date"
+owner = "SOCIAL_WORKER"
+start = "actions"
+due = { days = 0 }
+satisfied_by = "action_done"
+"#;
+    assert_eq!(parse(ACTIONS).unwrap().rules.len(), 1);
+    assert_refused(
+        &ACTIONS.replace(
+            "satisfied_by = \"action_done\"",
+            "satisfied_by = { events = [{ event = \"core_group_held\" }] }",
+        ),
+        &["actions", "satisfied_by", "action_done"],
+    );
+    assert_refused(
+        &VISITS.replace(
+            "satisfied_by = { events = [{ event = \"visit_made\", conditions = [\"child_seen\"] }] }",
+            "satisfied_by = \"action_done\"",
+        ),
+        &["visits", "satisfied_by"],
+    );
+    assert_refused(
+        &ACTIONS.replace("due = { days = 0 }", "due = { hours = 4 }"),
+        &["actions", "due"],
+    );
+    assert_refused(
+        &format!("{ACTIONS}repeat = {{ every = {{ weeks = 1 }} }}\n"),
+        &["actions", "repeat"],
+    );
+}

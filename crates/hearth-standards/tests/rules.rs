@@ -64,6 +64,106 @@ fn bromley_allocation_early_help() {
 }
 
 // ---------------------------------------------------------------------------------------
+// bromley: actions
+
+#[test]
+fn bromley_plan_actions() {
+    // A plan written on 5 September 2022 with three actions. Five working days after Friday
+    // 16 September skip the weekend and the state funeral on the 19th: due Monday 26th.
+    // Five after Friday 23 December skip Christmas, Boxing Day, the Christmas substitute on
+    // the 27th, the weekend and the New Year substitute on 2 January: due Wednesday 4th.
+    let action = |n: u32, who: &str, by: &str| {
+        format!(r#"{{"number":{n},"what":"Action {n} of the plan.","who":{who},"by":"{by}"}}"#)
+    };
+    let plan = format!(
+        r#"{{"type":"plan_written","plan":"CHILD_PROTECTION","about":5,"content":{{"outcomes":[{{"what_must_change":"Evenings are supervised.","why":"The child is safe at night."}}],"actions":[{},{},{}],"contingency":"A legal planning meeting."}}}}"#,
+        action(1, r#"{"staff":"SW2"}"#, "2022-09-16"),
+        action(2, r#"{"named":{"name":"Mother"}}"#, "2022-12-23"),
+        action(3, r#"{"named":{"name":"School"}}"#, "2022-09-16"),
+    );
+    let review = |about: u32, progress: &str, ended: &str| {
+        format!(
+            r#"{{"type":"actions_reviewed","about":{about},"plan":"CHILD_PROTECTION","review":{{"progress":[{progress}],"ended":[{ended}]}}}}"#
+        )
+    };
+    let on_track = |n: u32| format!(r#"{{"action":{n},"status":"ON_TRACK","note":"Going."}}"#);
+    let done = |n: u32| format!(r#"{{"action":{n},"status":"DONE","note":"Done."}}"#);
+    let c = child("2012-06-01")
+        .open_case("2022-09-01")
+        .cp_plan("2022-09-05")
+        .at("2022-09-05T12:00", &plan)
+        .at("2022-09-21T10:00", CORE_GROUP)
+        .at(
+            "2022-09-21T11:00",
+            &review(
+                7,
+                &format!("{},{}", on_track(1), on_track(2)),
+                r#"{"action":3,"reason":"The school has done it another way."}"#,
+            ),
+        )
+        .at("2022-09-27T10:00", CORE_GROUP)
+        .at(
+            "2022-09-27T11:00",
+            &review(9, &format!("{},{}", done(1), on_track(2)), ""),
+        );
+    let rule = "plan-actions";
+    assert_eq!(
+        check("bromley", rule, &c, "2022-09-20"),
+        [
+            "2022-09-26 upcoming",
+            "2023-01-04 upcoming",
+            "2022-09-26 upcoming"
+        ]
+    );
+    // Three working days before the 26th is Wednesday 21st.
+    assert_eq!(
+        check("bromley", rule, &c, "2022-09-21")[0],
+        "2022-09-26 due_soon"
+    );
+    let o = obligations("bromley", rule, &c, "2022-10-01");
+    assert_eq!(
+        brief(&o),
+        [
+            "2022-09-26 met_late",
+            "2023-01-04 upcoming",
+            "2022-09-26 not_applicable"
+        ]
+    );
+    assert_eq!(
+        o[0].status,
+        Status::MetLate {
+            days_late: 1,
+            hours_late: None
+        }
+    );
+    // The action a member of staff holds is on their clock; the mother's is followed by
+    // the child's worker.
+    assert_eq!(
+        o[0].owner.allocated_worker().map(|s| s.as_str()),
+        Some("SW2")
+    );
+    assert_eq!(
+        o[1].owner.allocated_worker().map(|s| s.as_str()),
+        Some("SW1")
+    );
+    assert_eq!(o[1].owner.role, StaffRole::SocialWorker);
+    assert!(matches!(
+        o[0].explanation.clock,
+        ClockStart::Action { action: 1, .. }
+    ));
+    assert_eq!(
+        o[2].explanation.closed.map(|c| c.ending),
+        Some(Ending::ActionEnded)
+    );
+    assert_eq!(
+        check("bromley", rule, &c, "2023-01-05")[1],
+        "2023-01-04 overdue"
+    );
+    // As at the day before it was set, there is nothing.
+    assert!(check("bromley", rule, &c, "2022-09-04").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
 // bromley: recording
 
 #[test]

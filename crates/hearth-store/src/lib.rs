@@ -3,14 +3,13 @@
 //! schema and SQL run on SQLite (the default, embedded) and PostgreSQL, chosen by URL.
 //!
 //! [`Store`] is the raw store: it knows streams, versions and JSON payloads, not the domain.
-//! [`records::Records`] is the typed layer that loads a record, checks a command against
-//! the domain's rules and appends the resulting events with their projections.
+//! The typed layer that checks commands against the domain's rules and appends their
+//! events with these projections is `hearth-app`'s `Records`.
 
 mod backend;
 pub mod codec;
 pub mod projection;
 pub mod reading;
-pub mod records;
 pub mod search;
 pub mod sight;
 

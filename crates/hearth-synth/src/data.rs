@@ -238,6 +238,21 @@ pub struct Access {
     pub restrictions_lifted: f64,
 }
 
+/// How much of the practice is written in words (the content of the record).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContentRates {
+    pub visits: f64,
+    pub childs_words: f64,
+    pub assessments: f64,
+    pub assessments_returned: f64,
+    pub minutes: f64,
+    pub plans: f64,
+    pub allocation_records: f64,
+    pub summaries: f64,
+    pub actions_done: f64,
+}
+
 /// The rates and mixes (config/rates.toml).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -252,6 +267,7 @@ pub struct Rates {
     pub practice: Practice,
     pub staff: Staffing,
     pub access: Access,
+    pub content: ContentRates,
 }
 
 impl Rates {
@@ -284,6 +300,18 @@ impl Rates {
             ("practice.visits_on_time", r.practice.visits_on_time),
             ("access.restricted_records", r.access.restricted_records),
             ("access.restrictions_lifted", r.access.restrictions_lifted),
+            ("content.visits", r.content.visits),
+            ("content.childs_words", r.content.childs_words),
+            ("content.assessments", r.content.assessments),
+            (
+                "content.assessments_returned",
+                r.content.assessments_returned,
+            ),
+            ("content.minutes", r.content.minutes),
+            ("content.plans", r.content.plans),
+            ("content.allocation_records", r.content.allocation_records),
+            ("content.summaries", r.content.summaries),
+            ("content.actions_done", r.content.actions_done),
         ] {
             if !(0.0..=1.0).contains(&v) {
                 return bad(format!("{name} must be between 0 and 1, not {v}"));

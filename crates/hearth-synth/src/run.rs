@@ -3,13 +3,13 @@
 
 use std::collections::BTreeSet;
 
+use hearth_app::records::{ImportOutcome, RecordError, Records};
 use hearth_domain::child::{ChildEvent, fold};
 use hearth_domain::directory::{
     AdopterEvent, PersonEvent, ProfessionalEvent, StaffEvent, TeamEvent,
 };
 use hearth_domain::event::{EventKind, Recorded};
 use hearth_domain::interchange::{Journey, JourneyLine};
-use hearth_store::records::{ImportOutcome, RecordError, Records};
 
 use crate::summary::{Summary, Tally};
 use crate::{DataError, Generator, Inputs, Params};

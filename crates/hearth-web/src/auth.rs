@@ -14,8 +14,8 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use hearth_domain::codes::StaffRole;
-use hearth_domain::{StaffId, TeamId, Timestamp};
+use hearth_app::Principal;
+use hearth_domain::{StaffId, Timestamp};
 use serde::Deserialize;
 
 use crate::error::WebError;
@@ -28,12 +28,12 @@ const SIGN_IN_COOKIE: &str = "hearth_sign_in";
 /// Hashes a password with argon2id and a random salt, in PHC string format.
 pub fn hash_password(password: &str) -> Result<String, WebError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| WebError::Internal(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| WebError::Internal(e.to_string()))?;
+    getrandom::fill(&mut salt).map_err(WebError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| WebError::internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| WebError::Internal(e.to_string()))
+        .map_err(|e| WebError::internal(e.to_string()))
 }
 
 /// Whether a password matches a stored hash. A malformed hash matches nothing.
@@ -45,19 +45,24 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-/// The person signed in, as the request found them.
+/// The person signed in, as the request found them: who is acting (every decision is made
+/// on the [`Principal`], which the user dereferences to), with what the pages show.
 #[derive(Debug, Clone)]
 pub struct User {
-    /// Their staff record.
-    pub staff: StaffId,
+    /// Who is acting, as the workforce says on this request.
+    pub principal: Principal,
     /// Name as shown.
     pub name: String,
-    /// Role.
-    pub role: StaffRole,
-    /// Team.
-    pub team: TeamId,
     /// The session's anti-forgery token, for forms.
     pub csrf: String,
+}
+
+impl std::ops::Deref for User {
+    type Target = Principal;
+
+    fn deref(&self) -> &Principal {
+        &self.principal
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -85,11 +90,11 @@ impl Sessions {
     }
 
     fn start(&self, user: User, username: &str, now: Timestamp) -> Result<String, WebError> {
-        let t = token().map_err(|e| WebError::Internal(e.to_string()))?;
+        let t = token().map_err(WebError::internal)?;
         let mut map = self
             .by_token
             .lock()
-            .map_err(|_| WebError::Internal("sessions lock poisoned".into()))?;
+            .map_err(|_| WebError::internal("sessions lock poisoned"))?;
         // Forget sessions that have gone idle, so the map cannot grow without bound.
         let idle = self.idle;
         map.retain(|_, s| !expired(s.last_seen, now, idle));
@@ -104,7 +109,8 @@ impl Sessions {
         Ok(t)
     }
 
-    fn touch(&self, t: &str, now: Timestamp) -> Option<User> {
+    /// The session's user and the account they signed in with, unless it has gone idle.
+    fn touch(&self, t: &str, now: Timestamp) -> Option<(User, String)> {
         let mut map = self.by_token.lock().ok()?;
         let session = map.get_mut(t)?;
         if expired(session.last_seen, now, self.idle) {
@@ -112,7 +118,7 @@ impl Sessions {
             return None;
         }
         session.last_seen = now;
-        Some(session.user.clone())
+        Some((session.user.clone(), session.username.clone()))
     }
 
     fn end(&self, t: &str) {
@@ -159,7 +165,7 @@ fn set_cookie(
     if secure {
         c.push_str("; Secure");
     }
-    HeaderValue::from_str(&c).map_err(|e| WebError::Internal(e.to_string()))
+    HeaderValue::from_str(&c).map_err(WebError::internal)
 }
 
 /// Pages that need a signed-in user take this; without one, the browser is sent to sign in.
@@ -172,10 +178,22 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<User, Response> {
         let state = AppState::from_ref(state);
-        let now = state.clock.now();
-        cookie(&parts.headers, SESSION_COOKIE)
-            .and_then(|t| state.sessions.touch(&t, now))
-            .ok_or_else(|| Redirect::to("/sign-in").into_response())
+        let now = state.app.now();
+        let to_sign_in = || Redirect::to("/sign-in").into_response();
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?;
+        let (mut user, username) = state.sessions.touch(&token, now).ok_or_else(to_sign_in)?;
+        // Who they are is asked of the accounts and the workforce on every request, not
+        // remembered from sign-in: a leaver or a disabled account is signed out at once, and
+        // a new role or team counts at once.
+        match state.app.signed_in(&username, &user.staff).await {
+            Ok(Some(principal)) => user.principal = principal,
+            Ok(None) => {
+                state.sessions.end(&token);
+                return Err(to_sign_in());
+            }
+            Err(e) => return Err(WebError::from(e).into_response()),
+        }
+        Ok(user)
     }
 }
 
@@ -201,7 +219,7 @@ struct SignInPage {
 /// The sign-in form. Its anti-forgery token is also set as a cookie, and the two must match
 /// when the form comes back.
 pub async fn sign_in_page(State(state): State<AppState>) -> Result<Response, WebError> {
-    let csrf = token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let csrf = token().map_err(WebError::internal)?;
     let page = SignInPage {
         csrf: csrf.clone(),
         username: String::new(),
@@ -230,20 +248,18 @@ pub async fn sign_in(
         return Err(WebError::Forgery);
     }
     let username = form.username.trim().to_lowercase();
-    let account = state.records.store().account(&username).await?;
-    let now = state.clock.now();
-    let workforce = state.workforce.read().await;
+    let account = state.app.account(&username).await?;
+    let now = state.app.now();
+    let workforce = state.app.workforce().await;
     let user = account.filter(|a| !a.disabled).and_then(|a| {
         let staff = StaffId::parse(&a.staff_id).ok()?;
         let member = workforce.staff.get(&staff)?;
-        let in_post = member.in_post_on(now.london_date());
+        let principal = Principal::in_post(&staff, &workforce, now.london_date());
         // The hash is checked even for someone who has left, so timing says nothing.
         let matches = verify_password(&form.password, &a.password_hash);
-        (matches && in_post).then(|| User {
+        principal.filter(|_| matches).map(|principal| User {
+            principal,
             name: member.name.display(),
-            role: member.role,
-            team: member.team.clone(),
-            staff,
             csrf: String::new(),
         })
     });
@@ -256,7 +272,7 @@ pub async fn sign_in(
         };
         return Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
     };
-    user.csrf = token().map_err(|e| WebError::Internal(e.to_string()))?;
+    user.csrf = token().map_err(WebError::internal)?;
     let session = state.sessions.start(user, &username, now)?;
     let secure = state.settings.secure_cookies;
     let mut response = Redirect::to("/").into_response();
@@ -297,6 +313,8 @@ pub async fn sign_out(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hearth_domain::TeamId;
+    use hearth_domain::codes::StaffRole;
 
     #[test]
     fn passwords_hash_with_argon2id_and_verify() {
@@ -314,10 +332,12 @@ mod tests {
         let sessions = Sessions::new(Duration::from_secs(60));
         let t0 = Timestamp::parse("2026-11-20T09:00:00Z").unwrap();
         let user = User {
-            staff: StaffId::parse("S1").unwrap(),
+            principal: Principal {
+                staff: StaffId::parse("S1").unwrap(),
+                role: StaffRole::SocialWorker,
+                team: TeamId::parse("T1").unwrap(),
+            },
             name: "A Worker".into(),
-            role: StaffRole::SocialWorker,
-            team: TeamId::parse("T1").unwrap(),
             csrf: "x".into(),
         };
         let t = sessions.start(user.clone(), "a.worker", t0).unwrap();

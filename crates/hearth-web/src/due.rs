@@ -11,12 +11,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use hearth_app::queries::CaseloadRow;
 use hearth_domain::child::fold;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_domain::{ChildId, ChildRecord, StreamId, Timestamp};
+use hearth_domain::{ChildId, ChildRecord, Timestamp};
 use hearth_standards::{AsAt, Calendar, Ruleset, Status};
-use hearth_store::CaseloadRow;
-use hearth_store::reading;
 
 use crate::error::WebError;
 use crate::pages::{ObligationRow, urgency};
@@ -52,7 +51,7 @@ pub struct Due {
     /// The episode of need is open but holds nothing that keeps it open (no assessment or
     /// enquiry in progress, no plan, not looked after): a manager can decide to close it.
     pub could_close: bool,
-    /// The record is restricted: a page listing it asks `access::hidden` first.
+    /// The record is restricted: a page listing it asks `App::hidden` first.
     pub restricted: bool,
 }
 
@@ -101,7 +100,7 @@ impl DueCache {
         }
         let evaluation =
             hearth_standards::evaluate(record, ruleset, calendar, AsAt::instant(now), workforce)
-                .map_err(|e| WebError::Internal(e.to_string()))?;
+                .map_err(WebError::internal)?;
         let mut open: Vec<_> = evaluation
             .obligations
             .iter()
@@ -214,46 +213,47 @@ pub async fn for_caseload(
     state: &AppState,
     rows: &[CaseloadRow],
 ) -> Result<HashMap<ChildId, Arc<Due>>, WebError> {
-    let store = state.records.store();
     let ids: Vec<ChildId> = rows
         .iter()
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
         .collect();
-    let streams: Vec<StreamId> = ids.iter().map(StreamId::child).collect();
-    let versions: HashMap<String, u64> = store
-        .stream_versions(&streams)
-        .await?
-        .into_iter()
-        .map(|v| (v.stream, v.version))
-        .collect();
-    let now = state.clock.now();
+    let versions = state.app.child_versions(&ids).await?;
+    let now = state.app.now();
     let mut due = HashMap::new();
     let mut misses = Vec::new();
-    for (id, stream) in ids.iter().zip(&streams) {
-        let version = versions.get(&stream.to_string()).copied().unwrap_or(0);
+    for id in &ids {
+        let version = versions.get(id).copied().unwrap_or(0);
         match state.due.get(id, version, now) {
             Some(d) => {
                 due.insert(id.clone(), d);
             }
-            None => misses.push(stream.clone()),
+            None => misses.push(id.clone()),
         }
     }
-    let workforce = state.workforce.read().await;
-    for chunk in misses.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, chunk).await? {
+    // A batch at a time, so a service-wide caseload is never held whole.
+    for chunk in misses.chunks(hearth_app::queries::READ_BATCH) {
+        let read = state.app.children_events_unlogged(chunk).await?;
+        let workforce = state.app.workforce().await;
+        for (id, events) in read {
             let record = fold(&id, &events);
             let d = state.due.evaluate(
                 &record,
                 events.len() as u64,
                 now,
-                &state.ruleset,
-                &state.calendar,
+                state.app.ruleset(),
+                state.app.calendar(),
                 &workforce,
             )?;
             due.insert(id, d);
         }
     }
     Ok(due)
+}
+
+/// The restricted children among those a page's summaries cover: the few a page must ask
+/// the application about before listing them.
+pub fn restricted(due: &HashMap<ChildId, Arc<Due>>) -> impl Iterator<Item = &ChildId> {
+    due.iter().filter(|(_, d)| d.restricted).map(|(id, _)| id)
 }
 
 #[cfg(test)]

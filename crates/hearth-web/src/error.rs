@@ -1,5 +1,7 @@
-//! The one mapping from failures to HTTP. Internals are logged to standard error with a
-//! reference, and the page shows only the reference.
+//! The one mapping from failures to HTTP. Internals are logged (with `tracing`, inside the
+//! request's span, with their source) under a reference, and the page shows only the
+//! reference. The mapping decides a status, a title and a message; the page is HTML now, and
+//! an API will render the same triple as JSON.
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -17,26 +19,31 @@ pub enum WebError {
     /// A form without a valid anti-forgery token.
     #[error("the form has expired")]
     Forgery,
-    /// Anything else: logged, never shown.
-    #[error("internal: {0}")]
-    Internal(String),
+    /// Anything else: logged with its source, never shown.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-impl From<hearth_store::StoreError> for WebError {
-    fn from(e: hearth_store::StoreError) -> Self {
-        WebError::Internal(e.to_string())
+impl WebError {
+    /// An internal failure, kept with its source for the log.
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> WebError {
+        WebError::Internal(e.into())
     }
 }
 
-impl From<hearth_store::records::RecordError> for WebError {
-    fn from(e: hearth_store::records::RecordError) -> Self {
-        WebError::Internal(e.to_string())
+impl From<hearth_app::AppError> for WebError {
+    fn from(e: hearth_app::AppError) -> Self {
+        use hearth_app::AppError;
+        match e {
+            AppError::NotFound => WebError::NotFound,
+            other => WebError::Internal(Box::new(other)),
+        }
     }
 }
 
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
-        WebError::Internal(e.to_string())
+        WebError::Internal(Box::new(e))
     }
 }
 
@@ -69,9 +76,9 @@ impl IntoResponse for WebError {
                 "Go back, reload the page and try again. Nothing was saved.",
                 None,
             ),
-            WebError::Internal(detail) => {
+            WebError::Internal(source) => {
                 let reference = reference();
-                eprintln!("hearth-web: error {reference}: {detail}");
+                tracing::error!(%reference, error = %Chain(source.as_ref()), "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "Sorry, there is a problem with the service",
@@ -141,4 +148,19 @@ fn reference() -> String {
     // Without randomness the reference is all zeros, which still shows an error happened.
     let _ = getrandom::fill(&mut bytes);
     bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// An error and its sources, one after another, for the log.
+struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        while let Some(e) = next {
+            write!(f, ": {e}")?;
+            next = e.source();
+        }
+        Ok(())
+    }
 }

@@ -1,11 +1,11 @@
 //! The casework web application. Server-rendered pages (askama, GOV.UK Frontend) over the
 //! record, working without JavaScript.
 //!
-//! Every request that touches a child's record goes through [`access`], the one place where
-//! access is decided, and every view of a record is written to the access log in the same
-//! transaction as the read.
+//! Every request that touches a child's record goes through `hearth-app`, where access is
+//! decided (its `policy`) and every view of a record is written to the access log in the same
+//! transaction as the read. This crate turns requests into its calls and its answers into
+//! pages.
 
-pub mod access;
 mod assets;
 pub mod auth;
 mod due;
@@ -13,22 +13,24 @@ mod error;
 mod pages;
 mod security;
 mod state;
-mod streams;
-mod views;
+
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
+use tower_http::trace::TraceLayer;
 
 pub use auth::{hash_password, verify_password};
 pub use error::WebError;
-pub use state::{AppState, Clock, Settings};
+pub use hearth_app::Clock;
+pub use state::{AppState, Settings};
 
 /// Every recording form's address (`/children/{id}/record/{slug}`) and whether only managers
 /// record it: for tests and tools that walk the whole catalogue.
 pub fn recording_forms() -> Vec<(&'static str, bool)> {
     pages::forms::FORMS
         .iter()
-        .map(|f| (f.slug, f.who == pages::forms::Who::Managers))
+        .map(|f| (f.slug, f.who == hearth_app::policy::Who::Managers))
         .collect()
 }
 
@@ -108,7 +110,38 @@ pub fn router(state: AppState) -> Router {
             error::signed_in_not_found,
         ))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(answered),
+        )
         .with_state(state)
+}
+
+/// A span for each request: its method, the route it matched (the pattern, never the path,
+/// so no child's or person's id is logged), and, once answered, the status and how long it
+/// took. What is logged while answering (an internal error, say) is logged inside it.
+fn request_span(request: &axum::extract::Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", axum::extract::MatchedPath::as_str);
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+fn answered(response: &axum::response::Response, latency: Duration, span: &tracing::Span) {
+    span.record("status", response.status().as_u16());
+    span.record(
+        "latency_ms",
+        u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+    );
+    tracing::debug!("answered");
 }
 
 /// Serves the application on a listener until the process is stopped.

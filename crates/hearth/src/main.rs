@@ -77,6 +77,12 @@ const DEFAULT_DB: &str = "sqlite://hearth.db";
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Logs go to standard error, warnings and errors only: standard output is the
+    // commands' own (the address being served, exports, tables).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::WARN)
+        .init();
     let result = match cli.command {
         Command::Import(c) => c.run(&cli.db, &cli.council).await,
         Command::Export(c) => c.run(&cli.db, &cli.council).await,

@@ -53,7 +53,7 @@ async fn the_fixture_imports_and_a_childs_events_print() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("imported 27 journeys (190 events); 0 already present; 0 refused"),
+        stdout(&out).contains("imported 27 journeys (205 events); 0 already present; 0 refused"),
         "{}",
         stdout(&out)
     );

@@ -2,6 +2,10 @@
 
 use chrono::NaiveDate;
 
+use crate::child::practice::{
+    ActionReview, AllocationRecord, AssessmentContent, ConferenceMinutes, EnquiryFindings,
+    PlanContent, StrategyMinutes, VisitContent,
+};
 use crate::codes::*;
 use crate::events;
 use crate::ids::{AdopterId, ChildId, FamilyId, PersonId, ProfessionalId, StaffId, TeamId};
@@ -311,6 +315,52 @@ events! {
         /// Case supervision between a supervisor and the worker.
         SupervisionRecorded = "supervision_recorded" { supervisor: StaffId, worker: StaffId, text: Text },
 
+        // The content of practice (`practice.rs`): what each entry said. Each is written
+        // about the event it describes (`about`, that event's version in the stream).
+        /// The child and family assessment in words, about its completion.
+        AssessmentWritten = "assessment_written" { about: u64, content: AssessmentContent },
+        /// The record of a strategy discussion: who took part, what was shared, the decision
+        /// and the actions.
+        StrategyMinutesRecorded = "strategy_minutes_recorded" { about: u64, minutes: StrategyMinutes },
+        /// What a section 47 enquiry found, about its completion.
+        EnquiryFindingsRecorded = "enquiry_findings_recorded" { about: u64, findings: EnquiryFindings },
+        /// The record of a child protection conference or a looked-after review.
+        ConferenceMinutesRecorded = "conference_minutes_recorded" { about: u64, minutes: ConferenceMinutes },
+        /// A version of a plan: outcomes, new actions, contingency and key contacts, perhaps
+        /// written at the meeting (`about`) that changed it.
+        PlanWritten = "plan_written" {
+            plan: PlanKind,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            about: Option<u64>,
+            content: PlanContent,
+        },
+        /// A meeting went through a plan's open actions: progress on each, actions added and
+        /// ended.
+        ActionsReviewed = "actions_reviewed" { about: u64, plan: PlanKind, review: ActionReview },
+        /// A visit in words, about the visit.
+        VisitWritten = "visit_written" { about: u64, content: VisitContent },
+        /// The allocated worker's allocation record.
+        AllocationRecordWritten = "allocation_record_written" { content: AllocationRecord },
+        /// A transfer or closing summary, for a team manager to authorise.
+        SummaryWritten = "summary_written" { kind: SummaryKind, text: Text },
+        /// A manager authorised an assessment or summary with a rationale, or returned it
+        /// with comments.
+        ManagerDecisionRecorded = "manager_decision_recorded" {
+            entry: u64,
+            manager: StaffId,
+            decision: ManagerDecision,
+            rationale: Text,
+        },
+        /// The child's own words, verbatim, and how they were gathered.
+        ChildWordsRecorded = "child_words_recorded" {
+            words: Text,
+            gathered: WordsGathered,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            about: Option<u64>,
+        },
+        /// One text of a content entry was amended; the earlier wording stays in the record.
+        ContentAmended = "content_amended" { entry: u64, field: Line, text: Text, reason: Text },
+
         // Access.
         /// A manager restricted the record: beyond the child's worker and their managers, only
         /// the staff named, whoever restricted it and the senior leaders may see it. A second
@@ -410,6 +460,30 @@ impl ChildEvent {
                     Reference::Staff(worker.clone()),
                 ]
             }
+            ManagerDecisionRecorded { manager, .. } => vec![Reference::Staff(manager.clone())],
+            ConferenceMinutesRecorded { minutes, .. } => {
+                vec![Reference::Staff(minutes.chair.clone())]
+            }
+            VisitWritten {
+                content:
+                    VisitContent {
+                        not_seen_alone: Some(n),
+                        ..
+                    },
+                ..
+            } => vec![Reference::Staff(n.agreed_by.clone())],
+            other @ (StrategyMinutesRecorded { .. }
+            | PlanWritten { .. }
+            | ActionsReviewed { .. }
+            | AllocationRecordWritten { .. }) => crate::child::practice::Content::of(other)
+                .map(|(c, _)| {
+                    c.actions()
+                        .iter()
+                        .filter_map(|a| a.who.staff())
+                        .map(|s| Reference::Staff(s.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             AdoptionMatched {
                 adopter: Some(a), ..
             } => vec![Reference::Adopter(a.clone())],
@@ -444,6 +518,18 @@ impl ChildEvent {
                 | ProfessionalInvolvementEnded { .. }
                 | FamilyLinked { .. }
                 | SiblingLinked { .. }
+                | AssessmentWritten { .. }
+                | StrategyMinutesRecorded { .. }
+                | EnquiryFindingsRecorded { .. }
+                | ConferenceMinutesRecorded { .. }
+                | PlanWritten { .. }
+                | ActionsReviewed { .. }
+                | VisitWritten { .. }
+                | AllocationRecordWritten { .. }
+                | SummaryWritten { .. }
+                | ManagerDecisionRecorded { .. }
+                | ChildWordsRecorded { .. }
+                | ContentAmended { .. }
         )
     }
 

@@ -15,6 +15,9 @@ mod identity;
 mod meetings;
 mod missing;
 mod network;
+mod practice;
+#[cfg(test)]
+mod practice_tests;
 mod protection;
 mod record;
 mod recording;
@@ -38,6 +41,12 @@ pub use identity::{AddressRecord, check_details};
 pub use meetings::{DocumentRecord, ManagerResponse, Meeting};
 pub use missing::MissingEpisode;
 pub use network::{NetworkLink, ProfessionalLink};
+pub use practice::{
+    Action, ActionNo, ActionRecord, ActionReview, AllocationRecord, Amendment, AssessmentContent,
+    ConferenceMinutes, Content, DecisionRecord, EndedAction, EnquiryFindings, Entry, KeyContact,
+    NotSeenAlone, Outcome, Owner, Participant, PlanContent, PlanVersion, Practice, Progress,
+    StrategyMinutes, VisitContent,
+};
 pub use protection::{CpPlan, InitialConference, ReviewConference, Section47, StrategyDiscussion};
 pub use record::{ChildRecord, LogEntry, Mark};
 pub use recording::Recording;

@@ -13,12 +13,12 @@ use crate::child::events::ChildEvent;
 use crate::child::{
     AddressRecord, AdoptionPlan, Allocation, CareEpisode, CareLeaverRecord, ClaReview, Contact,
     DocumentRecord, EarlyHelpAssessment, EpisodeOfNeed, Health, ManagerResponse, Meeting,
-    MissingEpisode, NetworkLink, Period, PreviousPermanenceRecord, ProfessionalLink, Recording,
-    Restriction, Variation, Visit,
+    MissingEpisode, NetworkLink, Period, Practice, PreviousPermanenceRecord, ProfessionalLink,
+    Recording, Restriction, Variation, Visit,
 };
 use crate::child::{
     adoption, allocation, assessment, care, care_leaver, child_in_need, health, identity, meetings,
-    missing, network, protection, recording, referral, restriction, variations, visits,
+    missing, network, practice, protection, recording, referral, restriction, variations, visits,
 };
 use crate::codes::*;
 use crate::directory::{Directory, check_envelope};
@@ -139,6 +139,9 @@ pub struct ChildRecord {
     pub recording: Recording,
     /// The restriction on who may see the record, while there is one.
     pub restriction: Option<Restriction>,
+    /// The content of practice: what each assessment, meeting, plan and visit said, the
+    /// child's own words, and the actions on the clock.
+    pub practice: Practice,
     /// Every event, in the order it happened.
     pub log: Vec<LogEntry>,
 }
@@ -163,6 +166,7 @@ enum Area {
     Adoption,
     Recording,
     Restriction,
+    Practice,
     /// Corrections are applied before folding (see `fold`) and checked by the stream,
     /// which can see the events they correct.
     Correction,
@@ -257,6 +261,18 @@ fn area(event: &ChildEvent) -> Area {
         | ManagementOversightRecorded { .. }
         | SupervisionRecorded { .. } => Area::Recording,
         RecordRestricted { .. } | RestrictionLifted { .. } => Area::Restriction,
+        AssessmentWritten { .. }
+        | StrategyMinutesRecorded { .. }
+        | EnquiryFindingsRecorded { .. }
+        | ConferenceMinutesRecorded { .. }
+        | PlanWritten { .. }
+        | ActionsReviewed { .. }
+        | VisitWritten { .. }
+        | AllocationRecordWritten { .. }
+        | SummaryWritten { .. }
+        | ManagerDecisionRecorded { .. }
+        | ChildWordsRecorded { .. }
+        | ContentAmended { .. } => Area::Practice,
         Corrected { .. } => Area::Correction,
     }
 }
@@ -302,6 +318,7 @@ impl ChildRecord {
             variations: Vec::new(),
             recording: Recording::default(),
             restriction: None,
+            practice: Practice::default(),
             log: Vec::new(),
         }
     }
@@ -353,6 +370,7 @@ impl ChildRecord {
             Area::Adoption => adoption::apply(self, mark, event),
             Area::Recording => recording::apply(self, mark, event),
             Area::Restriction => restriction::apply(self, mark, event),
+            Area::Practice => practice::apply(self, mark, ev),
             // In the log they are only noted.
             Area::Correction => {}
         }
@@ -410,6 +428,7 @@ impl ChildRecord {
             Area::Adoption => adoption::check(self, ev, dir),
             Area::Recording => recording::check(ev, dir),
             Area::Restriction => restriction::check(self, ev, dir),
+            Area::Practice => practice::check(self, ev, dir),
             Area::Correction => Ok(()),
         }
     }

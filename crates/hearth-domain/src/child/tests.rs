@@ -13,11 +13,11 @@ use crate::rules::Rule;
 use crate::time::Timestamp;
 use crate::values::{Line, Postcode, Text};
 
-fn ts(s: &str) -> Timestamp {
+pub(super) fn ts(s: &str) -> Timestamp {
     Timestamp::parse(s).unwrap()
 }
 
-fn ev(at: &str, event: ChildEvent) -> Recorded<ChildEvent> {
+pub(super) fn ev(at: &str, event: ChildEvent) -> Recorded<ChildEvent> {
     Recorded {
         occurred_at: ts(at),
         recorded_at: ts(at),
@@ -26,11 +26,11 @@ fn ev(at: &str, event: ChildEvent) -> Recorded<ChildEvent> {
     }
 }
 
-fn text(s: &str) -> Text {
+pub(super) fn text(s: &str) -> Text {
     Text::parse(s).unwrap()
 }
 
-fn dir() -> MemoryDirectory {
+pub(super) fn dir() -> MemoryDirectory {
     let mut d = MemoryDirectory::default();
     let member = |role| StaffMember {
         name: PersonName {
@@ -108,7 +108,7 @@ fn details() -> ChildDetails {
 }
 
 /// A registered child with an open referral.
-fn open_case() -> ChildStream {
+pub(super) fn open_case() -> ChildStream {
     let mut s = ChildStream::new(ChildId::parse("C1").unwrap());
     s.append(
         vec![
@@ -135,7 +135,7 @@ fn open_case() -> ChildStream {
     s
 }
 
-fn refused(s: &mut ChildStream, events: Vec<Recorded<ChildEvent>>) -> Rule {
+pub(super) fn refused(s: &mut ChildStream, events: Vec<Recorded<ChildEvent>>) -> Rule {
     let before = s.clone();
     let err = s
         .append(events, &dir())
@@ -147,7 +147,7 @@ fn refused(s: &mut ChildStream, events: Vec<Recorded<ChildEvent>>) -> Rule {
 }
 
 /// The child protection route up to (and including) an initial conference deciding on a plan.
-fn to_conference(s: &mut ChildStream, conference_day: &str) {
+pub(super) fn to_conference(s: &mut ChildStream, conference_day: &str) {
     s.append(
         vec![
             ev(

@@ -442,3 +442,49 @@ code_list! {
         OpenCase = "OPEN_CASE" => "Passed to the worker of an open case",
     }
 }
+
+code_list! {
+    /// The plans that hold outcomes, actions and a contingency.
+    pub enum PlanKind ("plan kind") {
+        ChildProtection = "CHILD_PROTECTION" => "Child protection plan",
+        ChildInNeed = "CHILD_IN_NEED" => "Child in need plan",
+        Care = "CARE" => "Care plan",
+        Pathway = "PATHWAY" => "Pathway plan",
+        Safety = "SAFETY" => "Safety plan",
+    }
+}
+
+code_list! {
+    /// How an action of a plan or meeting is going, as a meeting that reviews it finds.
+    pub enum ActionStatus ("action status") {
+        Done = "DONE" => "Done",
+        OnTrack = "ON_TRACK" => "On track",
+        NotDone = "NOT_DONE" => "Not done",
+    }
+}
+
+code_list! {
+    /// How the child's own words were gathered.
+    pub enum WordsGathered ("how the child's words were gathered") {
+        Visit = "VISIT" => "On a visit",
+        App = "APP" => "Through an app",
+        Drawing = "DRAWING" => "In a drawing",
+        Advocate = "ADVOCATE" => "Through an advocate",
+    }
+}
+
+code_list! {
+    /// A summary a team manager authorises before the case moves on.
+    pub enum SummaryKind ("summary kind") {
+        Transfer = "TRANSFER" => "Transfer summary",
+        Closing = "CLOSING" => "Closing summary",
+    }
+}
+
+code_list! {
+    /// A manager's decision on an assessment or a summary submitted to them.
+    pub enum ManagerDecision ("manager's decision") {
+        Authorised = "AUTHORISED" => "Authorised",
+        Returned = "RETURNED" => "Returned with comments",
+    }
+}

@@ -167,6 +167,11 @@ mod tests {
         round_trip(DocumentKind::ALL);
         round_trip(Audience::ALL);
         round_trip(PeriodUnit::ALL);
+        round_trip(PlanKind::ALL);
+        round_trip(ActionStatus::ALL);
+        round_trip(WordsGathered::ALL);
+        round_trip(SummaryKind::ALL);
+        round_trip(ManagerDecision::ALL);
     }
 
     #[test]

@@ -275,6 +275,8 @@ impl Case<'_, '_> {
         }
         // After the corrections, which draw on the last event: restricting moves nothing.
         self.restrict(&mut out)?;
+        // Last, so that writing the words moves no draw and no event.
+        self.write_content(&mut out)?;
         Ok(out)
     }
 

@@ -11,6 +11,7 @@ mod attribute;
 mod care;
 mod care_leaver;
 mod child_in_need;
+mod content;
 mod health;
 mod missing;
 mod protection;

@@ -10,15 +10,15 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_app::queries::AccountRow;
 use hearth_domain::StaffId;
-use hearth_store::AccountRow;
 
 use super::Layout;
 use super::allocate::FieldError;
-use crate::access::may_manage_accounts;
 use crate::auth::{User, hash_password};
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::may_manage_accounts;
 
 /// The shortest password accepted, as for `hearth account`.
 const SHORTEST_PASSWORD: usize = 12;
@@ -70,9 +70,9 @@ async fn render(
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
-    let rows = state.records.store().accounts().await?;
-    let today = state.clock.now().london_date();
-    let workforce = state.workforce.read().await;
+    let rows = state.app.accounts().await?;
+    let today = state.app.now().london_date();
+    let workforce = state.app.workforce().await;
     let named = |id: &str| {
         StaffId::parse(id)
             .ok()
@@ -175,7 +175,6 @@ pub async fn create(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let store = state.records.store();
     let mut errors = Vec::new();
     let username = values
         .get("username")
@@ -190,16 +189,16 @@ pub async fn create(
             field: "username",
             message: "Enter a username of letters, numbers, dots, hyphens or underscores".into(),
         });
-    } else if store.account(&username).await?.is_some() {
+    } else if state.app.account(&username).await?.is_some() {
         errors.push(FieldError {
             field: "username",
             message: format!("There is already an account {username}: choose another username"),
         });
     }
-    let today = state.clock.now().london_date();
+    let today = state.app.now().london_date();
     // Only someone in post is offered, and only they may be given a sign-in.
     let staff = {
-        let workforce = state.workforce.read().await;
+        let workforce = state.app.workforce().await;
         values
             .get("staff")
             .and_then(|s| StaffId::parse(s).ok())
@@ -215,12 +214,13 @@ pub async fn create(
     let (Some(staff), Some(password), true) = (staff, password, errors.is_empty()) else {
         return render(&state, &user, None, values, errors).await;
     };
-    store
+    state
+        .app
         .put_account(&AccountRow {
             username: username.clone(),
             staff_id: staff.as_str().to_owned(),
             password_hash: hash_password(&password)?,
-            changed_at: state.clock.now(),
+            changed_at: state.app.now(),
             disabled: false,
         })
         .await?;
@@ -238,8 +238,11 @@ pub async fn change(
         return Err(WebError::NotFound);
     }
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let store = state.records.store();
-    let mut account = store.account(&username).await?.ok_or(WebError::NotFound)?;
+    let mut account = state
+        .app
+        .account(&username)
+        .await?
+        .ok_or(WebError::NotFound)?;
     match what.as_str() {
         "disable" => account.disabled = true,
         "enable" => account.disabled = false,
@@ -254,8 +257,8 @@ pub async fn change(
         }
         _ => return Err(WebError::NotFound),
     }
-    account.changed_at = state.clock.now();
-    store.put_account(&account).await?;
+    account.changed_at = state.app.now();
+    state.app.put_account(&account).await?;
     if what != "enable" {
         state.sessions.end_account(&username);
     }

@@ -13,16 +13,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use hearth_domain::child::ChildEvent;
 use hearth_domain::codes::WorkerChangeReason;
 use hearth_domain::values::Text;
-use hearth_domain::{Actor, ChildId, Recorded, StaffId};
-use hearth_store::StoreError;
-use hearth_store::records::RecordError;
+use hearth_domain::{ChildId, StaffId};
 
 use super::Layout;
-use super::authorise::may_authorise;
-use crate::access::view_child;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::AppError;
+use hearth_app::policy::{may_authorise, to_authorise};
 
 /// An error against one field, for the error summary and the field. (The recording forms
 /// have their own; these pages do not depend on that module.)
@@ -79,7 +77,7 @@ async fn candidates(
     user: &User,
 ) -> Result<(Vec<Candidate>, Vec<Candidate>), WebError> {
     let today = super::as_at(state).date;
-    let open = state.records.store().caseload(None).await?;
+    let open = state.app.caseload(None).await?;
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in open.iter().filter(|r| r.open_on(today)) {
         if let Some(w) = r.worker_id.as_deref() {
@@ -87,7 +85,7 @@ async fn candidates(
         }
     }
     let promise = state.settings.caseload_promise;
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let (mine, others): (Vec<_>, Vec<_>) = workforce
         .staff
         .iter()
@@ -125,13 +123,13 @@ async fn render(
     values: BTreeMap<String, String>,
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
-    let (permit, stream) = view_child(state, user, id, "Allocate a worker").await?;
+    let (permit, stream) = state.app.view_child(user, id, "Allocate a worker").await?;
     if !may_authorise(user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
     let team = state
-        .workforce
-        .read()
+        .app
+        .workforce()
         .await
         .teams
         .get(&user.team)
@@ -192,10 +190,11 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let (permit, _) = view_child(&state, &user, &id, "Allocate a worker").await?;
-    if !may_authorise(&user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let (permit, _) = state
+        .app
+        .view_child(&user, &id, "Allocate a worker")
+        .await?;
+    let write = to_authorise(&user, &permit).ok_or(WebError::NotFound)?;
     let mut errors = Vec::new();
     // Only a caseholder offered on the form: the team's, in post.
     let (mine, others) = candidates(&state, &user).await?;
@@ -208,7 +207,7 @@ pub async fn submit(
         .filter(|w| mine.iter().chain(&others).any(|c| &c.id == *w))
         .and_then(|w| StaffId::parse(w).ok());
     let team = {
-        let workforce = state.workforce.read().await;
+        let workforce = state.app.workforce().await;
         worker
             .as_ref()
             .and_then(|w| workforce.staff.get(w))
@@ -263,22 +262,17 @@ pub async fn submit(
         }
         return render(&state, &user, &id, values, errors).await;
     };
-    let now = state.clock.now();
-    let recorded = Recorded {
-        occurred_at: now,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event: ChildEvent::WorkerAllocated {
-            worker,
-            team,
-            decided_by: user.staff.clone(),
-            oversight,
-            reason,
-        },
+    let now = state.app.now();
+    let allocated = ChildEvent::WorkerAllocated {
+        worker,
+        team,
+        decided_by: user.staff.clone(),
+        oversight,
+        reason,
     };
     let message = match state
-        .records
-        .record_child(&id, Some(version), vec![recorded])
+        .app
+        .record(&write, version, vec![(now, allocated)])
         .await
     {
         // The team view, which a manager always may see, names the child only if the
@@ -289,15 +283,13 @@ pub async fn submit(
                     .into_response(),
             );
         }
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             format!(
                 "This cannot be recorded: {}",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             )
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
-            super::record::STALE_FORM.to_owned()
-        }
+        Err(AppError::Stale { .. }) => super::record::STALE_FORM.to_owned(),
         Err(e) => return Err(e.into()),
     };
     let mut values = values;

@@ -9,21 +9,15 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use hearth_domain::ChildId;
 use hearth_domain::child::ChildEvent;
-use hearth_domain::{Actor, ChildId, Recorded};
-use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
-use crate::access::{Relationship, view_child};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// Managers connected to the child authorise; a reviewing officer never does.
-pub fn may_authorise(user: &User, relationship: Relationship) -> bool {
-    user.role.is_manager() && relationship != Relationship::ReviewingOfficer
-}
+use hearth_app::AppError;
+use hearth_app::policy::to_authorise;
 
 #[derive(Template)]
 #[template(path = "authorise.html")]
@@ -43,10 +37,11 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let (permit, stream) = view_child(&state, &user, &id, "Authorise an assessment").await?;
-    if !may_authorise(&user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let (permit, stream) = state
+        .app
+        .view_child(&user, &id, "Authorise an assessment")
+        .await?;
+    let write = to_authorise(&user, &permit).ok_or(WebError::NotFound)?;
     let name = stream
         .record()
         .details
@@ -58,18 +53,13 @@ pub async fn submit(
         .ok_or_else(|| {
             WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
         })?;
-    let now = state.clock.now();
-    let recorded = Recorded {
-        occurred_at: now,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event: ChildEvent::AssessmentAuthorised {
-            manager: user.staff.clone(),
-        },
+    let now = state.app.now();
+    let authorised = ChildEvent::AssessmentAuthorised {
+        manager: user.staff.clone(),
     };
     let reason = match state
-        .records
-        .record_child(&id, Some(version), vec![recorded])
+        .app
+        .record(&write, version, vec![(now, authorised)])
         .await
     {
         Ok(_) => {
@@ -78,13 +68,13 @@ pub async fn submit(
                     .into_response(),
             );
         }
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             format!(
                 "The assessment cannot be authorised: {}.",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             )
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => "Someone recorded on this child's record after the queue was opened. Open the record to check what changed, then authorise from the team view again.".to_owned(),
+        Err(AppError::Stale { .. }) => "Someone recorded on this child's record after the queue was opened. Open the record to check what changed, then authorise from the team view again.".to_owned(),
         Err(e) => return Err(e.into()),
     };
     let page = Refused {

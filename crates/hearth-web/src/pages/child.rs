@@ -3,14 +3,11 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use hearth_domain::directory::{Person, Professional, fold_directory};
-use hearth_domain::{ChildId, ChildRecord, StreamId, StreamKind};
-use hearth_store::codec::decode_all;
-use hearth_store::reading;
+use hearth_app::queries::NetworkRecord;
+use hearth_domain::{ChildId, ChildRecord, StreamId};
 
-use super::correct::may_correct;
-use super::network::may_amend;
 use super::record::{done_message, offered};
+use hearth_app::policy::{may_amend, may_correct};
 use std::sync::Arc;
 
 use super::Layout;
@@ -221,10 +218,9 @@ pub async fn page(
     Query(params): Query<Params>,
 ) -> Result<Html<String>, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = crate::access::view_child(&state, &user, &id, "child record").await?;
+    let (permit, stream) = state.app.view_child(&user, &id, "child record").await?;
     let record = stream.record();
-    let store = state.records.store();
-    let now = state.clock.now();
+    let now = state.app.now();
 
     // Names of the family network and professionals, from their own records.
     let people: Vec<StreamId> = record
@@ -241,35 +237,25 @@ pub async fn page(
         )
         .collect();
     let mut names = std::collections::HashMap::new();
-    let events = store.read_streams(&people).await?;
-    for (stream, run) in reading::by_stream(&events) {
-        let line = match stream.kind() {
-            StreamKind::Person => decode_all(run)
-                .ok()
-                .and_then(|e| fold_directory::<Person>(&e).0)
-                .map(|p| {
-                    let phone = p.phone.map(|x| x.as_str().to_owned()).unwrap_or_default();
-                    (p.name.display(), phone)
-                }),
-            StreamKind::Professional => decode_all(run)
-                .ok()
-                .and_then(|e| fold_directory::<Professional>(&e).0)
-                .map(|p| {
-                    let contact: Vec<String> = [
-                        Some(format!("{}, {}", p.role.as_str(), p.organisation.as_str())),
-                        p.phone.map(|x| x.as_str().to_owned()),
-                        p.email.map(|x| x.as_str().to_owned()),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                    (p.name.display(), contact.join(" · "))
-                }),
-            _ => None,
+    for found in state.app.network_records(&people).await? {
+        let (stream, line) = match found {
+            NetworkRecord::Person(id, p) => {
+                let phone = p.phone.map(|x| x.as_str().to_owned()).unwrap_or_default();
+                (StreamId::person(&id), (p.name.display(), phone))
+            }
+            NetworkRecord::Professional(id, p) => (StreamId::professional(&id), {
+                let contact: Vec<String> = [
+                    Some(format!("{}, {}", p.role.as_str(), p.organisation.as_str())),
+                    p.phone.map(|x| x.as_str().to_owned()),
+                    p.email.map(|x| x.as_str().to_owned()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                (p.name.display(), contact.join(" · "))
+            }),
         };
-        if let Some(l) = line {
-            names.insert(stream.to_string(), l);
-        }
+        names.insert(stream.to_string(), line);
     }
     let unknown = || ("Name not recorded".to_owned(), String::new());
     let amend = may_amend(&user, permit.relationship());
@@ -333,13 +319,13 @@ pub async fn page(
         })
         .collect();
 
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let due = state.due.evaluate(
         record,
         stream.version(),
         now,
-        &state.ruleset,
-        &state.calendar,
+        state.app.ruleset(),
+        state.app.calendar(),
         &workforce,
     )?;
     let name = record
@@ -410,7 +396,7 @@ pub async fn page(
                         .and_then(|v| stored.get(v.checked_sub(1)?))
                         .map(|r| &r.event)
                 })
-                .map(|ev| super::casefile::describe(ev, &staff_named).1)
+                .map(|ev| hearth_app::narrative::describe(ev, &staff_named).1)
                 .unwrap_or_default(),
             by: by(&e.recorded_by),
             significant: e.significant,
@@ -457,7 +443,7 @@ pub async fn page(
         records,
         amend,
         id: id.as_str().to_owned(),
-        access: permit.relationship().describe(),
+        access: super::words::relationship(permit.relationship()),
         alerts: alerts(record),
         restriction,
         facts,

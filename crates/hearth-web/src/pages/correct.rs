@@ -11,29 +11,20 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hearth_domain::child::{ChildEvent, Replacement};
 use hearth_domain::values::Text;
-use hearth_domain::{Actor, ChildId, ChildStream, Recorded, Timestamp};
-use hearth_store::StoreError;
-use hearth_store::records::RecordError;
+use hearth_domain::{Actor, ChildId, ChildStream, Timestamp};
 
 use super::Layout;
 use super::child::{date, words};
-use super::forms::Who;
-use super::record::{FieldError, STALE_FORM, SummaryLine, Values, may_record, occurred_as};
-use crate::access::{Relationship, view_child};
+use super::record::{FieldError, STALE_FORM, SummaryLine, Values, occurred_as};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::AppError;
+use hearth_app::policy::{WritePermit, to_correct};
 
 /// The record's banner after a correction (`?recorded=correction`).
 pub const DONE_SLUG: &str = "correction";
 pub const DONE: &str = "Correction recorded";
-
-/// Whether this user may correct an entry recorded by `by`: whoever recorded it, or a
-/// manager, and in either case only someone who may record on the child.
-pub fn may_correct(user: &User, relationship: Relationship, by: &Actor) -> bool {
-    may_record(Who::Workers, user, relationship)
-        && (by.staff() == Some(&user.staff) || may_record(Who::Managers, user, relationship))
-}
 
 /// An entry on the record as it now stands.
 struct Entry {
@@ -116,15 +107,22 @@ async fn open(
     user: &User,
     id: &str,
     version: &str,
-) -> Result<(ChildId, std::sync::Arc<ChildStream>, u64, Entry), WebError> {
+) -> Result<
+    (
+        ChildId,
+        std::sync::Arc<ChildStream>,
+        u64,
+        Entry,
+        WritePermit,
+    ),
+    WebError,
+> {
     let id = ChildId::parse(id).map_err(|_| WebError::NotFound)?;
     let version: u64 = version.parse().map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = view_child(state, user, &id, "correction").await?;
+    let (permit, stream) = state.app.view_child(user, &id, "correction").await?;
     let found = entry(&stream, version).ok_or(WebError::NotFound)?;
-    if !may_correct(user, permit.relationship(), &found.by) {
-        return Err(WebError::NotFound);
-    }
-    Ok((id, stream, version, found))
+    let write = to_correct(user, &permit, &found.by).ok_or(WebError::NotFound)?;
+    Ok((id, stream, version, found, write))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -141,8 +139,8 @@ async fn render(
 ) -> Result<Response, WebError> {
     let by = match found.by.staff() {
         Some(s) => state
-            .workforce
-            .read()
+            .app
+            .workforce()
             .await
             .staff
             .get(s)
@@ -201,7 +199,7 @@ pub async fn form(
     user: User,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let (id, stream, version, found) = open(&state, &user, &id, &version).await?;
+    let (id, stream, version, found, _) = open(&state, &user, &id, &version).await?;
     render(
         &state,
         &user,
@@ -251,9 +249,9 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let values = Values::new(pairs);
     user.check_form(values.get("csrf"))?;
-    let (id, stream, version, found) = open(&state, &user, &id, &version).await?;
+    let (id, stream, version, found, write) = open(&state, &user, &id, &version).await?;
     let at_version = values.get("version").parse::<u64>().ok();
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut errors = Vec::new();
     let replacement = match values.get("correction") {
         "strike" => Some(None),
@@ -295,15 +293,10 @@ pub async fn submit(
     let at_version = at_version.ok_or_else(|| {
         WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
     })?;
-    let recorded = Recorded {
-        occurred_at: now,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event: ChildEvent::Corrected {
-            corrects: version,
-            reason,
-            replacement,
-        },
+    let corrected = ChildEvent::Corrected {
+        corrects: version,
+        reason,
+        replacement,
     };
     let refused = |message: String| {
         vec![FieldError {
@@ -312,18 +305,18 @@ pub async fn submit(
         }]
     };
     match state
-        .records
-        .record_child(&id, Some(at_version), vec![recorded])
+        .app
+        .record(&write, at_version, vec![(now, corrected)])
         .await
     {
         Ok(_) => Ok(
             Redirect::to(&format!("/children/{}?recorded={DONE_SLUG}", id.as_str()))
                 .into_response(),
         ),
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             let errors = refused(format!(
                 "This correction cannot be made: {}",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             ));
             render(
                 &state,
@@ -338,7 +331,7 @@ pub async fn submit(
             )
             .await
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
+        Err(AppError::Stale { .. }) => {
             let errors = refused(STALE_FORM.into());
             render(
                 &state, &user, &id, &stream, version, &found, &values, errors, None,

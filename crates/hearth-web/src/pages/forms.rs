@@ -142,14 +142,7 @@ impl Field {
     }
 }
 
-/// Who may record a form, given that they may see the child.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Who {
-    /// Those who work with the child.
-    Workers,
-    /// Managers only: a management decision.
-    Managers,
-}
+pub use hearth_app::policy::Who;
 
 /// Where the child's record lists a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 //! the spelling-tolerant person search, so a duplicate is recognised the same way everywhere.
 
 use chrono::NaiveDate;
+use hearth_app::queries::PersonRow;
+use hearth_app::search::{Query, score};
 use hearth_domain::StreamKind;
-use hearth_store::PersonRow;
-use hearth_store::search::{Query, score};
 
 use crate::error::WebError;
 use crate::state::AppState;
@@ -47,7 +47,7 @@ pub async fn possible_in_store(
     let mut query = Query::parse(names);
     query.date_of_birth = date;
     query.kind = Some(kind);
-    let rows = state.records.store().search_candidates(&query).await?;
+    let rows = state.app.search_candidates(&query).await?;
     Ok(possible(rows, names, date))
 }
 
@@ -55,8 +55,8 @@ pub async fn possible_in_store(
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use hearth_app::search::name_tokens;
     use hearth_domain::StreamId;
-    use hearth_store::search::name_tokens;
 
     use super::*;
 

@@ -43,10 +43,10 @@ impl Layout {
     pub fn new(state: &AppState, user: &User) -> Layout {
         Layout {
             council: state.settings.council_name.clone(),
-            manager: user.role.is_manager(),
-            reviewing: reviewing::may_see(user.role),
-            registers: register::may_register(user.role),
-            accounts: crate::access::may_manage_accounts(user),
+            manager: hearth_app::policy::may_see_team(user),
+            reviewing: hearth_app::policy::may_see_reviewing(user),
+            registers: hearth_app::policy::may_register(user),
+            accounts: hearth_app::policy::may_manage_accounts(user),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),
@@ -130,5 +130,5 @@ pub fn status_label(s: &Status) -> (String, &'static str) {
 
 /// The as-at instant pages measure against: now.
 pub fn as_at(state: &AppState) -> AsAt {
-    AsAt::instant(state.clock.now())
+    AsAt::instant(state.app.now())
 }

@@ -7,7 +7,6 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use hearth_domain::ChildId;
-use hearth_domain::codes::StaffRole;
 
 use super::Layout;
 use crate::auth::User;
@@ -68,24 +67,27 @@ pub async fn page(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     // An administrator holds no cases and sees no child: their work is the accounts.
-    if crate::access::may_manage_accounts(&user) {
+    if hearth_app::policy::may_manage_accounts(&user) {
         return Ok(Redirect::to("/accounts").into_response());
     }
-    let store = state.records.store();
-    let shows_team = user.role == StaffRole::TeamManager;
+    let shows_team = hearth_app::policy::works_the_team_caseload(&user);
     let rows = if shows_team {
-        store.team_caseload(user.team.as_str()).await?
+        state.app.team_caseload(&user.team).await?
     } else {
-        store.caseload(Some(user.staff.as_str())).await?
+        state.app.caseload(Some(&user.staff)).await?
     };
     let today = super::as_at(&state).date;
     let rows: Vec<_> = rows.into_iter().filter(|r| r.open_on(today)).collect();
     let mut due = crate::due::for_caseload(&state, &rows).await?;
     // A child without a summary is not listed.
-    for id in crate::access::hidden(&state, &user, &due).await? {
+    for id in state
+        .app
+        .hidden(&user, crate::due::restricted(&due))
+        .await?
+    {
         due.remove(&id);
     }
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let mut cases = Vec::with_capacity(rows.len());
     let mut authorisations = Vec::new();
     for row in &rows {
@@ -142,14 +144,7 @@ pub async fn page(
             .recorded
             .as_deref()
             .and_then(super::record::done_message),
-        oversees: matches!(
-            user.role,
-            StaffRole::HeadOfService
-                | StaffRole::AssistantDirector
-                | StaffRole::ReviewingOfficer
-                | StaffRole::QualityAssuranceLead
-                | StaffRole::PerformanceAnalyst
-        ),
+        oversees: hearth_app::policy::oversees_others(&user),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -24,14 +24,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use hearth_app::AppError;
+use hearth_app::policy::{WritePermit, to_amend};
+use hearth_app::queries::{NetworkRecord, PersonRow};
+use hearth_app::records::NewRecord;
+use hearth_app::search::name_tokens;
 use hearth_domain::child::ChildStream;
 use hearth_domain::codes::{
     Disability, Ethnicity, GenderIdentity, ImmigrationStatus, Relationship as Kin, Religion, Sex,
     UpnUnknown,
 };
-use hearth_domain::directory::{
-    Person, PersonEvent, Professional, ProfessionalEvent, fold_directory,
-};
+use hearth_domain::directory::{PersonEvent, ProfessionalEvent};
 use hearth_domain::people::{
     Address, ChildDetails, PersonDetails, PersonName, ProfessionalDetails,
 };
@@ -39,19 +42,14 @@ use hearth_domain::values::{Email, LanguageCode, Line, NhsNumber, Phone, Postcod
 use hearth_domain::{
     Actor, ChildEvent, ChildId, PersonId, ProfessionalId, Recorded, StreamId, StreamKind, Timestamp,
 };
-use hearth_store::codec::decode_all;
-use hearth_store::records::{NewRecord, RecordError};
-use hearth_store::search::name_tokens;
-use hearth_store::{PersonRow, StoreError, reading};
 
 use super::Layout;
-use super::forms::Who;
 use super::known::{SHOWN, possible, possible_in_store};
-use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine, may_record};
-use crate::access::{sees, view_child};
+use super::record::{FieldView, OptionView, STALE_FORM, SummaryLine};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::sees;
 
 /// The banner on the record after a change made here, by the `changed` query value.
 pub fn done_message(changed: &str) -> Option<&'static str> {
@@ -65,11 +63,6 @@ pub fn done_message(changed: &str) -> Option<&'static str> {
         "address" => "Change of address recorded",
         _ => return None,
     })
-}
-
-/// Whether this user may make these changes to a child they are connected to this way.
-pub fn may_amend(user: &User, relationship: crate::access::Relationship) -> bool {
-    may_record(Who::Workers, user, relationship)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -488,20 +481,24 @@ struct Opened {
     id: ChildId,
     name: String,
     stream: Arc<ChildStream>,
+    write: WritePermit,
 }
 
 async fn open(state: &AppState, user: &User, id: &str, page: &str) -> Result<Opened, WebError> {
     let id = ChildId::parse(id).map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = view_child(state, user, &id, page).await?;
-    if !may_amend(user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let (permit, stream) = state.app.view_child(user, &id, page).await?;
+    let write = to_amend(user, &permit).ok_or(WebError::NotFound)?;
     let name = stream
         .record()
         .details
         .as_ref()
         .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
-    Ok(Opened { id, name, stream })
+    Ok(Opened {
+        id,
+        name,
+        stream,
+        write,
+    })
 }
 
 /// A page of this module, ready to render.
@@ -588,29 +585,29 @@ enum Outcome {
 
 async fn save(
     state: &AppState,
-    id: &ChildId,
+    opened: &Opened,
     version: u64,
     created: Option<NewRecord>,
     events: Vec<Recorded<ChildEvent>>,
 ) -> Result<Outcome, WebError> {
+    let events = events
+        .into_iter()
+        .map(|e| (e.occurred_at, e.event))
+        .collect();
     match state
-        .records
-        .record_child_with(id, Some(version), created, events)
+        .app
+        .record_with(&opened.write, version, created, events)
         .await
     {
         Ok(_) => Ok(Outcome::Saved),
-        Err(RecordError::Refused(refusal)) => Ok(Outcome::NotSaved(format!(
+        Err(AppError::Refused { reason, .. }) => Ok(Outcome::NotSaved(format!(
             "This cannot be saved: {}",
-            super::words::dates_in(&refusal.violation.message)
+            super::words::dates_in(&reason)
         ))),
-        Err(RecordError::Store(StoreError::Conflict { stream, .. }))
-            if stream.kind() != StreamKind::Child =>
-        {
+        Err(AppError::Stale { stream }) if stream.kind() != StreamKind::Child => {
             Ok(Outcome::IdTaken)
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
-            Ok(Outcome::NotSaved(STALE_FORM.into()))
-        }
+        Err(AppError::Stale { .. }) => Ok(Outcome::NotSaved(STALE_FORM.into())),
         Err(e) => Err(e.into()),
     }
 }
@@ -735,19 +732,19 @@ async fn adults_known(
         .iter()
         .filter_map(|r| PersonId::parse(r.stream.id()).ok())
         .collect();
-    let links = state.records.store().network_links(&ids).await?;
+    let links = state.app.network_links(&ids).await?;
     let mut children: Vec<ChildId> = links
         .iter()
         .filter_map(|l| ChildId::parse(&l.child_id).ok())
         .collect();
     children.sort();
     children.dedup();
-    let sights = crate::access::sights(state, &children).await?;
+    let sights = state.app.sights(&children).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     for row in rows {
-        let through: Vec<&crate::access::Sight> = links
+        let through: Vec<&hearth_app::policy::Sight> = links
             .iter()
             .filter(|l| l.person_id == row.stream.id())
             .filter_map(|l| ChildId::parse(&l.child_id).ok())
@@ -857,7 +854,7 @@ pub async fn add_adult(
 ) -> Result<Response, WebError> {
     let (mut values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "add to network").await?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let today = now.london_date();
     let checked = values.get("checked") == "yes";
     let link = values.get("link").to_owned();
@@ -928,13 +925,13 @@ pub async fn add_adult(
         )
     };
     let outcome = match (person, adult) {
-        (Some(person), _) => save(&state, &opened.id, version, None, vec![added(&person)]).await?,
+        (Some(person), _) => save(&state, &opened, version, None, vec![added(&person)]).await?,
         (None, Some(details)) => {
             let mut outcome = Outcome::IdTaken;
             // Two people adding adults at once may be offered the same id; the store creates
             // a stream only if it is absent, so the second asks for the next.
             for _ in 0..3 {
-                let person = state.records.store().next_person_id().await?;
+                let person = state.app.next_person_id().await?;
                 let created = NewRecord::Person(
                     person.clone(),
                     vec![recorded(
@@ -948,7 +945,7 @@ pub async fn add_adult(
                 );
                 outcome = save(
                     &state,
-                    &opened.id,
+                    &opened,
                     version,
                     Some(created),
                     vec![added(&person)],
@@ -983,15 +980,14 @@ pub async fn add_adult(
 // Changing or ending an adult's place in the network.
 
 async fn person_name(state: &AppState, person: &PersonId) -> Result<String, WebError> {
-    let events = state
-        .records
-        .store()
-        .read_stream(&StreamId::person(person))
+    let found = state
+        .app
+        .network_records(&[StreamId::person(person)])
         .await?;
-    let folded: Person = fold_directory(&decode_all(&events)?);
-    Ok(folded
-        .0
-        .map_or_else(|| "Name not recorded".to_owned(), |p| p.name.display()))
+    Ok(match found.first() {
+        Some(NetworkRecord::Person(_, p)) => p.name.display(),
+        _ => "Name not recorded".to_owned(),
+    })
 }
 
 /// The adult, if they are in the child's network now.
@@ -1057,7 +1053,7 @@ pub async fn change_member(
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "change network member").await?;
     let person = member(&opened, &person)?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut check = Check::new(&values, now.london_date());
     let kin = kinship(&mut check);
     let mut problems = check.problems;
@@ -1074,7 +1070,7 @@ pub async fn change_member(
                 lives_in_household: kin.lives_in_household,
             },
         );
-        match save(&state, &opened.id, version, None, vec![event]).await? {
+        match save(&state, &opened, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "network-changed")),
             Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
@@ -1119,9 +1115,9 @@ async fn save_confirmed(
     draft: Draft,
 ) -> Result<Response, WebError> {
     let (event, changed) = saved;
-    let now = state.clock.now();
+    let now = state.app.now();
     let event = recorded(user, now, now, event);
-    match save(state, &opened.id, version, None, vec![event]).await? {
+    match save(state, opened, version, None, vec![event]).await? {
         Outcome::Saved | Outcome::IdTaken => Ok(done(&opened.id, changed)),
         Outcome::NotSaved(message) => {
             let at = again_at(&message, version);
@@ -1188,18 +1184,11 @@ pub async fn remove_member(
 async fn professionals_known(state: &AppState, names: &str) -> Result<Matches, WebError> {
     // Professionals are not in the person search, so they are read and folded here: a
     // council knows hundreds, not the children's hundreds of thousands.
-    let store = state.records.store();
     let mut rows: Vec<PersonRow> = Vec::new();
     let mut details = HashMap::new();
-    for chunk in reading::streams_of(store, StreamKind::Professional)
-        .await?
-        .chunks(reading::BATCH)
     {
-        let events = store.read_streams(chunk).await?;
-        for (stream, run) in reading::by_stream(&events) {
-            let Some(d) = fold_directory::<Professional>(&decode_all(run)?).0 else {
-                continue;
-            };
+        for (id, d) in state.app.professionals().await? {
+            let stream = StreamId::professional(&id);
             rows.push(PersonRow {
                 stream: stream.clone(),
                 display_name: d.name.display(),
@@ -1317,7 +1306,7 @@ pub async fn add_professional(
 ) -> Result<Response, WebError> {
     let (mut values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "add professional").await?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let checked = values.get("checked") == "yes";
     let link = values.get("link").to_owned();
     let linking = checked && !link.is_empty() && link != "new";
@@ -1403,11 +1392,11 @@ pub async fn add_professional(
         )
     };
     let outcome = match (professional, new) {
-        (Some(p), _) => save(&state, &opened.id, version, None, vec![involvement_of(&p)]).await?,
+        (Some(p), _) => save(&state, &opened, version, None, vec![involvement_of(&p)]).await?,
         (None, Some(details)) => {
             let mut outcome = Outcome::IdTaken;
             for _ in 0..3 {
-                let p = state.records.store().next_professional_id().await?;
+                let p = state.app.next_professional_id().await?;
                 let created = NewRecord::Professional(
                     p.clone(),
                     vec![recorded(
@@ -1421,7 +1410,7 @@ pub async fn add_professional(
                 );
                 outcome = save(
                     &state,
-                    &opened.id,
+                    &opened,
                     version,
                     Some(created),
                     vec![involvement_of(&p)],
@@ -1469,15 +1458,14 @@ async fn professional_name(
     state: &AppState,
     professional: &ProfessionalId,
 ) -> Result<String, WebError> {
-    let events = state
-        .records
-        .store()
-        .read_stream(&StreamId::professional(professional))
+    let found = state
+        .app
+        .network_records(&[StreamId::professional(professional)])
         .await?;
-    let folded: Professional = fold_directory(&decode_all(&events)?);
-    Ok(folded
-        .0
-        .map_or_else(|| "Name not recorded".to_owned(), |p| p.name.display()))
+    Ok(match found.first() {
+        Some(NetworkRecord::Professional(_, p)) => p.name.display(),
+        _ => "Name not recorded".to_owned(),
+    })
 }
 
 fn end_draft(opened: &Opened, professional: &ProfessionalId, who: &str) -> Draft {
@@ -1804,14 +1792,14 @@ pub async fn amend_details(
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "change child's details").await?;
     let current = current_details(&opened)?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut check = Check::new(&values, now.london_date());
     let details = read_details(&mut check, &current);
     let mut problems = check.problems;
     let mut at = Some(version);
     if let (Some(details), true) = (details, problems.is_empty()) {
         let event = recorded(&user, now, now, ChildEvent::ChildDetailsAmended { details });
-        match save(&state, &opened.id, version, None, vec![event]).await? {
+        match save(&state, &opened, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "details")),
             Outcome::NotSaved(message) => {
                 at = again_at(&message, version);
@@ -1874,7 +1862,7 @@ pub async fn address_form(
     let opened = open(&state, &user, &id, "change of address").await?;
     // The move is dated today unless the worker says otherwise.
     let mut values = Values::default();
-    values.set_date("moved", Some(state.clock.now().london_date()));
+    values.set_date("moved", Some(state.app.now().london_date()));
     let fields = Fields {
         values: &values,
         problems: &[],
@@ -1892,7 +1880,7 @@ pub async fn change_address(
 ) -> Result<Response, WebError> {
     let (values, version) = posted(&user, pairs)?;
     let opened = open(&state, &user, &id, "change of address").await?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let mut check = Check::new(&values, now.london_date());
     let moved = check.date("moved", "the date the child moved", true);
     let address = check.address(true).flatten();
@@ -1901,7 +1889,7 @@ pub async fn change_address(
     if let (Some(moved), Some(address), true) = (moved, address, problems.is_empty()) {
         let when = super::record::untimed(moved, now);
         let event = recorded(&user, when, now, ChildEvent::AddressChanged { address });
-        match save(&state, &opened.id, version, None, vec![event]).await? {
+        match save(&state, &opened, version, None, vec![event]).await? {
             Outcome::Saved | Outcome::IdTaken => return Ok(done(&opened.id, "address")),
             Outcome::NotSaved(message) => {
                 at = again_at(&message, version);

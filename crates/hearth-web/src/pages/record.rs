@@ -14,53 +14,26 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, NaiveTime};
-use hearth_domain::codes::StaffRole;
+use hearth_app::AppError;
+use hearth_app::policy::to_record;
 use hearth_domain::directory::MemoryDirectory;
 use hearth_domain::values::{
     Line, PartialDate, PermanenceAuthority, Postcode, SdqScore, Text, Urn,
 };
-use hearth_domain::{Actor, ChildId, ChildRecord, Recorded, StaffId, TeamId, Timestamp};
+use hearth_domain::{ChildId, ChildRecord, StaffId, TeamId, Timestamp};
 use hearth_standards::Ruleset;
-use hearth_store::StoreError;
-use hearth_store::records::RecordError;
 
 use super::Layout;
-use super::forms::{Choice, Field, Form, Group, Input, Who, find, steps};
-use crate::access::{Relationship, view_child};
+use super::forms::{Choice, Field, Form, Group, Input, find, steps};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::{Relationship, may_record};
 
-/// Whether this user, connected to the child this way, may record this form. Roles that
-/// oversee the service read; those who work with the child record; only managers make
-/// management decisions, and a reviewing officer is independent of the line.
+/// Whether this user, connected to the child this way, may record this form (decided by
+/// the application's policy from who the form is for).
 pub fn allowed(form: &Form, user: &User, relationship: Relationship) -> bool {
     may_record(form.who, user, relationship)
-}
-
-/// Whether this user, connected to the child this way, may record what `who` says.
-pub fn may_record(who: Who, user: &User, relationship: Relationship) -> bool {
-    match who {
-        Who::Managers => user.role.is_manager() && relationship != Relationship::ReviewingOfficer,
-        Who::Workers => {
-            matches!(
-                relationship,
-                Relationship::Allocated
-                    | Relationship::SameTeam
-                    | Relationship::ManagerChain
-                    | Relationship::AwaitingAllocation
-                    | Relationship::ReviewingOfficer
-            ) || (relationship == Relationship::ServiceWide
-                && user.role == StaffRole::HeadOfService)
-                // Named on a restriction to work with the child; those who only read still
-                // only read.
-                || (relationship == Relationship::NamedOnRestriction
-                    && !matches!(
-                        user.role,
-                        StaffRole::QualityAssuranceLead | StaffRole::PerformanceAnalyst
-                    ))
-        }
-    }
 }
 
 /// A form the child's record offers.
@@ -133,11 +106,11 @@ pub async fn menu(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
-    let (permit, stream) = view_child(&state, &user, &id, "record something").await?;
+    let (permit, stream) = state.app.view_child(&user, &id, "record something").await?;
     let record = stream.record();
-    let today = state.clock.now().london_date();
+    let today = state.app.now().london_date();
     let mut groups = offered(&user, permit.relationship(), &id, record, today);
-    if super::network::may_amend(&user, permit.relationship()) {
+    if hearth_app::policy::may_amend(&user, permit.relationship()) {
         let href = |p: &str| format!("/children/{}/{p}", id.as_str());
         groups.push(ActionGroup {
             heading: "Identity, family and network",
@@ -961,18 +934,18 @@ async fn render(
     errors: Vec<FieldError>,
     (version, step): (Option<u64>, usize),
 ) -> Result<Response, WebError> {
-    let (permit, stream) = view_child(state, user, id, form.title).await?;
+    let (permit, stream) = state.app.view_child(user, id, form.title).await?;
     if !allowed(form, user, permit.relationship()) {
         return Err(WebError::NotFound);
     }
     let record = stream.record();
-    let today = state.clock.now().london_date();
-    let workforce = state.workforce.read().await;
+    let today = state.app.now().london_date();
+    let workforce = state.app.workforce().await;
     let fields: Vec<FieldView> = form
         .fields
         .iter()
         .filter(|f| asked_on(form, step, f.name))
-        .map(|f| field_view(f, values, &errors, &workforce, &state.ruleset, today))
+        .map(|f| field_view(f, values, &errors, &workforce, state.app.ruleset(), today))
         .collect();
     let carried = values
         .pairs()
@@ -1045,7 +1018,7 @@ pub async fn form(
     if form.slug == ALLOCATION {
         return Ok(Redirect::to(&address(&id, form)).into_response());
     }
-    let today = today_values(state.clock.now());
+    let today = today_values(state.app.now());
     render(&state, &user, &id, form, &today, Vec::new(), (None, 0)).await
 }
 
@@ -1061,15 +1034,13 @@ pub async fn submit(
     let values = Values::new(pairs);
     user.check_form(values.get("csrf"))?;
     // The same decision as for the form: a user who may not record here learns nothing more.
-    let (permit, _) = view_child(&state, &user, &id, form.title).await?;
-    if !allowed(form, &user, permit.relationship()) {
-        return Err(WebError::NotFound);
-    }
+    let (permit, _) = state.app.view_child(&user, &id, form.title).await?;
+    let write = to_record(&user, &permit, form.who).ok_or(WebError::NotFound)?;
     let version = values.get("version").parse::<u64>().ok();
-    let now = state.clock.now();
+    let now = state.app.now();
     let parsed = {
-        let workforce = state.workforce.read().await;
-        event(form, &user, &workforce, &state.ruleset, &values, now)
+        let workforce = state.app.workforce().await;
+        event(form, &user, &workforce, state.app.ruleset(), &values, now)
     };
     // A stepped form is parsed whole at each step. Problems on this step or an earlier one
     // are shown on the first step that has any; questions not yet reached are not problems
@@ -1121,33 +1092,17 @@ pub async fn submit(
     let version = version.ok_or_else(|| {
         WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
     })?;
-    let recorded = Recorded {
-        occurred_at: at,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event,
-    };
     let refused = |message: String| {
         vec![FieldError {
             field: "day".into(),
             message,
         }]
     };
-    match state
-        .records
-        .record_child(&id, Some(version), vec![recorded])
-        .await
-    {
+    match state.app.record(&write, version, vec![(at, event)]).await {
         Ok(_) => {
             // What was recorded may take the child out of the user's sight (a transfer to
             // another team): then My work, with the banner, rather than "Page not found".
-            let sees = match crate::access::current(&state, &id).await? {
-                Some(stream) => {
-                    let workforce = state.workforce.read().await;
-                    crate::access::relationship(&user, stream.record(), &workforce).is_some()
-                }
-                None => false,
-            };
+            let sees = state.app.may_see(&user, &id).await?;
             let to = if sees {
                 format!("/children/{}?recorded={}", id.as_str(), form.slug)
             } else {
@@ -1155,10 +1110,10 @@ pub async fn submit(
             };
             Ok(Redirect::to(&to).into_response())
         }
-        Err(RecordError::Refused(refusal)) => {
+        Err(AppError::Refused { reason, .. }) => {
             let errors = refused(format!(
                 "This cannot be recorded: {}",
-                super::words::dates_in(&refusal.violation.message)
+                super::words::dates_in(&reason)
             ));
             render(
                 &state,
@@ -1171,7 +1126,7 @@ pub async fn submit(
             )
             .await
         }
-        Err(RecordError::Store(StoreError::Conflict { .. })) => {
+        Err(AppError::Stale { .. }) => {
             // The form goes back at the record's new version, so saving again is checked
             // against what the other person recorded.
             let errors = refused(STALE_FORM.into());
@@ -1194,6 +1149,8 @@ mod tests {
 
     use super::super::forms::{FORMS, Pick};
     use super::*;
+    use hearth_domain::codes::StaffRole;
+    use hearth_domain::{Actor, Recorded};
 
     fn now() -> Timestamp {
         Timestamp::parse("2026-11-20T15:00:00Z").unwrap()
@@ -1205,10 +1162,12 @@ mod tests {
 
     fn user() -> User {
         User {
-            staff: StaffId::parse("TM2").unwrap(),
+            principal: hearth_app::Principal {
+                staff: StaffId::parse("TM2").unwrap(),
+                role: StaffRole::TeamManager,
+                team: TeamId::parse("TLA1").unwrap(),
+            },
             name: "Declan Ashworth".into(),
-            role: StaffRole::TeamManager,
-            team: TeamId::parse("TLA1").unwrap(),
             csrf: String::new(),
         }
     }

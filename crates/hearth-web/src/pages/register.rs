@@ -12,26 +12,20 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use hearth_app::AppError;
 use hearth_domain::child::ChildEvent;
-use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex, StaffRole};
+use hearth_domain::codes::{ContactOutcome, Ethnicity, ReferralSource, Sex};
 use hearth_domain::people::{ChildDetails, PersonName};
 use hearth_domain::values::{Line, Text};
-use hearth_domain::{Actor, ChildId, Recorded, StreamKind, Timestamp};
-use hearth_store::StoreError;
-use hearth_store::records::RecordError;
+use hearth_domain::{ChildId, StreamKind, Timestamp};
 
 use super::Layout;
 use super::allocate::FieldError;
 use super::known::{SHOWN, possible_in_store};
-use crate::access::{sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// Social workers and managers register children.
-pub fn may_register(role: StaffRole) -> bool {
-    role == StaffRole::SocialWorker || role.is_manager()
-}
+use hearth_app::policy::sees;
 
 /// Someone already known who may be this child.
 pub struct Possible {
@@ -121,11 +115,11 @@ fn render(
 
 /// The empty form.
 pub async fn form(State(state): State<AppState>, user: User) -> Result<Response, WebError> {
-    if !may_register(user.role) {
+    if !hearth_app::policy::may_register(&user) {
         return Err(WebError::NotFound);
     }
     // The contact is dated now unless the worker says otherwise.
-    let now = state.clock.now().london_date_time();
+    let now = state.app.now().london_date_time();
     let values = [
         ("contact-day", now.format("%-d")),
         ("contact-month", now.format("%-m")),
@@ -367,10 +361,10 @@ async fn possible_duplicates(
         .iter()
         .filter_map(|r| ChildId::parse(r.stream.id()).ok())
         .collect();
-    let sights = sights(state, &ids).await?;
+    let sights = state.app.sights(&ids).await?;
     let mut shown = Vec::new();
     let mut hidden = 0;
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     for row in ranked {
         let Ok(id) = ChildId::parse(row.stream.id()) else {
             continue;
@@ -400,7 +394,7 @@ async fn possible_duplicates(
     Ok((shown, hidden))
 }
 
-fn events(child: NewChild, user: &User, now: Timestamp) -> Vec<Recorded<ChildEvent>> {
+fn events(child: NewChild, _now: Timestamp) -> Vec<(Timestamp, ChildEvent)> {
     let details = ChildDetails {
         name: child.name,
         sex: child.sex,
@@ -422,22 +416,22 @@ fn events(child: NewChild, user: &User, now: Timestamp) -> Vec<Recorded<ChildEve
         uasc_ceased: None,
     };
     // The child is known to the service from the contact, so the record starts then.
-    let recorded = |event| Recorded {
-        occurred_at: child.contacted,
-        recorded_at: now,
-        recorded_by: Actor::Staff(user.staff.clone()),
-        event,
-    };
     vec![
-        recorded(ChildEvent::ChildRegistered {
-            details,
-            address: None,
-        }),
-        recorded(ChildEvent::ContactRecorded {
-            source: child.source,
-            outcome: child.outcome,
-            summary: child.summary,
-        }),
+        (
+            child.contacted,
+            ChildEvent::ChildRegistered {
+                details,
+                address: None,
+            },
+        ),
+        (
+            child.contacted,
+            ChildEvent::ContactRecorded {
+                source: child.source,
+                outcome: child.outcome,
+                summary: child.summary,
+            },
+        ),
     ]
 }
 
@@ -447,11 +441,9 @@ pub async fn submit(
     user: User,
     Form(values): Form<BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    if !may_register(user.role) {
-        return Err(WebError::NotFound);
-    }
+    let write = hearth_app::policy::to_register(&user).ok_or(WebError::NotFound)?;
     user.check_form(values.get("csrf").map_or("", String::as_str))?;
-    let now = state.clock.now();
+    let now = state.app.now();
     let child = match parse(&values, now) {
         Ok(c) => c,
         Err(errors) => return render(&state, &user, values, errors, None),
@@ -472,28 +464,20 @@ pub async fn submit(
         values.insert("checked".into(), "yes".into());
         return render(&state, &user, values, errors, Some((shown, hidden)));
     }
-    // Two people registering at once may be offered the same id; the store creates a stream
-    // only if it is absent, so the second asks for the next id.
-    for _ in 0..3 {
-        let id = state.records.store().next_child_id().await?;
-        let recorded = events(child.clone(), &user, now);
-        match state.records.record_child(&id, Some(0), recorded).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/children/{}", id.as_str())).into_response()),
-            Err(RecordError::Store(StoreError::Conflict { .. })) => continue,
-            Err(RecordError::Refused(refusal)) => {
-                let errors = vec![FieldError {
-                    field: "day",
-                    message: format!(
-                        "This child cannot be registered: {}",
-                        super::words::dates_in(&refusal.violation.message)
-                    ),
-                }];
-                return render(&state, &user, values, errors, None);
-            }
-            Err(e) => return Err(e.into()),
+    match state.app.register(&write, events(child, now)).await {
+        Ok(receipt) => {
+            Ok(Redirect::to(&format!("/children/{}", receipt.child.as_str())).into_response())
         }
+        Err(AppError::Refused { reason, .. }) => {
+            let errors = vec![FieldError {
+                field: "day",
+                message: format!(
+                    "This child cannot be registered: {}",
+                    super::words::dates_in(&reason)
+                ),
+            }];
+            render(&state, &user, values, errors, None)
+        }
+        Err(e) => Err(e.into()),
     }
-    Err(WebError::Internal(
-        "three new child ids in a row were taken while registering".into(),
-    ))
 }

@@ -15,22 +15,17 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
+use hearth_app::queries::READ_BATCH;
+use hearth_domain::ChildId;
 use hearth_domain::child::{ChildRecord, fold};
 use hearth_domain::codes::{MeetingKind, StaffRole, StrategyDecision};
-use hearth_domain::{ChildId, StreamId};
 use hearth_standards::Status;
-use hearth_store::reading;
 
 use super::{Layout, status_label, urgency};
-use crate::access::{relationship, sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
-
-/// Reviewing officers, and the managers and head of service who answer to their findings.
-pub fn may_see(role: StaffRole) -> bool {
-    role == StaffRole::ReviewingOfficer || role.is_manager()
-}
+use hearth_app::policy::{relationship, sees};
 
 /// Meetings a reviewing officer chairs or prepares for.
 const MEETINGS: [MeetingKind; 4] = [
@@ -103,13 +98,12 @@ fn awaiting_conference(record: &ChildRecord) -> bool {
 
 /// The page.
 pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<String>, WebError> {
-    if !may_see(user.role) {
+    if !hearth_app::policy::may_see_reviewing(&user) {
         return Err(WebError::NotFound);
     }
-    let store = state.records.store();
     let as_at = super::as_at(&state);
-    let now = state.clock.now();
-    let rules = &state.ruleset.rules;
+    let now = state.app.now();
+    let rules = &state.app.ruleset().rules;
     let officer_rules: BTreeSet<&str> = rules
         .iter()
         .filter(|r| r.owner == StaffRole::ReviewingOfficer)
@@ -125,30 +119,31 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     // Any open case may be awaiting an initial conference, whatever its caseload status, so
     // sight is decided for every open child from the projection first, and only the
     // children the user may see are read.
-    let open: Vec<ChildId> = store
+    let open: Vec<ChildId> = state
+        .app
         .caseload(None)
         .await?
         .into_iter()
         .filter(|r| r.is_open)
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
         .collect();
-    let sights = sights(&state, &open).await?;
-    let workforce = state.workforce.read().await;
-    let candidates: Vec<StreamId> = open
+    let sights = state.app.sights(&open).await?;
+    let workforce = state.app.workforce().await;
+    let candidates: Vec<ChildId> = open
         .iter()
         .filter(|id| {
             sights
                 .get(*id)
                 .is_some_and(|s| sees(&user, s, &workforce).is_some())
         })
-        .map(StreamId::child)
+        .cloned()
         .collect();
     let mut children = 0;
     let mut due = Vec::new();
     let mut responses = Vec::new();
     let mut meetings = Vec::new();
-    for chunk in candidates.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, chunk).await? {
+    for chunk in candidates.chunks(READ_BATCH) {
+        for (id, events) in state.app.children_events_unlogged(chunk).await? {
             let record = fold(&id, &events);
             if relationship(&user, &record, &workforce).is_none() || !for_the_officer(&record) {
                 continue;
@@ -160,12 +155,12 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
                 .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
             let evaluation = hearth_standards::evaluate(
                 &record,
-                &state.ruleset,
-                &state.calendar,
+                state.app.ruleset(),
+                state.app.calendar(),
                 as_at,
                 &*workforce,
             )
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+            .map_err(WebError::internal)?;
             for o in &evaluation.obligations {
                 let open = !o.is_missed()
                     && matches!(

@@ -9,15 +9,15 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use hearth_app::search::{Query as SearchQuery, rank};
 use hearth_domain::{ChildId, StreamKind};
-use hearth_store::search::{Query as SearchQuery, rank};
 use serde::Deserialize;
 
 use super::Layout;
-use crate::access::{sees, sights};
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::sees;
 
 /// The most children listed: the closest matches, the rest counted.
 pub const LISTED: usize = 50;
@@ -60,7 +60,7 @@ async fn matches(
 ) -> Result<Option<(usize, Vec<Found>)>, WebError> {
     let mut query = SearchQuery::parse(q);
     query.kind = Some(StreamKind::Child);
-    let rows = state.records.store().search_candidates(&query).await?;
+    let rows = state.app.search_candidates(&query).await?;
     if query.too_broad(rows.len()) {
         return Ok(None);
     }
@@ -68,8 +68,8 @@ async fn matches(
         .iter()
         .filter_map(|r| ChildId::parse(r.stream.id()).ok())
         .collect();
-    let sights = sights(state, &ids).await?;
-    let workforce = state.workforce.read().await;
+    let sights = state.app.sights(&ids).await?;
+    let workforce = state.app.workforce().await;
     let seen: Vec<_> = rows
         .into_iter()
         .filter(|r| {

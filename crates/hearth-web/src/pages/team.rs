@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use hearth_app::queries::{CaseloadRow, READ_BATCH};
 use hearth_domain::child::fold;
-use hearth_domain::{ChildId, StaffId, StreamId};
-use hearth_store::reading;
+use hearth_domain::{ChildId, StaffId};
 
 use super::Layout;
-use crate::access::relationship;
 use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::policy::relationship;
 
 /// A child waiting for a worker.
 pub struct Waiting {
@@ -89,30 +89,28 @@ pub async fn page(
     user: User,
     Query(done): Query<Done>,
 ) -> Result<Html<String>, WebError> {
-    if !user.role.is_manager() {
+    if !hearth_app::policy::may_see_team(&user) {
         return Err(WebError::NotFound);
     }
-    let store = state.records.store();
     let as_at = super::as_at(&state);
-    let workforce = state.workforce.read().await;
+    let workforce = state.app.workforce().await;
     let team_name = workforce
         .teams
         .get(&user.team)
         .map_or_else(|| user.team.as_str().to_owned(), |t| t.name().to_owned());
-    let caseload = store.caseload(None).await?;
+    let caseload = state.app.caseload(None).await?;
     let open: Vec<_> = caseload.iter().filter(|r| r.open_on(as_at.date)).collect();
 
     // Waiting for allocation: open, with no worker. These are the front door's, not one
     // team's, so every manager sees the whole queue.
-    let unallocated: Vec<StreamId> = open
+    let unallocated: Vec<ChildId> = open
         .iter()
         .filter(|r| r.worker_id.is_none() && r.is_open)
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
-        .map(|id| StreamId::child(&id))
         .collect();
     let mut waiting = Vec::new();
-    for chunk in unallocated.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, chunk).await? {
+    for chunk in unallocated.chunks(READ_BATCH) {
+        for (id, events) in state.app.children_events_unlogged(chunk).await? {
             let record = fold(&id, &events);
             // Every manager sees the queue, but a restricted child only those it allows.
             if record.restriction.is_some() && relationship(&user, &record, &workforce).is_none() {
@@ -120,12 +118,12 @@ pub async fn page(
             }
             let e = hearth_standards::evaluate(
                 &record,
-                &state.ruleset,
-                &state.calendar,
+                state.app.ruleset(),
+                state.app.calendar(),
                 as_at,
                 &*workforce,
             )
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+            .map_err(WebError::internal)?;
             let Some(o) = e
                 .obligations
                 .iter()
@@ -177,7 +175,10 @@ pub async fn page(
     let mut due = crate::due::for_caseload(&state, &team_rows).await?;
     // Restricted children the manager may not see are left out of the queues and lists;
     // they still count in their worker's open cases, which is the worker's load.
-    let hidden = crate::access::hidden(&state, &user, &due).await?;
+    let hidden = state
+        .app
+        .hidden(&user, crate::due::restricted(&due))
+        .await?;
     for id in &hidden {
         due.remove(id);
     }
@@ -185,25 +186,19 @@ pub async fn page(
         .into_iter()
         .filter(|r| ChildId::parse(&r.child_id).is_ok_and(|id| !hidden.contains(&id)))
         .collect();
-    let versions: BTreeMap<String, u64> = {
-        let streams: Vec<StreamId> = team_rows
+    let versions = {
+        let children: Vec<ChildId> = team_rows
             .iter()
             .filter_map(|r| ChildId::parse(&r.child_id).ok())
             .filter(|id| {
                 due.get(id)
                     .is_some_and(|d| !d.awaiting_authorisation.is_empty())
             })
-            .map(|id| StreamId::child(&id))
             .collect();
-        store
-            .stream_versions(&streams)
-            .await?
-            .into_iter()
-            .map(|v| (v.stream, v.version))
-            .collect()
+        state.app.child_versions(&children).await?
     };
-    let workforce = state.workforce.read().await;
-    let worker_name = |row: &hearth_store::CaseloadRow| {
+    let workforce = state.app.workforce().await;
+    let worker_name = |row: &CaseloadRow| {
         row.worker_id
             .as_deref()
             .and_then(|w| StaffId::parse(w).ok())
@@ -225,10 +220,7 @@ pub async fn page(
                 name: row.display_name.clone(),
                 worker: worker_name(row),
                 started: started.clone(),
-                version: versions
-                    .get(&StreamId::child(&id).to_string())
-                    .copied()
-                    .unwrap_or(0),
+                version: versions.get(&id).copied().unwrap_or(0),
             });
         }
         if d.could_close {

@@ -114,6 +114,24 @@ pub fn value_problem(what: &str, problem: &str) -> String {
     thousands(&format!("{what} {rest}"))
 }
 
+/// Why someone may see a child's record, shown on it so they can see why they have access.
+pub fn relationship(r: hearth_app::policy::Relationship) -> &'static str {
+    use hearth_app::policy::Relationship;
+    match r {
+        Relationship::Allocated => "you are the allocated worker or personal adviser",
+        Relationship::SameTeam => "you are in the allocated worker's team",
+        Relationship::ManagerChain => "you manage the allocated worker",
+        Relationship::ReviewingOfficer => "you are a reviewing officer for this child",
+        Relationship::AwaitingAllocation => {
+            "the child is waiting for a worker and you are a manager or recorded on the record"
+        }
+        Relationship::ServiceWide => "your role oversees the whole service",
+        Relationship::NamedOnRestriction => {
+            "the record is restricted and you restricted it or are named on the restriction"
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

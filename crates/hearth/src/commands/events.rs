@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use hearth_app::records::{cli_actor, journey_from};
 use hearth_domain::{StreamId, StreamKind};
 use hearth_store::AccessEntry;
-use hearth_store::records::{cli_actor, journey_from};
 
 /// Arguments of `events`.
 #[derive(Debug, Args)]

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Subcommand;
+use hearth_app::records::journey_from;
 use hearth_domain::StreamId;
 use hearth_domain::interchange::JourneyLine;
 use hearth_store::StoredEvent;
-use hearth_store::records::journey_from;
 
 /// What to export.
 #[derive(Debug, Subcommand)]

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime};
 use clap::Args;
+use hearth_app::records::Records;
 use hearth_domain::Timestamp;
 use hearth_returns::council::Council;
-use hearth_store::records::Records;
 use hearth_synth::run::{Progress, generate};
 use hearth_synth::{Inputs, Params, Postcodes, Profile, Rates};
 

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use hearth_app::records::{ImportOutcome, Records};
 use hearth_domain::interchange::JourneyLine;
-use hearth_store::records::{ImportOutcome, Records};
 use tokio::io::AsyncBufReadExt;
 
 /// What to import.

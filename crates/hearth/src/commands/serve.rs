@@ -9,12 +9,16 @@ use anyhow::Context;
 use clap::Args;
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
+use hearth_app::records::Records;
+use hearth_app::{App, Clock};
 use hearth_domain::StaffId;
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_store::records::Records;
+use hearth_standards::Calendar;
 use hearth_store::{AccountRow, Store};
-use hearth_web::{AppState, Clock, Settings, hash_password};
+use hearth_web::{AppState, Settings, hash_password};
 
 /// The password every demo account is given. The demo is synthetic data on a loopback
 /// address; a real council's accounts are set with `hearth account`.
@@ -75,7 +79,13 @@ async fn start(
 ) -> anyhow::Result<(tokio::net::TcpListener, AppState)> {
     let ruleset = super::standards::ruleset(ruleset)?;
     let records = Records::open(store).await?;
-    let state = AppState::new(records, ruleset, Clock::new(crate::clock::now), settings).await?;
+    let app = App::start(
+        records,
+        ruleset,
+        Calendar::england_and_wales(),
+        Clock::new(crate::clock::now),
+    );
+    let state = AppState::new(Arc::new(app), settings);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
+use hearth_app::records::{ImportOutcome, Records};
 use hearth_domain::child::fold;
 use hearth_domain::interchange::JourneyLine;
 use hearth_returns::CollectionYear;
 use hearth_returns::ssda903::{Builder, Ssda903};
-use hearth_store::records::{ImportOutcome, Records};
 
 use super::standards::{BATCH, child_streams, children, staff};
 

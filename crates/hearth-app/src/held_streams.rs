@@ -1,4 +1,4 @@
-//! Children's streams as this process last read them. A stream only ever grows, so a page
+//! Children's streams as this process last read them (the stream cache). A stream only ever grows, so a page
 //! that holds one at some version need read only the events after it: the store is still
 //! asked on every view (and logs it), but it sends the few new events rather than the whole
 //! history, and the record is not folded again from scratch.
@@ -15,7 +15,7 @@ const CAPACITY: usize = 2_000;
 
 /// The streams, each with when it was last used so the least recently used goes first.
 #[derive(Default)]
-pub struct StreamCache {
+pub struct HeldStreams {
     inner: Mutex<Inner>,
 }
 
@@ -25,7 +25,7 @@ struct Inner {
     streams: HashMap<ChildId, (u64, Arc<ChildStream>)>,
 }
 
-impl StreamCache {
+impl HeldStreams {
     /// The stream as last read, if it is held.
     pub fn get(&self, id: &ChildId) -> Option<Arc<ChildStream>> {
         let mut inner = self.lock();
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn the_least_recently_used_goes_first() {
-        let cache = StreamCache::default();
+        let cache = HeldStreams::default();
         for n in 0..CAPACITY {
             cache.put(stream(n));
         }

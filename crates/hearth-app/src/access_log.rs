@@ -1,4 +1,4 @@
-//! Logged views, committed together. Every view of a child's record writes its access-log row
+//! The access log's commit batcher: logged views, committed together. Every view of a child's record writes its access-log row
 //! in the same transaction as its read, and the store commits each transaction to disk before
 //! it answers. Views that arrive while a commit is under way wait for the next one and share
 //! it: each still has its own row and its own read in that transaction, so nothing is shown
@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
+use crate::records::Records;
 use hearth_domain::child::ChildEvent;
 use hearth_domain::event::Recorded;
 use hearth_store::AccessEntry;
-use hearth_store::records::Records;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::error::WebError;
+use crate::error::AppError;
 
 /// At most this many views share a transaction, so one commit never grows without bound.
 const MOST: usize = 64;
@@ -26,16 +26,16 @@ struct View {
 }
 
 /// The queue of views waiting for their transaction.
-pub struct ViewLog {
+pub struct AccessLogBatcher {
     queue: mpsc::Sender<View>,
 }
 
-impl ViewLog {
+impl AccessLogBatcher {
     /// Starts the task that commits the views (on the running Tokio runtime).
-    pub fn start(records: Arc<Records>) -> ViewLog {
+    pub fn start(records: Arc<Records>) -> AccessLogBatcher {
         let (queue, waiting) = mpsc::channel(4 * MOST);
         tokio::spawn(commit_views(records, waiting));
-        ViewLog { queue }
+        AccessLogBatcher { queue }
     }
 
     /// The events of the entry's stream after `after_version`, read in the same transaction
@@ -44,7 +44,7 @@ impl ViewLog {
         &self,
         entry: AccessEntry,
         after_version: u64,
-    ) -> Result<Vec<Recorded<ChildEvent>>, WebError> {
+    ) -> Result<Vec<Recorded<ChildEvent>>, AppError> {
         let (reply, answer) = oneshot::channel();
         let view = View {
             entry,
@@ -54,11 +54,11 @@ impl ViewLog {
         self.queue
             .send(view)
             .await
-            .map_err(|_| WebError::Internal("the access log has stopped".into()))?;
+            .map_err(|_| AppError::internal_message("the access log has stopped"))?;
         answer
             .await
-            .map_err(|_| WebError::Internal("the access log dropped a view".into()))?
-            .map_err(WebError::Internal)
+            .map_err(|_| AppError::internal_message("the access log dropped a view"))?
+            .map_err(AppError::internal_message)
     }
 }
 

@@ -1,16 +1,19 @@
 //! The typed record service: load a stream, check a command against the domain's rules,
 //! and append the accepted events with their projections in one transaction.
 //!
-//! Staff and teams are few and read by almost every check, so they are cached; a reference
-//! the cache does not know is looked up in the store before it is called unknown. Other
-//! references (adults, professionals, children, adopters) are checked against the store.
+//! Staff and teams (the workforce) are few and read by almost every check, so they are held
+//! in memory; a reference the workforce does not know is looked up in the store before it is
+//! called unknown. Other references (adults, professionals, children, adopters) are checked
+//! against the store. Whatever this service appends to a staff or team stream is in the
+//! workforce before the append returns, so a leaver, a team move or a new line manager takes
+//! effect at once for every decision made from it.
 
 use std::collections::{HashMap, HashSet};
 
 use hearth_domain::child::{ChildEvent, ChildStream, Reference};
 use hearth_domain::directory::{
-    Adopter, Aggregate, Directory, Person, PersonEvent, Professional, ProfessionalEvent, Staff,
-    StaffMember, Team, append as append_directory, fold_directory,
+    Adopter, Aggregate, Directory, MemoryDirectory, Person, PersonEvent, Professional,
+    ProfessionalEvent, Staff, StaffMember, Team, append as append_directory, fold_directory,
 };
 use hearth_domain::event::{EventKind, Recorded};
 use hearth_domain::ids::{
@@ -19,11 +22,15 @@ use hearth_domain::ids::{
 use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_domain::{Actor, Refusal, Rule};
 use serde::Serialize;
-use tokio::sync::RwLock;
+use tokio::sync::{RwLock, RwLockReadGuard};
 
-use crate::codec::{decode_all, encode};
-use crate::projection::{caseload_row, child_person_row, network_rows, person_row, sight_row};
-use crate::{AccessEntry, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend};
+use hearth_store::codec::{decode_all, encode};
+use hearth_store::projection::{
+    caseload_row, child_person_row, network_rows, person_row, sight_row,
+};
+use hearth_store::{
+    AccessEntry, NewEvent, PersonRow, Projections, Store, StoreError, StoredEvent, StreamAppend,
+};
 
 /// Errors from the record service.
 #[derive(Debug, thiserror::Error)]
@@ -37,12 +44,6 @@ pub enum RecordError {
     /// The store failed, or the stream changed since it was read; nothing was written.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-#[derive(Debug, Default)]
-struct Cache {
-    staff: HashMap<StaffId, StaffMember>,
-    teams: HashMap<TeamId, Team>,
 }
 
 /// The records an event batch refers to, gathered before checking so checking stays pure.
@@ -137,7 +138,7 @@ fn references_of(journey: &Journey) -> Vec<Reference> {
 
 fn encode_all<E: Serialize + EventKind>(
     events: &[Recorded<E>],
-) -> Result<Vec<crate::NewEvent>, StoreError> {
+) -> Result<Vec<NewEvent>, StoreError> {
     events.iter().map(encode).collect()
 }
 
@@ -209,7 +210,8 @@ impl NewRecord {
 #[derive(Debug)]
 pub struct Records {
     store: Store,
-    cache: RwLock<Cache>,
+    /// Only `staff` and `teams` are filled: the workforce.
+    cache: RwLock<MemoryDirectory>,
 }
 
 impl Records {
@@ -217,7 +219,7 @@ impl Records {
     pub async fn open(store: Store) -> Result<Records, RecordError> {
         let records = Records {
             store,
-            cache: RwLock::new(Cache::default()),
+            cache: RwLock::new(MemoryDirectory::default()),
         };
         let staff = records
             .store
@@ -239,6 +241,13 @@ impl Records {
     /// The underlying store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Every member of staff and every team as this service last read or wrote them
+    /// (only `staff` and `teams` are filled). Hold the guard briefly: writes to staff and
+    /// team streams wait for it.
+    pub async fn workforce(&self) -> RwLockReadGuard<'_, MemoryDirectory> {
+        self.cache.read().await
     }
 
     async fn load_into_cache(&self, ids: &[StreamId]) -> Result<(), StoreError> {
@@ -334,9 +343,10 @@ impl Records {
         Ok(dir)
     }
 
-    /// A child's stream, if the child exists. Not logged: for internal use (checks,
-    /// returns, the standards engine). Views by people go through [`Records::view_child`].
-    pub async fn child(&self, id: &ChildId) -> Result<Option<ChildStream>, RecordError> {
+    /// A child's stream, if the child exists. Not logged, and so not for showing to anyone:
+    /// the system's own read (checks, returns, the standards engine, access decisions).
+    /// Views by people go through [`Records::view_child`].
+    pub async fn child_unlogged(&self, id: &ChildId) -> Result<Option<ChildStream>, RecordError> {
         let stored = self.store.read_stream(&StreamId::child(id)).await?;
         if stored.is_empty() {
             return Ok(None);
@@ -420,7 +430,7 @@ impl Records {
         events: Vec<Recorded<ChildEvent>>,
     ) -> Result<ChildStream, RecordError> {
         let mut stream = self
-            .child(id)
+            .child_unlogged(id)
             .await?
             .unwrap_or_else(|| ChildStream::new(id.clone()));
         let version = stream.version();
@@ -667,10 +677,7 @@ impl Records {
 }
 
 /// Types stored events as the journey of their stream.
-pub fn journey_from(
-    stream: &StreamId,
-    stored: &[crate::StoredEvent],
-) -> Result<Journey, RecordError> {
+pub fn journey_from(stream: &StreamId, stored: &[StoredEvent]) -> Result<Journey, RecordError> {
     let bad = |e: hearth_domain::ids::InvalidId| StoreError::Corrupt {
         stream: stream.to_string(),
         version: 0,
@@ -836,7 +843,7 @@ impl StreamState {
     }
 }
 
-fn encode_journey(journey: &Journey) -> Result<Vec<crate::NewEvent>, StoreError> {
+fn encode_journey(journey: &Journey) -> Result<Vec<NewEvent>, StoreError> {
     match journey {
         Journey::Team(_, e) => encode_all(e),
         Journey::Staff(_, e) => encode_all(e),
@@ -869,7 +876,7 @@ fn same_events(
 
 /// A member of staff's team: from the staff a batch wrote or refers to, or else the cache of
 /// every member of staff.
-fn staff_team(dir: &BatchDirectory, cache: &Cache, id: &StaffId) -> Option<TeamId> {
+fn staff_team(dir: &BatchDirectory, cache: &MemoryDirectory, id: &StaffId) -> Option<TeamId> {
     dir.staff
         .get(id)
         .or_else(|| cache.staff.get(id))

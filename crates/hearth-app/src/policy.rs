@@ -1,7 +1,10 @@
-//! Who may see a child's record: decided here and nowhere else, and denied unless a
-//! relationship allows it. A handler gets a child's record only by asking [`view_child`],
-//! which decides, writes the access-log row in the same transaction as the read, and hands
-//! back a [`Permit`] that nothing else can make.
+//! Who may see and do what: decided here and nowhere else, and denied unless a relationship
+//! allows it. A caller gets a child's record only by asking [`crate::App::view_child`], which
+//! decides with this module, writes the access-log row in the same transaction as the read,
+//! and hands back a [`ReadPermit`] that nothing outside this crate can make. What may be
+//! recorded on a child is decided from that permit's relationship, and the rest (who
+//! registers children, who manages accounts, who sees the team's and the reviewing
+//! officers' pages) from the principal's role.
 //!
 //! The relationships, in the order they are tried:
 //! - the child's worker (the current allocation, or the last one for a closed case), or a
@@ -23,33 +26,26 @@
 //! who restricted it, and the head of service and assistant director. The team, reviewing
 //! officers, the service-wide readers and managers elsewhere are told, as for any child they
 //! may not see, that there is no such page. Pages that list children from the caseload
-//! projection ask [`hidden`] which restricted children to leave out.
+//! projection ask [`crate::App::hidden`] which restricted children to leave out.
 //!
 //! The decision reads only a few facts of the record ([`Sight`]): the latest worker and
 //! adviser, whether the child waits for one, the restriction, who has recorded and who is
 //! to chair. The store keeps them for every child as a projection, so that search and the
 //! duplicate warnings decide for hundreds of children without reading each record
-//! ([`sights`]); a view decides from the record it reads, through the same function.
+//! ([`crate::App::sights`]); a view decides from the record it reads, through the same
+//! function.
 //!
 //! An administrator manages accounts and has no sight of children's records.
 
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
-use hearth_domain::{ChildId, ChildRecord, ChildStream, StaffId, StreamId, TeamId};
-use hearth_store::AccessEntry;
+use hearth_domain::{Actor, ChildId, ChildRecord, StaffId, TeamId};
 use hearth_store::sight::Restricted;
 pub use hearth_store::sight::Sight;
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use crate::principal::Principal;
 
-use crate::auth::User;
-use crate::due::Due;
-use crate::error::WebError;
-use crate::state::AppState;
-use crate::streams::extended;
-
-/// How the user is connected to the child.
+/// How the principal is connected to the child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relationship {
     /// The child's allocated worker, or a care leaver's personal adviser.
@@ -69,33 +65,22 @@ pub enum Relationship {
     NamedOnRestriction,
 }
 
-impl Relationship {
-    /// Shown on the record, so people can see why they have access.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Relationship::Allocated => "you are the allocated worker or personal adviser",
-            Relationship::SameTeam => "you are in the allocated worker's team",
-            Relationship::ManagerChain => "you manage the allocated worker",
-            Relationship::ReviewingOfficer => "you are a reviewing officer for this child",
-            Relationship::AwaitingAllocation => {
-                "the child is waiting for a worker and you are a manager or recorded on the record"
-            }
-            Relationship::ServiceWide => "your role oversees the whole service",
-            Relationship::NamedOnRestriction => {
-                "the record is restricted and you restricted it or are named on the restriction"
-            }
-        }
-    }
-}
-
-/// Proof that access to one child was decided and logged. Only [`view_child`] makes one.
+/// Proof that access to one child was decided and logged. Only [`crate::App::view_child`]
+/// makes one.
 #[derive(Debug, Clone)]
-pub struct Permit {
+pub struct ReadPermit {
     child: ChildId,
     relationship: Relationship,
 }
 
-impl Permit {
+impl ReadPermit {
+    pub(crate) fn new(child: ChildId, relationship: Relationship) -> Self {
+        ReadPermit {
+            child,
+            relationship,
+        }
+    }
+
     /// The child it is for.
     pub fn child(&self) -> &ChildId {
         &self.child
@@ -105,6 +90,62 @@ impl Permit {
     pub fn relationship(&self) -> Relationship {
         self.relationship
     }
+}
+
+/// Leave to write to one child's record, as one principal: made only by the decisions below,
+/// each from a [`ReadPermit`] (or, for a new child, from the principal's role), and asked
+/// for by every command that writes to a child.
+#[derive(Debug, Clone)]
+pub struct WritePermit {
+    child: Option<ChildId>,
+    principal: Principal,
+}
+
+impl WritePermit {
+    fn on(read: &ReadPermit, principal: &Principal) -> WritePermit {
+        WritePermit {
+            child: Some(read.child.clone()),
+            principal: principal.clone(),
+        }
+    }
+
+    /// The child it is for; none for a child not yet registered.
+    pub fn child(&self) -> Option<&ChildId> {
+        self.child.as_ref()
+    }
+
+    /// Who writes.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+/// Leave to record a form for `who` on the child `read` was given for.
+pub fn to_record(user: &Principal, read: &ReadPermit, who: Who) -> Option<WritePermit> {
+    may_record(who, user, read.relationship).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to correct an entry recorded by `by`.
+pub fn to_correct(user: &Principal, read: &ReadPermit, by: &Actor) -> Option<WritePermit> {
+    may_correct(user, read.relationship, by).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to authorise (an assessment, an allocation).
+pub fn to_authorise(user: &Principal, read: &ReadPermit) -> Option<WritePermit> {
+    may_authorise(user, read.relationship).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to change the child's details, address, network and professionals.
+pub fn to_amend(user: &Principal, read: &ReadPermit) -> Option<WritePermit> {
+    may_amend(user, read.relationship).then(|| WritePermit::on(read, user))
+}
+
+/// Leave to register a new child.
+pub fn to_register(user: &Principal) -> Option<WritePermit> {
+    may_register(user).then(|| WritePermit {
+        child: None,
+        principal: user.clone(),
+    })
 }
 
 /// Roles that see every child.
@@ -120,7 +161,7 @@ fn service_wide(role: StaffRole) -> bool {
 
 /// The pure decision: how `user` is connected to the child whose record this is, if at all.
 pub fn relationship(
-    user: &User,
+    user: &Principal,
     record: &ChildRecord,
     workforce: &MemoryDirectory,
 ) -> Option<Relationship> {
@@ -128,7 +169,7 @@ pub fn relationship(
 }
 
 /// The same decision from the facts of the record that it turns on, wherever they were read.
-pub fn sees(user: &User, sight: &Sight, workforce: &MemoryDirectory) -> Option<Relationship> {
+pub fn sees(user: &Principal, sight: &Sight, workforce: &MemoryDirectory) -> Option<Relationship> {
     if user.role == StaffRole::Administrator {
         return None;
     }
@@ -185,7 +226,7 @@ pub fn sees(user: &User, sight: &Sight, workforce: &MemoryDirectory) -> Option<R
 /// else (team, reviewing officer, the service-wide readers, a manager with a child waiting)
 /// reaches it.
 fn restricted(
-    user: &User,
+    user: &Principal,
     restriction: &Restricted,
     workers: &[(&StaffId, Option<&TeamId>)],
     workforce: &MemoryDirectory,
@@ -208,73 +249,6 @@ fn restricted(
     None
 }
 
-/// The restricted children among those a page would list from the caseload projection that
-/// `user` may not see. The projection does not know about restrictions; each child's kept
-/// summary does, so only restricted children (a few in a thousand) are read to decide.
-pub async fn hidden(
-    state: &AppState,
-    user: &User,
-    due: &HashMap<ChildId, Arc<Due>>,
-) -> Result<HashSet<ChildId>, WebError> {
-    let mut out = HashSet::new();
-    for (id, d) in due {
-        if !d.restricted {
-            continue;
-        }
-        let visible = match current(state, id).await? {
-            Some(stream) => {
-                let workforce = state.workforce.read().await;
-                relationship(user, stream.record(), &workforce).is_some()
-            }
-            None => false,
-        };
-        if !visible {
-            out.insert(id.clone());
-        }
-    }
-    Ok(out)
-}
-
-/// The facts that decide who may see each of `children` who exists: from the store's
-/// projection, and for a child it has no row for (a record not written since the projection
-/// was added) from the record as it stands. Decide with [`sees`]; nothing is logged, as
-/// nothing of a record is shown.
-pub async fn sights(
-    state: &AppState,
-    children: &[ChildId],
-) -> Result<HashMap<ChildId, Sight>, WebError> {
-    let mut out = state.records.store().sights(children).await?;
-    for id in children {
-        if out.contains_key(id) {
-            continue;
-        }
-        if let Some(stream) = current(state, id).await?.filter(|s| s.version() > 0) {
-            out.insert(id.clone(), Sight::of(stream.record()));
-        }
-    }
-    Ok(out)
-}
-
-/// The child's record as it stands, for the system's own decisions (not logged): from the
-/// stream this process last read, if any, plus whatever was recorded since, and kept for
-/// next time.
-pub(crate) async fn current(
-    state: &AppState,
-    id: &ChildId,
-) -> Result<Option<Arc<ChildStream>>, WebError> {
-    let stream = match state.streams.get(id) {
-        Some(held) => {
-            let after = state.records.child_events_after(id, held.version()).await?;
-            Some(extended(held, after))
-        }
-        None => state.records.child(id).await?.map(Arc::new),
-    };
-    if let Some(s) = stream.as_ref().filter(|s| s.version() > 0) {
-        state.streams.put(Arc::clone(s));
-    }
-    Ok(stream)
-}
-
 /// Whether `manager` is above `worker` in the line-management chain.
 fn manages(manager: &StaffId, worker: &StaffId, workforce: &MemoryDirectory) -> bool {
     let mut current = workforce
@@ -292,57 +266,98 @@ fn manages(manager: &StaffId, worker: &StaffId, workforce: &MemoryDirectory) -> 
     false
 }
 
-/// Reads a child's record for `user` on `page`. A child who does not exist and a child the
-/// user may not see give the same [`WebError::NotFound`]. An allowed view is logged in the
-/// same transaction as the read that is shown.
-pub async fn view_child(
-    state: &AppState,
-    user: &User,
-    id: &ChildId,
-    page: &str,
-) -> Result<(Permit, Arc<ChildStream>), WebError> {
-    // The decision needs the record as it stands; this read is the system's and is not
-    // shown.
-    let held = current(state, id).await?;
-    let Some(held) = held.filter(|s| s.version() > 0) else {
-        return Err(WebError::NotFound);
-    };
-    if decide(state, user, &held).await.is_none() {
-        return Err(WebError::NotFound);
-    }
-    let entry = AccessEntry {
-        at: state.clock.now(),
-        actor: format!("staff/{}", user.staff),
-        stream: StreamId::child(id),
-        action: "view".into(),
-        detail: Some(page.to_owned()),
-    };
-    let after = state.views.read(entry, held.version()).await?;
-    let stream = extended(held, after);
-    state.streams.put(Arc::clone(&stream));
-    // Decided again on what is shown: something recorded between the two reads (a new
-    // allocation, say) may have changed the answer. The log then holds a view that was not
-    // shown, which errs on the side of the audit.
-    let Some(relationship) = decide(state, user, &stream).await else {
-        return Err(WebError::NotFound);
-    };
-    Ok((
-        Permit {
-            child: id.clone(),
-            relationship,
-        },
-        stream,
-    ))
-}
-
-async fn decide(state: &AppState, user: &User, stream: &ChildStream) -> Option<Relationship> {
-    let workforce = state.workforce.read().await;
-    relationship(user, stream.record(), &workforce)
-}
-
 /// Accounts (sign-ins) are managed by an administrator, who sees no child's record.
-pub fn may_manage_accounts(user: &User) -> bool {
+pub fn may_manage_accounts(user: &Principal) -> bool {
     user.role == StaffRole::Administrator
+}
+
+/// Who may record a form, given that they may see the child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// Those who work with the child.
+    Workers,
+    /// Managers only: a management decision.
+    Managers,
+}
+
+/// Whether this principal, connected to the child this way, may record what `who` says.
+/// Roles that oversee the service read; those who work with the child record; only managers
+/// make management decisions, and a reviewing officer is independent of the line.
+pub fn may_record(who: Who, user: &Principal, relationship: Relationship) -> bool {
+    match who {
+        Who::Managers => user.role.is_manager() && relationship != Relationship::ReviewingOfficer,
+        Who::Workers => {
+            matches!(
+                relationship,
+                Relationship::Allocated
+                    | Relationship::SameTeam
+                    | Relationship::ManagerChain
+                    | Relationship::AwaitingAllocation
+                    | Relationship::ReviewingOfficer
+            ) || (relationship == Relationship::ServiceWide
+                && user.role == StaffRole::HeadOfService)
+                // Named on a restriction to work with the child; those who only read still
+                // only read.
+                || (relationship == Relationship::NamedOnRestriction
+                    && !matches!(
+                        user.role,
+                        StaffRole::QualityAssuranceLead | StaffRole::PerformanceAnalyst
+                    ))
+        }
+    }
+}
+
+/// Whether this principal may correct an entry recorded by `by`: whoever recorded it, or a
+/// manager, and in either case only someone who may record on the child.
+pub fn may_correct(user: &Principal, relationship: Relationship, by: &Actor) -> bool {
+    may_record(Who::Workers, user, relationship)
+        && (by.staff() == Some(&user.staff) || may_record(Who::Managers, user, relationship))
+}
+
+/// Managers connected to the child authorise (an assessment, an allocation); a reviewing
+/// officer never does.
+pub fn may_authorise(user: &Principal, relationship: Relationship) -> bool {
+    user.role.is_manager() && relationship != Relationship::ReviewingOfficer
+}
+
+/// Whether this principal may change the child's details, address, family and network and
+/// professionals: whoever may record on the child.
+pub fn may_amend(user: &Principal, relationship: Relationship) -> bool {
+    may_record(Who::Workers, user, relationship)
+}
+
+/// Social workers and managers register children.
+pub fn may_register(user: &Principal) -> bool {
+    user.role == StaffRole::SocialWorker || user.role.is_manager()
+}
+
+/// The team's page (caseloads, allocation, the team's due work) is for managers; anyone else
+/// is told there is no such page.
+pub fn may_see_team(user: &Principal) -> bool {
+    user.role.is_manager()
+}
+
+/// The reviewing page: reviewing officers, and the managers and head of service who answer
+/// to their findings.
+pub fn may_see_reviewing(user: &Principal) -> bool {
+    user.role == StaffRole::ReviewingOfficer || user.role.is_manager()
+}
+
+/// A team manager's own work is the team's caseload; everyone else's is their own.
+pub fn works_the_team_caseload(user: &Principal) -> bool {
+    user.role == StaffRole::TeamManager
+}
+
+/// Roles whose work is overseeing others' rather than holding cases.
+pub fn oversees_others(user: &Principal) -> bool {
+    matches!(
+        user.role,
+        StaffRole::HeadOfService
+            | StaffRole::AssistantDirector
+            | StaffRole::ReviewingOfficer
+            | StaffRole::QualityAssuranceLead
+            | StaffRole::PerformanceAnalyst
+    )
 }
 
 #[cfg(test)]
@@ -351,13 +366,11 @@ mod tests {
 
     use super::*;
 
-    fn user(staff: &str, role: StaffRole, team: &str) -> User {
-        User {
+    fn user(staff: &str, role: StaffRole, team: &str) -> Principal {
+        Principal {
             staff: StaffId::parse(staff).unwrap(),
-            name: staff.into(),
             role,
             team: TeamId::parse(team).unwrap(),
-            csrf: String::new(),
         }
     }
 
