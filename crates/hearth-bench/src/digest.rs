@@ -18,6 +18,7 @@ use hearth_standards::{Calendar, Ruleset};
 use hearth_store::Store;
 use hearth_store::reading::{BATCH, children_events, streams_of, workforce};
 
+use crate::rounds::{Timed, fastest};
 use crate::{open, peak_rss_mib};
 
 /// Arguments of `digest`.
@@ -65,6 +66,12 @@ struct Setup {
     calendar: Calendar,
 }
 
+impl Timed for Pass {
+    fn time(&self) -> Duration {
+        self.time
+    }
+}
+
 impl BenchDigest {
     /// Runs every side `rounds` times, interleaved.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<()> {
@@ -100,23 +107,13 @@ impl BenchDigest {
             .pass(Side::Read, &store, &streams, &dir, &setup)
             .await?;
         eprintln!("  warming up: {:.2} s", warm.time.as_secs_f64());
-        let mut best: Vec<Option<Pass>> = Side::ALL.iter().map(|_| None).collect();
-        for round in 0..self.rounds {
-            for (i, &side) in Side::ALL.iter().enumerate() {
-                let pass = self.pass(side, &store, &streams, &dir, &setup).await?;
-                eprintln!(
-                    "  round {}: {}: {:.2} s",
-                    round + 1,
-                    side.name(),
-                    pass.time.as_secs_f64()
-                );
-                if best[i].as_ref().is_none_or(|b| pass.time < b.time) {
-                    best[i] = Some(pass);
-                }
-            }
-        }
+        let (this, store_ref, streams_ref, dir_ref, setup_ref) =
+            (&self, &store, &streams, &dir, &setup);
+        let best = fastest(&Side::ALL, self.rounds, Side::name, move |side| {
+            this.pass(side, store_ref, streams_ref, dir_ref, setup_ref)
+        })
+        .await?;
         store.close().await;
-        let best: Vec<Pass> = best.into_iter().flatten().collect();
         let Some(read) = best.first() else {
             anyhow::bail!("no pass was timed");
         };

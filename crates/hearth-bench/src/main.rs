@@ -6,6 +6,7 @@
 mod digest;
 mod generate;
 mod returns;
+mod rounds;
 mod standards;
 mod store;
 mod web;

@@ -23,6 +23,7 @@ use hearth_returns::ssda903::Builder;
 use hearth_store::Store;
 use hearth_store::reading::{BATCH, adopters, children_events, streams_of, workforce};
 
+use crate::rounds::{Timed, fastest};
 use crate::{open, peak_rss_mib};
 
 /// Arguments of `returns`.
@@ -76,6 +77,12 @@ struct Pass {
     bytes: usize,
 }
 
+impl Timed for Pass {
+    fn time(&self) -> Duration {
+        self.time
+    }
+}
+
 impl BenchReturns {
     /// Runs every side `rounds` times, interleaved so that drift in the machine falls on all.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<()> {
@@ -92,23 +99,12 @@ impl BenchReturns {
         // bringing the store into the page cache.
         let warm = self.pass(Side::Read, &store, &streams, &dir).await?;
         eprintln!("  warming up: {:.2} s", warm.time.as_secs_f64());
-        let mut best: Vec<Option<Pass>> = Side::ALL.iter().map(|_| None).collect();
-        for round in 0..self.rounds {
-            for (i, &side) in Side::ALL.iter().enumerate() {
-                let pass = self.pass(side, &store, &streams, &dir).await?;
-                eprintln!(
-                    "  round {}: {}: {:.2} s",
-                    round + 1,
-                    side.name(),
-                    pass.time.as_secs_f64()
-                );
-                if best[i].as_ref().is_none_or(|b| pass.time < b.time) {
-                    best[i] = Some(pass);
-                }
-            }
-        }
+        let (this, store_ref, streams_ref, dir_ref) = (&self, &store, &streams, &dir);
+        let best = fastest(&Side::ALL, self.rounds, Side::name, move |side| {
+            this.pass(side, store_ref, streams_ref, dir_ref)
+        })
+        .await?;
         store.close().await;
-        let best: Vec<Pass> = best.into_iter().flatten().collect();
         let Some(read) = best.first() else {
             anyhow::bail!("no pass was timed");
         };
