@@ -2,11 +2,11 @@
 //! the council's own, kept as data. A figure for an indicator the scorecard does not have is
 //! refused, so a renamed indicator cannot silently lose its comparators.
 
-use hearth_domain::located::{LoadError, line_of, unknown_field};
+use hearth_domain::located::{LoadError, line_of};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::scorecard::Scorecard;
+use crate::scorecard::{Scorecard, toml_error};
 
 /// The comparators shipped with Hearth: England's figures, each with its source.
 pub const ENGLAND: &str = include_str!("../comparators/england.toml");
@@ -57,16 +57,7 @@ struct RawFigure {
 impl Comparators {
     /// Reads comparators for a scorecard; `file` names the text in errors.
     pub fn parse(text: &str, file: &str, scorecard: &Scorecard) -> Result<Comparators, LoadError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim().to_owned();
-            LoadError {
-                file: file.to_owned(),
-                line: e.span().map(|s| line_of(text, s.start)),
-                item: None,
-                key: unknown_field(&message),
-                message,
-            }
-        })?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, file, &e))?;
         let mut figures = Vec::with_capacity(raw.figure.len());
         for f in raw.figure {
             let id = f.indicator.get_ref();

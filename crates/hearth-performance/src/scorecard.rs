@@ -156,16 +156,7 @@ impl Scorecard {
     /// Reads a scorecard from its text; `file` names it in errors. Every standard it counts
     /// must be a rule of one of `rulesets`.
     pub fn parse(text: &str, file: &str, rulesets: &[&Ruleset]) -> Result<Scorecard, LoadError> {
-        let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim().to_owned();
-            LoadError {
-                file: file.to_owned(),
-                line: e.span().map(|s| line_of(text, s.start)),
-                item: None,
-                key: unknown_field(&message),
-                message,
-            }
-        })?;
+        let raw: RawFile = toml::from_str(text).map_err(|e| toml_error(text, file, &e))?;
         let reader = Reader {
             text,
             file,
@@ -218,6 +209,19 @@ impl Scorecard {
     /// An indicator by id.
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.id == id)
+    }
+}
+
+/// A file that is not TOML of the expected shape, located by its line and, for a key the
+/// file may not have, by that key.
+pub(crate) fn toml_error(text: &str, file: &str, e: &toml::de::Error) -> LoadError {
+    let message = e.message().trim().to_owned();
+    LoadError {
+        file: file.to_owned(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        item: None,
+        key: unknown_field(&message),
+        message,
     }
 }
 
