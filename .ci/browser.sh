@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests: Debian's Chromium (installed from Debian's packages if missing), driven
-# by playwright-core from tests/browser's committed lockfile, against the release binary.
+# by playwright-core from tests/browser's committed lockfile, against HEARTH_BIN (by default
+# the release binary, which must be built first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -12,4 +13,4 @@ fi
 cd tests/browser
 npm ci --no-audit --no-fund --ignore-scripts
 # Every *.test.js here (the walk, the manager's pages, ...), each file in its own process.
-HEARTH_BIN="$(pwd)/../../target/release/hearth" CHROMIUM="$(command -v chromium)" node --test ./*.test.js
+HEARTH_BIN="${HEARTH_BIN:-$(pwd)/../../target/release/hearth}" CHROMIUM="$(command -v chromium)" node --test ./*.test.js

@@ -7,6 +7,7 @@
 # validator needs, is the one the store holds (`hearth council show`).
 #
 #   .ci/returns.sh [STORE_URL]     (without one, the default borough is generated first)
+#   HEARTH_BIN=target/debug/hearth .ci/returns.sh ...   (with a binary already built)
 #
 # VALIDATORS_VENV says where the validators' Python environment lives (built if missing);
 # HEARTH_VALIDATORS where the validators are, when not in ../shared/validators (as from a
@@ -18,8 +19,14 @@ export VALIDATORS_VENV="${VALIDATORS_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/heart
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release -p hearth
-hearth=./target/release/hearth
+# HEARTH_BIN names a hearth binary already built (CI uses the one its tests built); without
+# it the release binary is built here.
+if [ -n "${HEARTH_BIN:-}" ]; then
+  hearth="$HEARTH_BIN"
+else
+  cargo build --release -p hearth
+  hearth=./target/release/hearth
+fi
 db="${1:-}"
 if [ -z "$db" ]; then
   db="sqlite://$work/borough.db"
