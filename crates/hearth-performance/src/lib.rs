@@ -14,6 +14,7 @@ pub mod improvement;
 pub mod measure;
 pub mod month;
 pub mod scorecard;
+pub mod workbook;
 
 pub use comparators::{Comparator, Comparators};
 pub use digest::{

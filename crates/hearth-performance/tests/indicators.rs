@@ -301,3 +301,52 @@ fn changing_a_threshold_in_the_file_changes_the_rag() {
     let f = after.series("re-referrals").unwrap().latest().unwrap();
     assert_eq!(f.rag, Some(Rag::Green));
 }
+
+#[test]
+fn the_workbook_holds_every_figure_as_the_digest_has_it() {
+    use calamine::{Data, Reader, Xlsx};
+    let on_time = child("2015-01-01")
+        .named("A1")
+        .at("2025-06-06T16:00", CONTACT_REFERRAL)
+        .at("2025-06-09T09:00", REFERRAL);
+    let d = digest(&[on_time], "2025-06-30");
+    let comparators = hearth_performance::Comparators::parse(
+        hearth_performance::comparators::ENGLAND,
+        "england.toml",
+        &Scorecard::parse(SCORECARD, "standard.toml", &rulesets().iter().collect::<Vec<_>>())
+            .unwrap(),
+    )
+    .unwrap();
+    let bytes = hearth_performance::workbook::workbook(&d, &comparators).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), hearth_performance::workbook::SHEETS);
+
+    // One row per indicator on the scorecard sheet, the latest month in the last column.
+    let card = book.worksheet_range("Scorecard").unwrap();
+    assert_eq!(card.height(), d.series.len() + 1);
+    let row = card
+        .rows()
+        .find(|r| r[0] == Data::String("referrals-decided-in-a-working-day".into()))
+        .unwrap();
+    assert_eq!(row.last(), Some(&Data::Float(100.0)));
+    let england = card
+        .rows()
+        .find(|r| r[0] == Data::String("re-referrals".into()))
+        .unwrap();
+    assert_eq!(england[7], Data::Float(22.4));
+
+    // One row per indicator and month on the figures sheet, numerators as the digest has them.
+    let figures = book.worksheet_range("Figures").unwrap();
+    assert_eq!(figures.height(), 1 + d.series.len() * d.months.len());
+    let june = figures
+        .rows()
+        .find(|r| {
+            r[0] == Data::String("referrals-decided-in-a-working-day".into())
+                && r[1] == Data::String("June 2025".into())
+        })
+        .unwrap();
+    let (numerator, denominator) = latest(&d, "referrals-decided-in-a-working-day");
+    assert_eq!(june[4], Data::Float(numerator as f64));
+    assert_eq!(june[5], Data::Float(denominator as f64));
+    assert_eq!(june[7], Data::String("Green".into()));
+}
