@@ -15,6 +15,7 @@
 mod access_log;
 mod clock;
 mod commands;
+pub mod digest;
 mod error;
 mod held_streams;
 pub mod narrative;
@@ -54,6 +55,7 @@ pub struct App {
     clock: Clock,
     held: HeldStreams,
     access_log: AccessLogBatcher,
+    digest: digest::DigestCache,
 }
 
 impl App {
@@ -68,6 +70,7 @@ impl App {
             calendar,
             clock,
             held: HeldStreams::default(),
+            digest: digest::DigestCache::default(),
         }
     }
 

@@ -266,6 +266,59 @@ fn manages(manager: &StaffId, worker: &StaffId, workforce: &MemoryDirectory) -> 
     false
 }
 
+/// Whose figures a reader of the performance digest sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestScope {
+    /// The whole service's: the roles that oversee it.
+    Service,
+    /// Figures over only the children the reader may see, marked as partial: a manager of
+    /// teams.
+    TheirChildren,
+}
+
+/// Leave to read the performance digest, and whose figures.
+#[derive(Debug, Clone)]
+pub struct DigestPermit {
+    principal: Principal,
+    scope: DigestScope,
+}
+
+impl DigestPermit {
+    /// Who holds it.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Whose figures they see.
+    pub fn scope(&self) -> DigestScope {
+        self.scope
+    }
+}
+
+/// Leave to read the performance digest. The roles that oversee the service (quality
+/// assurance lead, performance analyst, head of service, assistant director) see the
+/// service's figures; team and group managers see figures over the children they may see.
+/// Either way, a list of the children behind a figure holds only children the reader may
+/// see. Workers, reviewing officers and administrators have no digest.
+pub fn to_read_digest(user: &Principal) -> Option<DigestPermit> {
+    let scope = if service_wide(user.role) {
+        DigestScope::Service
+    } else if matches!(user.role, StaffRole::TeamManager | StaffRole::GroupManager) {
+        DigestScope::TheirChildren
+    } else {
+        return None;
+    };
+    Some(DigestPermit {
+        principal: user.clone(),
+        scope,
+    })
+}
+
+/// Whether the user has the performance digest (for the page header's link).
+pub fn may_read_digest(user: &Principal) -> bool {
+    to_read_digest(user).is_some()
+}
+
 /// Accounts (sign-ins) are managed by an administrator, who sees no child's record.
 pub fn may_manage_accounts(user: &Principal) -> bool {
     user.role == StaffRole::Administrator

@@ -61,7 +61,14 @@ fn scorecard_sheet(
 ) -> Result<(), XlsxError> {
     sheet.set_name(SHEETS[0])?;
     let mut cells = vec![
-        "Indicator", "Title", "Area", "Kind", "Period", "Better", "Target", "England",
+        "Indicator",
+        "Title",
+        "Area",
+        "Kind",
+        "Period",
+        "Better",
+        "Target",
+        "England",
     ];
     let months: Vec<String> = digest.months.iter().map(|m| m.short()).collect();
     cells.extend(months.iter().map(String::as_str));
@@ -145,7 +152,10 @@ fn figures_sheet(sheet: &mut Worksheet, digest: &Digest, bold: &Format) -> Resul
 fn about_sheet(sheet: &mut Worksheet, digest: &Digest, bold: &Format) -> Result<(), XlsxError> {
     sheet.set_name(SHEETS[2])?;
     let lines = [
-        ("Scorecard", format!("{} ({})", digest.name, digest.scorecard)),
+        (
+            "Scorecard",
+            format!("{} ({})", digest.name, digest.scorecard),
+        ),
         ("As at", digest.as_at.to_string()),
         ("Children's records read", digest.children.to_string()),
         (

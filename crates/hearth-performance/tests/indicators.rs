@@ -313,8 +313,12 @@ fn the_workbook_holds_every_figure_as_the_digest_has_it() {
     let comparators = hearth_performance::Comparators::parse(
         hearth_performance::comparators::ENGLAND,
         "england.toml",
-        &Scorecard::parse(SCORECARD, "standard.toml", &rulesets().iter().collect::<Vec<_>>())
-            .unwrap(),
+        &Scorecard::parse(
+            SCORECARD,
+            "standard.toml",
+            &rulesets().iter().collect::<Vec<_>>(),
+        )
+        .unwrap(),
     )
     .unwrap();
     let bytes = hearth_performance::workbook::workbook(&d, &comparators).unwrap();

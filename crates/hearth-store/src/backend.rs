@@ -398,6 +398,31 @@ macro_rules! store_impl {
                 Ok(out)
             }
 
+            pub(crate) async fn last_seq(&self) -> Result<i64, StoreError> {
+                let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events WHERE council = $1")
+                    .bind(&self.council)
+                    .fetch_one(&self.reader)
+                    .await?;
+                Ok(last.unwrap_or(0))
+            }
+
+            pub(crate) async fn log_accesses(&self, entries: &[AccessEntry]) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                for access in entries {
+                    sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(&self.council)
+                        .bind($ts(access.at))
+                        .bind(&access.actor)
+                        .bind(access.stream.to_string())
+                        .bind(&access.action)
+                        .bind(&access.detail)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
             pub(crate) async fn count_events(&self) -> Result<i64, StoreError> {
                 Ok(sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE council = $1").bind(&self.council).fetch_one(&self.reader).await?)
             }

@@ -509,6 +509,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The position of the last event written (0 for an empty store): a cheap way to tell
+    /// whether anything has been recorded since.
+    pub async fn last_seq(&self) -> Result<i64, StoreError> {
+        dispatch!(self.last_seq())
+    }
+
+    /// Access-log rows for things shown without a record being read (a list of children
+    /// behind a figure, say), committed together before the caller shows them.
+    pub async fn log_accesses(&self, entries: &[AccessEntry]) -> Result<(), StoreError> {
+        dispatch!(self.log_accesses(entries))
+    }
+
     /// How many events the store holds for this council.
     pub async fn count_events(&self) -> Result<i64, StoreError> {
         dispatch!(self.count_events())

@@ -104,7 +104,45 @@ conformance!(
     council_settings_are_kept_per_council_and_replaced_whole,
     new_child_ids_follow_the_largest_number,
     new_adults_and_professionals_are_numbered_like_children,
+    the_last_position_and_listings_logged_without_a_read,
 );
+
+async fn the_last_position_and_listings_logged_without_a_read(store: Store) {
+    assert_eq!(store.last_seq().await.unwrap(), 0);
+    store
+        .append(
+            &[StreamAppend {
+                stream: stream("child/C1"),
+                expected_version: 0,
+                events: vec![event(0), event(1)],
+            }],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    let after_two = store.last_seq().await.unwrap();
+    assert!(after_two >= 2);
+    let listed = |child: &str| AccessEntry {
+        at: ts("2025-06-01T09:00:00Z"),
+        actor: "staff/AN1".into(),
+        stream: stream(child),
+        action: "list".into(),
+        detail: Some("digest".into()),
+    };
+    store
+        .log_accesses(&[listed("child/C1"), listed("child/C2")])
+        .await
+        .unwrap();
+    for child in ["child/C1", "child/C2"] {
+        let log = store.access_log(&stream(child)).await.unwrap();
+        assert_eq!(log.len(), 1, "{child}");
+        assert_eq!(log[0].action, "list");
+        assert_eq!(log[0].actor, "staff/AN1");
+    }
+    // Logging is not an event: the record's position does not move.
+    assert_eq!(store.last_seq().await.unwrap(), after_two);
+    store.log_accesses(&[]).await.unwrap();
+}
 
 fn ts(s: &str) -> Timestamp {
     Timestamp::parse(s).unwrap()

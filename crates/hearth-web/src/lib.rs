@@ -8,6 +8,7 @@
 
 mod assets;
 pub mod auth;
+mod chart;
 mod due;
 mod error;
 mod pages;
@@ -103,6 +104,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))
+        .route("/digest", get(pages::digest::page))
+        .route("/digest/workbook.xlsx", get(pages::digest::workbook))
+        .route("/digest/{id}", get(pages::digest::indicator))
+        .route("/digest/{id}/{month}", get(pages::digest::children))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -7,6 +7,7 @@ pub mod authorise;
 pub mod casefile;
 pub mod child;
 pub mod correct;
+pub mod digest;
 pub mod forms;
 pub mod known;
 pub mod my_work;
@@ -34,6 +35,8 @@ pub struct Layout {
     pub registers: bool,
     /// Manages accounts.
     pub accounts: bool,
+    /// Reads the performance digest.
+    pub digest: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -47,6 +50,7 @@ impl Layout {
             reviewing: hearth_app::policy::may_see_reviewing(user),
             registers: hearth_app::policy::may_register(user),
             accounts: hearth_app::policy::may_manage_accounts(user),
+            digest: hearth_app::policy::may_read_digest(user),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),

@@ -1,7 +1,6 @@
 //! `hearth digest`: every indicator of the scorecard as at a date, with its numerator,
-//! denominator, target and RAG, for scripts and for checking the digest page. Children are
-//! read a batch at a time and folded one by one, so memory holds the figures, not the
-//! records.
+//! denominator, target and RAG, for scripts and for checking the digest page. Worked out by
+//! the application layer's `digest::compute`, as the page's digest is.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,13 +9,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use hearth_domain::StreamKind;
-use hearth_domain::child::fold;
-use hearth_performance::{
-    Comparators, Digest, DigestBuilder, Figure, Scorecard, Series, Shape, comparators,
-};
+use hearth_app::digest::{self, DigestSetup};
+use hearth_performance::{Comparators, Digest, Figure, Scorecard, Series, Shape, comparators};
 use hearth_standards::{Calendar, Ruleset};
-use hearth_store::reading;
 use serde::Serialize;
 
 use super::standards::ruleset;
@@ -73,51 +68,43 @@ pub fn scorecard(name_or_path: &str) -> anyhow::Result<(Scorecard, Vec<Ruleset>)
     Ok((card, rulesets))
 }
 
-/// Computes the digest from every child in the store.
-pub async fn compute(
-    store: &hearth_store::Store,
-    card: &Scorecard,
-    rulesets: &[Ruleset],
-    as_at: NaiveDate,
-    months: usize,
-) -> anyhow::Result<Digest> {
-    let refs: Vec<&Ruleset> = rulesets.iter().collect();
-    let calendar = Calendar::england_and_wales();
-    let staff = reading::workforce(store).await?;
-    let streams = reading::streams_of(store, StreamKind::Child).await?;
-    let mut builder = DigestBuilder::new(card, &refs, &calendar, as_at, months)?;
-    for batch in streams.chunks(reading::BATCH) {
-        for (id, events) in reading::children_events(store, batch).await? {
-            builder.add(&fold(&id, &events), &staff)?;
-        }
-    }
-    Ok(builder.finish())
+/// The scorecard named (shipped or a file), its rulesets, and England's figures where they
+/// fit it, for `months` months.
+pub fn setup(name_or_path: &str, months: usize) -> anyhow::Result<DigestSetup> {
+    let (card, rulesets) = scorecard(name_or_path)?;
+    // England's figures are shipped for the shipped scorecard's indicators; a council's
+    // own scorecard may not have them all, and then has no comparators shown.
+    let comparators =
+        Comparators::parse(comparators::ENGLAND, "england.toml", &card).unwrap_or_default();
+    Ok(DigestSetup {
+        scorecard: card,
+        rulesets,
+        comparators,
+        months,
+    })
 }
 
 impl DigestArgs {
     /// Computes and prints.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
-        let (card, rulesets) = scorecard(&self.scorecard)?;
-        // England's figures are shipped for the shipped scorecard's indicators; a council's
-        // own scorecard may not have them all, and then has no comparators shown.
-        let comparators =
-            Comparators::parse(comparators::ENGLAND, "england.toml", &card).unwrap_or_default();
-        let as_at = self
-            .as_at
-            .unwrap_or_else(|| crate::clock::now().london_date());
         if self.months == 0 {
             anyhow::bail!("--months must be at least 1");
         }
+        let setup = setup(&self.scorecard, self.months)?;
+        let as_at = self
+            .as_at
+            .unwrap_or_else(|| crate::clock::now().london_date());
         let store = super::open(db, council).await?;
-        let digest = compute(&store, &card, &rulesets, as_at, self.months).await?;
+        let digest = digest::compute(&store, &setup, &Calendar::england_and_wales(), as_at).await?;
         store.close().await;
+        let comparators = &setup.comparators;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         match self.format {
             Format::Json => {
                 serde_json::to_writer_pretty(&mut out, &DigestJson::from(&digest))?;
                 writeln!(out)?;
             }
-            Format::Table => table(&mut out, &digest, &comparators)?,
+            Format::Table => table(&mut out, &digest, comparators)?,
         }
         out.flush()?;
         Ok(ExitCode::SUCCESS)

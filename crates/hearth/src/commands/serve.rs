@@ -84,7 +84,11 @@ async fn start(
         ruleset,
         Calendar::england_and_wales(),
         Clock::new(crate::clock::now),
-    );
+    )
+    .with_digest(super::digest::setup("standard", 24)?);
+    // The digest takes a while on a real borough: start it now, so the first reader of the
+    // digest's pages finds it ready.
+    app.start_digest();
     let state = AppState::new(Arc::new(app), settings);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
