@@ -42,7 +42,7 @@ pub struct Chart {
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 260.0;
 const LEFT: f64 = 48.0;
-const RIGHT: f64 = 628.0;
+const RIGHT: f64 = 600.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 224.0;
 
@@ -65,7 +65,8 @@ pub fn line(
             .copied()
             .chain(target)
             .fold(0.0_f64, f64::max);
-        nice_ceiling(largest)
+        // At least 4, so that small counts get whole-number ticks.
+        nice_ceiling(largest).max(4.0)
     };
     let n = labels.len().max(1);
     let step = if n > 1 {
@@ -212,6 +213,9 @@ mod tests {
         assert_eq!(nice_ceiling(17.0), 20.0);
         assert_eq!(nice_ceiling(230.0), 250.0);
         assert_eq!(nice_ceiling(0.0), 10.0);
+        let small = line(&["a".to_owned()], &[Some(2.0)], None, false, "");
+        let ticks: Vec<&str> = small.y_ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(ticks, ["0", "1", "2", "3", "4"]);
         let labels: Vec<String> = ["a", "b"].map(String::from).to_vec();
         let c = line(&labels, &[Some(17.0), Some(3.0)], None, false, "");
         assert_eq!(c.y_ticks.last().map(|t| t.label.as_str()), Some("20"));

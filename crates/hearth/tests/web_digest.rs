@@ -155,7 +155,8 @@ fn listed(body: &str) -> Vec<(String, u64, u64)> {
             .nth(1)
             .and_then(|s| s.split('<').next())
             .unwrap();
-        let (n, d) = counts.split_once(" of ").unwrap();
+        // "3 of 4" for a percentage, "3" for a count or an average's part.
+        let (n, d) = counts.split_once(" of ").unwrap_or((counts, "0"));
         out.push((
             child.to_owned(),
             n.trim().parse().unwrap(),

@@ -54,6 +54,8 @@ pub struct ScoreRow {
     pub title: String,
     pub period: &'static str,
     pub value: String,
+    /// The month the value is for.
+    pub month: String,
     pub counts: String,
     pub target: String,
     pub rag: Option<RagShown>,
@@ -94,7 +96,8 @@ pub struct MonthRow {
     pub key: String,
     pub label: String,
     pub numerator: u64,
-    pub denominator: u64,
+    /// Empty for a count, which has none.
+    pub denominator: String,
     pub value: String,
     pub rag: Option<RagShown>,
     pub unusual: Option<String>,
@@ -133,8 +136,8 @@ pub struct ChildRow {
     pub id: String,
     pub team: String,
     pub worker: String,
-    pub numerator: u32,
-    pub denominator: u32,
+    /// What the child added to the figure.
+    pub counted: String,
     pub evidence: Vec<String>,
 }
 
@@ -344,14 +347,18 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Response,
             id: s.indicator.id.clone(),
             title: s.indicator.title.clone(),
             period: s.indicator.period.label(),
-            value: value_words(shape, latest.value),
-            counts: counts_words(shape, latest.numerator, latest.denominator),
+            value: value_words(shape, judged.value),
+            month: judged.month.short(),
+            counts: match shape {
+                Shape::Count => String::new(),
+                _ => counts_words(shape, judged.numerator, judged.denominator),
+            },
             target: target_words(s),
-            rag: RagShown::of(latest.rag),
+            rag: RagShown::of(judged.rag),
             spark: chart::spark(&values, shape == Shape::Rate),
             trend: trend_words(s),
             england: england_words(state.app.comparators(), s),
-            unusual: unusual_words(shape, latest),
+            unusual: unusual_words(shape, judged),
         };
         match areas.iter_mut().find(|a| a.name == s.indicator.area) {
             Some(a) => a.rows.push(row),
@@ -441,7 +448,11 @@ pub async fn indicator(
             key: month_key(&f.month),
             label: f.month.label(),
             numerator: f.numerator,
-            denominator: f.denominator,
+            denominator: if shape == Shape::Count {
+                String::new()
+            } else {
+                f.denominator.to_string()
+            },
             value: value_words(shape, f.value),
             rag: RagShown::of(f.rag),
             unusual: unusual_words(shape, f),
@@ -563,8 +574,10 @@ pub async fn children(
                         .map_or_else(|| w.as_str().to_owned(), |s| s.name.display())
                 })
                 .unwrap_or_default(),
-            numerator: c.numerator,
-            denominator: c.denominator,
+            counted: match shape {
+                Shape::Rate => format!("{} of {}", c.numerator, c.denominator),
+                Shape::Count | Shape::Average => c.numerator.to_string(),
+            },
             evidence: c
                 .evidence
                 .iter()
@@ -573,9 +586,10 @@ pub async fn children(
                         "{} on {} ({})",
                         hearth_domain::words::kind_capitalised(e.kind),
                         day(e.at.london_date()),
-                        match e.counted {
-                            Counted::Numerator => "counted as met",
-                            Counted::Denominator => "counted as due",
+                        match (shape, e.counted) {
+                            (Shape::Rate, Counted::Numerator) => "met on time",
+                            (Shape::Rate, Counted::Denominator) => "fell due",
+                            _ => "counted",
                         }
                     )
                 })
@@ -599,8 +613,7 @@ pub async fn children(
         total: drill.total_children,
         counts_words: match shape {
             Shape::Rate => "Met on time, of those due",
-            Shape::Count => "Counted",
-            Shape::Average => "Counted",
+            Shape::Count | Shape::Average => "Counted",
         },
         page: drill.page,
         pages: drill.pages,
