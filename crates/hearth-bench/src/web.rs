@@ -25,6 +25,10 @@ pub struct BenchWeb {
     /// Requests to each page.
     #[arg(long, default_value_t = 400)]
     requests: usize,
+    /// Further pages to time, by path (such as `/digest,/digest/open-cases` signed in as
+    /// head.of.service).
+    #[arg(long, value_delimiter = ',')]
+    pages: Vec<String>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -71,7 +75,8 @@ async fn time(
 }
 
 impl BenchWeb {
-    /// Signs in, finds the user's children, and times the three pages.
+    /// Signs in, finds the user's children, and times the health endpoint, My work, the
+    /// child's record (when the user has children) and any further pages named.
     pub async fn run(self) -> anyhow::Result<()> {
         let base = self.url.trim_end_matches('/').to_owned();
         let client = reqwest::Client::builder()
@@ -107,32 +112,48 @@ impl BenchWeb {
             .filter_map(|s| s.split('"').next())
             .map(|id| format!("{base}/children/{id}"))
             .collect();
-        if children.is_empty() {
+        if children.is_empty() && self.pages.is_empty() {
             anyhow::bail!(
-                "{} has no children on My work to time the record with",
+                "{} has no children on My work to time the record with; name --pages to time",
                 self.username
             );
         }
         let health = vec![format!("{base}/health")];
         let home = vec![format!("{base}/")];
+        let extra: Vec<(String, Vec<String>)> = self
+            .pages
+            .iter()
+            .map(|p| (p.clone(), vec![format!("{base}{p}")]))
+            .collect();
         // Warm up each page once, so no side pays for first use.
-        for url in [&health[0], &home[0], &children[0]] {
+        let mut warm: Vec<&String> = vec![&health[0], &home[0]];
+        warm.extend(children.first());
+        warm.extend(extra.iter().map(|(_, u)| &u[0]));
+        for url in warm {
             client.get(url).send().await?.bytes().await?;
         }
-        let rows = [
+        let mut rows = vec![
             (
-                "static health endpoint",
+                "static health endpoint".to_owned(),
                 time(&client, &health, self.requests, self.concurrency).await?,
             ),
             (
-                "My work",
+                "My work".to_owned(),
                 time(&client, &home, self.requests, self.concurrency).await?,
             ),
-            (
-                "the child's record",
-                time(&client, &children, self.requests, self.concurrency).await?,
-            ),
         ];
+        if !children.is_empty() {
+            rows.push((
+                "the child's record".to_owned(),
+                time(&client, &children, self.requests, self.concurrency).await?,
+            ));
+        }
+        for (path, urls) in &extra {
+            rows.push((
+                format!("`{path}`"),
+                time(&client, urls, self.requests, self.concurrency).await?,
+            ));
+        }
         let base_p50 = percentile(&rows[0].1, 0.50).as_secs_f64();
         let base_p95 = percentile(&rows[0].1, 0.95).as_secs_f64();
         println!(
