@@ -1,7 +1,7 @@
 // The head of service reads the performance digest with the keyboard alone: the scorecard,
 // an indicator's chart and months, and the children behind a month's figure; a team manager
-// sees the same pages marked partial. Every page is checked with axe-core (WCAG 2.2 AA
-// rules). SCREENSHOTS=DIR keeps a picture of each page.
+// sees the same pages marked partial; and the head of service asks for a return from its
+// page. Every page is checked with axe-core (WCAG 2.2 AA rules). SCREENSHOTS=DIR keeps a picture of each page.
 //
 // Needs: HEARTH_BIN and CHROMIUM, as the other browser tests. Run by .ci/browser.sh.
 
@@ -135,4 +135,29 @@ test("a team manager's digest counts only their children and says so", async () 
   assert.match(await page.textContent("main"), /Partial: some children/);
   assert.equal(await page.locator('a[href="/children/C91"]').count(), 0);
   await accessible(page, "the children behind a figure, partial");
+});
+
+test("the head of service asks for a return from its page", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await support.signIn(page, base, "hos1", password);
+  await tabTo(page, 'a.govuk-service-navigation__link[href="/returns"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/returns`);
+  await accessible(page, "the returns");
+  await tabTo(page, "#build");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-error-summary");
+  assert.match(await page.textContent(".govuk-error-summary"), /Select the return to build/);
+  await accessible(page, "the returns, with an error");
+  // A radio group is one Tab stop; the arrow keys choose within it.
+  await tabTo(page, "#kind");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await page.isChecked("#kind-ssda903"), true);
+  await tabTo(page, "#year");
+  await page.keyboard.type("2025");
+  await tabTo(page, "#build");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-notification-banner--success");
+  await accessible(page, "the returns, building");
+  await picture(page, "returns");
 });

@@ -23,6 +23,7 @@ pub mod policy;
 mod principal;
 pub mod queries;
 pub mod records;
+pub mod returns;
 
 /// The person search's query and ranking, as the pages use them with
 /// [`App::search_candidates`].
@@ -56,6 +57,7 @@ pub struct App {
     held: HeldStreams,
     access_log: AccessLogBatcher,
     digest: digest::DigestCache,
+    returns: returns::ReturnBuilds,
 }
 
 impl App {
@@ -71,6 +73,7 @@ impl App {
             clock,
             held: HeldStreams::default(),
             digest: digest::DigestCache::default(),
+            returns: returns::ReturnBuilds::default(),
         }
     }
 

@@ -319,6 +319,33 @@ pub fn may_read_digest(user: &Principal) -> bool {
     to_read_digest(user).is_some()
 }
 
+/// Leave to build and download the statutory returns.
+#[derive(Debug, Clone)]
+pub struct ReturnsPermit {
+    principal: Principal,
+}
+
+impl ReturnsPermit {
+    /// Who holds it.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+/// Leave to build and download the statutory returns (the CIN census, the SSDA903, Annex
+/// A): the performance analyst, who makes them, and the head of service and assistant
+/// director, who answer for them. A return holds every child it counts, restricted records
+/// included, as the law requires, so it is not for anyone else.
+pub fn to_download_returns(user: &Principal) -> Option<ReturnsPermit> {
+    matches!(
+        user.role,
+        StaffRole::PerformanceAnalyst | StaffRole::HeadOfService | StaffRole::AssistantDirector
+    )
+    .then(|| ReturnsPermit {
+        principal: user.clone(),
+    })
+}
+
 /// Accounts (sign-ins) are managed by an administrator, who sees no child's record.
 pub fn may_manage_accounts(user: &Principal) -> bool {
     user.role == StaffRole::Administrator

@@ -104,6 +104,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))
+        .route(
+            "/returns",
+            get(pages::returns::page).post(pages::returns::start),
+        )
+        .route("/returns/{id}/download", get(pages::returns::download))
         .route("/digest", get(pages::digest::page))
         .route("/digest/workbook.xlsx", get(pages::digest::workbook))
         .route("/digest/{id}", get(pages::digest::indicator))

@@ -14,6 +14,7 @@ pub mod my_work;
 pub mod network;
 pub mod record;
 pub mod register;
+pub mod returns;
 pub mod reviewing;
 pub mod search;
 pub mod team;
@@ -37,6 +38,8 @@ pub struct Layout {
     pub accounts: bool,
     /// Reads the performance digest.
     pub digest: bool,
+    /// Builds the statutory returns.
+    pub returns: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -51,6 +54,7 @@ impl Layout {
             registers: hearth_app::policy::may_register(user),
             accounts: hearth_app::policy::may_manage_accounts(user),
             digest: hearth_app::policy::may_read_digest(user),
+            returns: hearth_app::policy::to_download_returns(user).is_some(),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),
