@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as support from "./support.js";
-import { fixture, accessible, tabTo } from "./support.js";
+import { fixture, accessible, tabTo, at, event } from "./support.js";
 
 const password = "a long browser test password";
 
@@ -21,14 +21,6 @@ function hearth(args, input) {
   return support.hearth(db, args, input);
 }
 
-// The server reads the real clock, so these records are dated from now.
-function at(days) {
-  return new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
-}
-
-function event(days, by, body) {
-  return { occurred_at: at(days), recorded_at: at(days), recorded_by: by, event: body };
-}
 
 function registered(given, family, born) {
   return {

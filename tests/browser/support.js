@@ -13,6 +13,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const bin = process.env.HEARTH_BIN ?? join(here, "../../target/release/hearth");
 export const fixture = join(here, "../../fixtures/journeys/every-event-kind.jsonl");
 
+// An instant `days` from now, as the interchange writes it: the server reads the real clock,
+// so records the tests add are dated from now.
+export function at(days) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+// An event of an interchange line, `days` from now, recorded then by `by`.
+export function event(days, by, body) {
+  return { occurred_at: at(days), recorded_at: at(days), recorded_by: by, event: body };
+}
+
 // Runs the hearth command line against a store and returns what it printed.
 export function hearth(db, args, input) {
   const r = spawnSync(bin, ["--db", db, ...args], { input, encoding: "utf8" });

@@ -259,15 +259,7 @@ macro_rules! store_impl {
                 let mut tx = self.begin_write().await?;
                 let mut out = Vec::with_capacity(reads.len());
                 for (access, after_version) in reads {
-                    sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(&self.council)
-                        .bind($ts(access.at))
-                        .bind(&access.actor)
-                        .bind(access.stream.to_string())
-                        .bind(&access.action)
-                        .bind(&access.detail)
-                        .execute(&mut *tx)
-                        .await?;
+                    self.insert_access(&mut tx, access).await?;
                     let rows = sqlx::query(
                         "SELECT seq, stream_id, version, event_type, schema_version, payload, author, occurred_at, recorded_at \
                          FROM events WHERE council = $1 AND stream_id = $2 AND version > $3 ORDER BY version",
@@ -406,18 +398,23 @@ macro_rules! store_impl {
                 Ok(last.unwrap_or(0))
             }
 
+            async fn insert_access(&self, tx: &mut sqlx::Transaction<'static, $db>, access: &AccessEntry) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&self.council)
+                    .bind($ts(access.at))
+                    .bind(&access.actor)
+                    .bind(access.stream.to_string())
+                    .bind(&access.action)
+                    .bind(&access.detail)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
             pub(crate) async fn log_accesses(&self, entries: &[AccessEntry]) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
                 for access in entries {
-                    sqlx::query("INSERT INTO access_log (council, at, actor, stream_id, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(&self.council)
-                        .bind($ts(access.at))
-                        .bind(&access.actor)
-                        .bind(access.stream.to_string())
-                        .bind(&access.action)
-                        .bind(&access.detail)
-                        .execute(&mut *tx)
-                        .await?;
+                    self.insert_access(&mut tx, access).await?;
                 }
                 tx.commit().await?;
                 Ok(())

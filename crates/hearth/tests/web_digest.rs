@@ -22,29 +22,10 @@ const EXTRA_STAFF: [(&str, &str, &str, Option<&str>); 3] = [
 
 async fn start() -> App {
     let (dir, db) = fresh_store();
-    let mut lines = String::new();
-    for (id, role, team, manager) in EXTRA_STAFF {
-        let mut joined = serde_json::json!({
-            "type": "staff_joined",
-            "name": {"given": "Test", "family": id},
-            "role": role,
-            "team": team,
-            "line_manager": manager,
-        });
-        if role == "TEAM_MANAGER" {
-            joined["registration"] = serde_json::json!("SW9000123");
-        }
-        let line = serde_json::json!({
-            "stream": format!("staff/{id}"),
-            "events": [{
-                "occurred_at": "2021-01-04T09:00:00Z",
-                "recorded_at": "2021-01-04T09:00:00Z",
-                "recorded_by": "system/import",
-                "event": joined,
-            }]
-        });
-        lines.push_str(&format!("{line}\n"));
-    }
+    let mut lines: String = EXTRA_STAFF
+        .iter()
+        .map(|(id, role, team, manager)| staff_line(id, role, team, *manager))
+        .collect();
     // A child of team TSC1 (TM1's), referred two months ago and assessed since: counted in
     // recent figures, and not a child a team manager elsewhere may see.
     let child = serde_json::json!({

@@ -12,11 +12,14 @@ use std::time::Duration;
 use common::*;
 use hearth_domain::{ChildId, StreamId};
 
-const PERF: &str = r#"{"stream":"staff/PERF1","events":[{"occurred_at":"2021-01-04T09:00:00Z","recorded_at":"2021-01-04T09:00:00Z","recorded_by":"system/import","event":{"type":"staff_joined","name":{"given":"Test","family":"PERF1"},"role":"PERFORMANCE_ANALYST","team":"TLDR","line_manager":"HOS1"}}]}"#;
-
 async fn start(with_council: bool) -> App {
     let (dir, db) = fresh_store();
-    import_lines(&dir, &db, "staff.jsonl", &format!("{PERF}\n"));
+    import_lines(
+        &dir,
+        &db,
+        "staff.jsonl",
+        &staff_line("PERF1", "PERFORMANCE_ANALYST", "TLDR", Some("HOS1")),
+    );
     if with_council {
         hearth(
             &db,

@@ -205,3 +205,32 @@ pub fn event(days: i64, by: &str, event: serde_json::Value) -> serde_json::Value
         "event": event,
     })
 }
+
+/// An interchange line for a member of staff who joined in 2021: id, role, team and line
+/// manager. Roles that must be registered with Social Work England get a number made from
+/// the id.
+pub fn staff_line(id: &str, role: &str, team: &str, manager: Option<&str>) -> String {
+    let mut joined = serde_json::json!({
+        "type": "staff_joined",
+        "name": {"given": "Test", "family": id},
+        "role": role,
+        "team": team,
+    });
+    if let Some(m) = manager {
+        joined["line_manager"] = serde_json::json!(m);
+    }
+    if ["SOCIAL_WORKER", "REVIEWING_OFFICER", "TEAM_MANAGER"].contains(&role) {
+        joined["registration"] =
+            serde_json::json!(format!("SW9{:05}", id.bytes().map(u32::from).sum::<u32>()));
+    }
+    let line = serde_json::json!({
+        "stream": format!("staff/{id}"),
+        "events": [{
+            "occurred_at": "2021-01-04T09:00:00Z",
+            "recorded_at": "2021-01-04T09:00:00Z",
+            "recorded_by": "system/import",
+            "event": joined,
+        }]
+    });
+    format!("{line}\n")
+}
