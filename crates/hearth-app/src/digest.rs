@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use hearth_domain::child::fold;
-use hearth_domain::{ChildId, StreamId, StreamKind, Timestamp};
+use hearth_domain::{ChildId, StaffId, StreamId, StreamKind, Timestamp};
 use hearth_performance::digest::{Contribution, Figure, Series, rag};
 use hearth_performance::{Comparators, Digest, DigestBuilder, Month, Scorecard};
 use hearth_standards::{Calendar, Ruleset};
@@ -30,6 +30,12 @@ use crate::{App, AppError};
 /// A digest older than this is worked out again when a page asks for it and something has
 /// been recorded since.
 pub const REFRESH_AFTER_MINUTES: i64 = 10;
+
+/// How long the store's position, asked to see whether anything was recorded, is trusted.
+const POSITION_FOR_SECONDS: i64 = 30;
+
+/// How long a manager's figures (over the children they may see) are kept.
+pub const SEEN_FOR_MINUTES: i64 = 5;
 
 /// How many children one page of a drill-down lists.
 pub const CHILDREN_PER_PAGE: usize = 50;
@@ -55,6 +61,10 @@ pub struct Computed {
     pub position: i64,
     /// When it was finished.
     pub finished: Timestamp,
+    /// Which digest this is since the application started, for what is kept beside it.
+    pub generation: u64,
+    /// The service's figures without their children, as the service-wide readers see them.
+    service: Arc<SeenDigest>,
 }
 
 /// The digest as a page may show it now.
@@ -80,13 +90,26 @@ pub enum DigestReading {
 struct CacheState {
     latest: Option<Arc<Computed>>,
     running: Option<Timestamp>,
+    generation: u64,
+    /// The store's position as last asked, and when.
+    position: Option<(Timestamp, i64)>,
 }
 
-/// The held digest and the one being worked out.
+/// Each manager's figures, for the digest of a generation, since when.
+type SeenKept = HashMap<StaffId, (u64, Timestamp, Arc<SeenDigest>)>;
+
+/// The held digest and the one being worked out, and each manager's figures.
 #[derive(Default)]
 pub(crate) struct DigestCache {
     setup: Option<Arc<DigestSetup>>,
     state: Arc<Mutex<CacheState>>,
+    seen: Mutex<SeenKept>,
+}
+
+fn locked_seen(seen: &Mutex<SeenKept>) -> MutexGuard<'_, SeenKept> {
+    // As `locked`: a map that is whole at every step.
+    seen.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn locked(state: &Mutex<CacheState>) -> MutexGuard<'_, CacheState> {
@@ -126,7 +149,7 @@ impl App {
     pub fn with_digest(mut self, setup: DigestSetup) -> App {
         self.digest = DigestCache {
             setup: Some(Arc::new(setup)),
-            state: Arc::default(),
+            ..DigestCache::default()
         };
         self
     }
@@ -165,6 +188,8 @@ impl App {
             }
         }
         state.running = Some(now);
+        state.generation += 1;
+        let generation = state.generation;
         drop(state);
         let store = self.store().clone();
         let calendar = self.calendar().clone();
@@ -178,9 +203,11 @@ impl App {
                 let position = store.last_seq().await?;
                 let digest = compute(&store, &setup, &calendar, today).await?;
                 Ok::<_, AppError>(Computed {
+                    service: Arc::new(seen_digest(&digest, None)),
                     digest,
                     position,
                     finished: clock.now(),
+                    generation,
                 })
             });
             let mut state = locked(&shared);
@@ -205,7 +232,20 @@ impl App {
         if self.digest.setup.is_none() {
             return Ok(DigestReading::NoScorecard);
         }
-        let position = self.store().last_seq().await?;
+        let now = self.now();
+        let asked = locked(&self.digest.state).position;
+        let position = match asked {
+            Some((at, position))
+                if now.utc() - at.utc() < chrono::Duration::seconds(POSITION_FOR_SECONDS) =>
+            {
+                position
+            }
+            _ => {
+                let position = self.store().last_seq().await?;
+                locked(&self.digest.state).position = Some((now, position));
+                position
+            }
+        };
         self.refresh_digest(position);
         let state = locked(&self.digest.state);
         Ok(match (&state.latest, state.running) {
@@ -310,65 +350,88 @@ pub struct SeenDigest {
     pub partial: bool,
 }
 
+/// The digest without its children: every figure as a whole (`seen` none), or over only the
+/// children in `seen`, its RAG worked out again and no month marked unusual.
+fn seen_digest(whole: &Digest, seen: Option<&HashSet<ChildId>>) -> SeenDigest {
+    let mut partial = false;
+    let series = whole
+        .series
+        .iter()
+        .map(|s| {
+            let shape = s.indicator.shape();
+            let figures = s
+                .figures
+                .iter()
+                .map(|f| match seen {
+                    None => f.clone_without_children(),
+                    Some(seen) => {
+                        let shown = f.seen_by(shape, |c| seen.contains(c));
+                        partial |= shown.partial;
+                        Figure {
+                            month: f.month,
+                            numerator: shown.numerator,
+                            denominator: shown.denominator,
+                            value: shown.value,
+                            rag: shown.value.and_then(|v| rag(&s.indicator, v)),
+                            anomaly: None,
+                            contributions: Vec::new(),
+                        }
+                    }
+                })
+                .collect();
+            Series {
+                indicator: s.indicator.clone(),
+                figures,
+            }
+        })
+        .collect();
+    SeenDigest {
+        digest: Digest {
+            scorecard: whole.scorecard.clone(),
+            name: whole.name.clone(),
+            as_at: whole.as_at,
+            months: whole.months.clone(),
+            series,
+            children: whole.children,
+        },
+        partial,
+    }
+}
+
 impl App {
     /// `computed` as `permit`'s holder may see it (see [`SeenDigest`]). Nothing of a
-    /// child is shown, so nothing is logged.
+    /// child is shown, so nothing is logged. The service's figures are worked out once per
+    /// digest; a manager's are kept for [`SEEN_FOR_MINUTES`], so a change in who they may
+    /// see shows in their figures within that time (a list of children is always decided
+    /// afresh).
     pub async fn digest_as_seen(
         &self,
         permit: &DigestPermit,
         computed: &Computed,
-    ) -> Result<SeenDigest, AppError> {
+    ) -> Result<Arc<SeenDigest>, AppError> {
+        if permit.scope() == DigestScope::Service {
+            return Ok(Arc::clone(&computed.service));
+        }
+        let staff = permit.principal().staff.clone();
+        let now = self.now();
+        {
+            let kept = locked_seen(&self.digest.seen);
+            if let Some((generation, at, view)) = kept.get(&staff)
+                && *generation == computed.generation
+                && now.utc() - at.utc() < chrono::Duration::minutes(SEEN_FOR_MINUTES)
+            {
+                return Ok(Arc::clone(view));
+            }
+        }
         let whole = &computed.digest;
-        let seen = match permit.scope() {
-            DigestScope::Service => None,
-            DigestScope::TheirChildren => Some(
-                self.digest_sight(permit, whole.series.iter().flat_map(|s| &s.figures))
-                    .await?,
-            ),
-        };
-        let mut partial = false;
-        let series = whole
-            .series
-            .iter()
-            .map(|s| {
-                let shape = s.indicator.shape();
-                let figures = s
-                    .figures
-                    .iter()
-                    .map(|f| match &seen {
-                        None => f.clone_without_children(),
-                        Some(seen) => {
-                            let shown = f.seen_by(shape, |c| seen.contains(c));
-                            partial |= shown.partial;
-                            Figure {
-                                month: f.month,
-                                numerator: shown.numerator,
-                                denominator: shown.denominator,
-                                value: shown.value,
-                                rag: shown.value.and_then(|v| rag(&s.indicator, v)),
-                                anomaly: None,
-                                contributions: Vec::new(),
-                            }
-                        }
-                    })
-                    .collect();
-                Series {
-                    indicator: s.indicator.clone(),
-                    figures,
-                }
-            })
-            .collect();
-        Ok(SeenDigest {
-            digest: Digest {
-                scorecard: whole.scorecard.clone(),
-                name: whole.name.clone(),
-                as_at: whole.as_at,
-                months: whole.months.clone(),
-                series,
-                children: whole.children,
-            },
-            partial,
-        })
+        let seen = self
+            .digest_sight(permit, whole.series.iter().flat_map(|s| &s.figures))
+            .await?;
+        let view = Arc::new(seen_digest(whole, Some(&seen)));
+        let mut kept = locked_seen(&self.digest.seen);
+        kept.retain(|_, (generation, ..)| *generation == computed.generation);
+        kept.insert(staff, (computed.generation, now, Arc::clone(&view)));
+        Ok(view)
     }
 }
 
