@@ -64,6 +64,7 @@ impl From<RecordError> for AppError {
             RecordError::Refused(r) => r.into(),
             RecordError::NotFound(_) => AppError::NotFound,
             RecordError::Store(s) => s.into(),
+            other @ RecordError::NotAJourney(_) => AppError::Internal(Box::new(other)),
         }
     }
 }
