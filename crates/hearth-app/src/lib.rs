@@ -13,6 +13,7 @@
 //! - [`AppError`]: the one error of every command and query.
 
 mod access_log;
+pub mod assurance;
 mod clock;
 mod commands;
 mod error;
@@ -172,8 +173,18 @@ impl App {
     }
 
     async fn decide(&self, principal: &Principal, stream: &ChildStream) -> Option<Relationship> {
-        let workforce = self.workforce().await;
-        policy::relationship(principal, stream.record(), &workforce)
+        let decided = {
+            let workforce = self.workforce().await;
+            policy::relationship(principal, stream.record(), &workforce)
+        };
+        match decided {
+            Some(r) => Some(r),
+            // An auditor's time-limited sight of the child, from the audits (`assurance`).
+            None => {
+                self.auditor_relationship(principal, &stream.record().id)
+                    .await
+            }
+        }
     }
 
     /// The child's record as it stands, for the system's own decisions: not logged, so

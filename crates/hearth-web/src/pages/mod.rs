@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allocate;
+pub mod assurance;
 pub mod authorise;
 pub mod casefile;
 pub mod child;
@@ -34,6 +35,8 @@ pub struct Layout {
     pub registers: bool,
     /// Manages accounts.
     pub accounts: bool,
+    /// Coordinates audits: sees practice assurance.
+    pub assurance: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -47,6 +50,7 @@ impl Layout {
             reviewing: hearth_app::policy::may_see_reviewing(user),
             registers: hearth_app::policy::may_register(user),
             accounts: hearth_app::policy::may_manage_accounts(user),
+            assurance: hearth_app::policy::may_coordinate_audits(user),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),
