@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use hearth_assurance::clock::{Item, ToldOf, owed_by, told_of};
 use hearth_assurance::facts::{FactContext, FactSheet, Whose, gather};
 use hearth_assurance::report::{Quarter, QuarterReport, quarter_report};
-use hearth_assurance::selection::{Inputs, Previous, Selection, select};
+use hearth_assurance::selection::{Inputs, Previous, Selection, merge, select};
 use hearth_assurance::sheet::{Sheet, build};
 use hearth_assurance::{
     Audit, AuditEvent, AuditId, Context, Group, Month, Seed, SubjectKind, Template, append,
@@ -357,23 +357,10 @@ impl App {
             .map_err(|e| AppError::Internal(Box::new(e)))
     }
 
-    /// Every child's record as it stands now, for a draw: the system's own read.
-    async fn records_for_draw(&self) -> Result<Vec<ChildRecord>, AppError> {
-        let children: Vec<ChildId> = reading::streams_of(self.store(), StreamKind::Child)
-            .await?
-            .iter()
-            .filter_map(|s| ChildId::parse(s.id()).ok())
-            .collect();
-        Ok(self
-            .children_events_unlogged(&children)
-            .await?
-            .into_iter()
-            .map(|(id, events)| fold(&id, &events))
-            .collect())
-    }
-
     /// The month's draw under a template, as it would be made today with `seed`: what the
-    /// selection page shows before anything is written.
+    /// selection page shows before anything is written. Children are read a batch at a
+    /// time (the system's own read) and the batches' lists joined, so a council's whole
+    /// caseload is never held at once.
     pub async fn draw(
         &self,
         _permit: &CoordinatePermit,
@@ -383,23 +370,37 @@ impl App {
         let t = template(template_id)?;
         let today = self.now().london_date();
         let previous = self.previous(t).await?;
-        let records = match t.subject {
-            SubjectKind::Child => self.records_for_draw().await?,
-            SubjectKind::Practitioner => Vec::new(),
+        // A copy, so no lock on the workforce is held while the children are read.
+        let workforce = self.workforce().await.clone();
+        let inputs = Inputs {
+            template: t,
+            month: Month::of(today),
+            on: today,
+            seed,
+            calendar: self.calendar(),
+            staff: &workforce,
+            previous: &previous,
         };
-        let workforce = self.workforce().await;
-        Ok(select(
-            &Inputs {
-                template: t,
-                month: Month::of(today),
-                on: today,
-                seed,
-                calendar: self.calendar(),
-                staff: &workforce,
-                previous: &previous,
-            },
-            &records,
-        ))
+        let mut parts = Vec::new();
+        if t.subject == SubjectKind::Child {
+            let children: Vec<ChildId> = reading::streams_of(self.store(), StreamKind::Child)
+                .await?
+                .iter()
+                .filter_map(|s| ChildId::parse(s.id()).ok())
+                .collect();
+            for chunk in children.chunks(reading::BATCH) {
+                let records: Vec<ChildRecord> = self
+                    .children_events_unlogged(chunk)
+                    .await?
+                    .into_iter()
+                    .map(|(id, events)| fold(&id, &events))
+                    .collect();
+                parts.push(select(&inputs, &records));
+            }
+        } else {
+            parts.push(select(&inputs, &[]));
+        }
+        Ok(merge(&inputs, parts))
     }
 
     /// Earlier audits under templates of the same kind, for `AUDITED_RECENTLY`.
@@ -436,10 +437,15 @@ impl App {
         let now = self.now();
         let mut batch = Vec::new();
         let mut ids = Vec::new();
-        let records = match t.subject {
-            SubjectKind::Child => self.records_for_draw().await?,
-            SubjectKind::Practitioner => Vec::new(),
-        };
+        // The drawn children's records, for the rules' checks (the system's own read).
+        let mut records: Vec<ChildRecord> = Vec::new();
+        for subject in selection.groups.iter().flat_map(|g| &g.drawn) {
+            if let Some(child) = subject.child()
+                && let Some(stream) = self.child_unlogged_as_it_stands(child).await?
+            {
+                records.push(stream.record().clone());
+            }
+        }
         let workforce = self.workforce().await;
         for g in &selection.groups {
             for subject in &g.drawn {

@@ -307,13 +307,45 @@ pub fn select(inputs: &Inputs<'_>, children: &[ChildRecord]) -> Selection {
             }
         }
     }
+    finish(inputs, from, groups, not_in_a_team)
+}
+
+/// Joins selections made with the same inputs over separate parts of the records (a
+/// council's children read a batch at a time) into the selection over all of them: each
+/// group's eligible and excluded lists are joined, fingerprinted and drawn as `select` would
+/// over every record at once.
+pub fn merge(inputs: &Inputs<'_>, parts: Vec<Selection>) -> Selection {
+    let from = scope_from(inputs.template, inputs.on);
+    let mut groups: BTreeMap<Group, (Vec<Subject>, Vec<Excluded>)> = BTreeMap::new();
+    let mut not_in_a_team = Vec::new();
+    for part in parts {
+        not_in_a_team.extend(part.not_in_a_team);
+        for g in part.groups {
+            let entry = groups.entry(g.group).or_default();
+            entry.0.extend(g.eligible);
+            entry.1.extend(g.excluded);
+        }
+    }
+    finish(inputs, from, groups, not_in_a_team)
+}
+
+/// Puts each group's lists in order, fingerprints them and draws.
+fn finish(
+    inputs: &Inputs<'_>,
+    from: NaiveDate,
+    groups: BTreeMap<Group, (Vec<Subject>, Vec<Excluded>)>,
+    mut not_in_a_team: Vec<Subject>,
+) -> Selection {
+    let t = inputs.template;
     not_in_a_team.sort();
+    not_in_a_team.dedup();
     let groups = groups
         .into_iter()
         .map(|(group, (mut eligible, mut excluded))| {
             eligible.sort();
             eligible.dedup();
             excluded.sort();
+            excluded.dedup();
             let eligible_hash = eligible_hash(&eligible);
             let drawn = match t.selection.method {
                 Method::Programme => eligible.clone(),
@@ -981,6 +1013,34 @@ mod tests {
                 children.swap(0, n - 1);
             }
             prop_assert_eq!(run(&t, &children, seed, &[]), a);
+        }
+    }
+
+    #[test]
+    fn a_selection_made_a_batch_at_a_time_is_the_selection_over_all() {
+        let t = template("single-case-audit");
+        let children = borough();
+        let dir = directory();
+        let cal = Calendar::england_and_wales();
+        // One case of TSC1 was audited recently, so the exclusions are joined too.
+        let previous = [Previous {
+            subject: child_subject(&children[0].id.to_string()),
+            on: d(2025, 3, 3),
+        }];
+        let inputs = Inputs {
+            template: &t,
+            month: month(),
+            on: d(2025, 6, 2),
+            seed: Seed(7),
+            calendar: &cal,
+            staff: &dir,
+            previous: &previous,
+        };
+        let whole = select(&inputs, &children);
+        assert!(!whole.groups.iter().all(|g| g.excluded.is_empty()));
+        for size in [1, 3, 5, 16] {
+            let parts = children.chunks(size).map(|c| select(&inputs, c)).collect();
+            assert_eq!(merge(&inputs, parts), whole, "batches of {size}");
         }
     }
 
