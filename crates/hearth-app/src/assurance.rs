@@ -40,19 +40,42 @@ pub struct AuditReceipt {
     pub version: u64,
 }
 
-/// The shipped templates, read once. They are compiled in and tested, so a failure here is
-/// a fault in the build; it is reported as an internal error, never a panic.
+/// The templates in use: the shipped ones, with a council's own files (installed once at
+/// start-up by [`use_council_templates`]) added, a council's file replacing a shipped
+/// template of the same id. The shipped ones are compiled in and tested, so a failure to
+/// load them is a fault in the build; it is reported as an internal error, never a panic.
+static TEMPLATES: OnceLock<Result<Vec<Template>, String>> = OnceLock::new();
+
+fn shipped() -> Result<Vec<Template>, String> {
+    Template::builtin_names()
+        .into_iter()
+        .map(|name| match Template::builtin(name) {
+            Some(Ok(t)) => Ok(t),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err(format!("no template {name}")),
+        })
+        .collect()
+}
+
 fn loaded() -> &'static Result<Vec<Template>, String> {
-    static TEMPLATES: OnceLock<Result<Vec<Template>, String>> = OnceLock::new();
-    TEMPLATES.get_or_init(|| {
-        Template::builtin_names()
-            .into_iter()
-            .map(|name| match Template::builtin(name) {
-                Some(Ok(t)) => Ok(t),
-                Some(Err(e)) => Err(e.to_string()),
-                None => Err(format!("no template {name}")),
-            })
-            .collect()
+    TEMPLATES.get_or_init(shipped)
+}
+
+/// Adds a council's own audit templates (read by the caller from its files, checked by
+/// `Template::parse`) to the shipped ones, replacing any of the same id: a council changes
+/// a question, a weight or a whole template without a change to Hearth's code. Called once,
+/// before the first audit is read; a second call, or one after the templates were first
+/// used, is refused with the reason.
+pub fn use_council_templates(council: Vec<Template>) -> Result<(), String> {
+    let mut all = shipped()?;
+    for t in council {
+        match all.iter_mut().find(|x| x.id == t.id) {
+            Some(existing) => *existing = t,
+            None => all.push(t),
+        }
+    }
+    TEMPLATES.set(Ok(all)).map_err(|_| {
+        "the audit templates were already in use; set them once, at start-up".to_owned()
     })
 }
 

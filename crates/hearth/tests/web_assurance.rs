@@ -605,3 +605,71 @@ async fn the_qa_leads_month_from_the_draw_to_moderation() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_councils_own_template_is_used_with_no_change_to_the_code() {
+    // The shipped single case audit, with a question the council added and weighted.
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../hearth-assurance/templates/single-case-audit.toml");
+    let mut text = std::fs::read_to_string(shipped).unwrap();
+    text.push_str(
+        "\n[[section.question]]\nid = \"life-story\"\ntext = \"Is the child's life story work up to date?\"\nweight = 7\n",
+    );
+    let (dir, db) = fresh_store();
+    import_lines(&dir, &db, "extra.jsonl", &extra_lines());
+    accounts(&db, [("qa1", "QA1")]);
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("single-case-audit.toml"), text).unwrap();
+    let folder = templates.display().to_string();
+    let app = serve_with(dir, db, &["--audit-templates", &folder]).await;
+
+    let qa1 = sign_in(&app, "qa1").await;
+    let r = qa1
+        .client
+        .post(format!("{}/assurance/select", app.url))
+        .form(&[
+            ("csrf", qa1.csrf.as_str()),
+            ("template", "single-case-audit"),
+            ("seed", "7"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (audit, _, _, _) = audits(&app).await.into_iter().next().unwrap();
+    let (status, page) = qa1.get(&app, &format!("/assurance/audits/{audit}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("life story work up to date?"), "{page}");
+    assert!(page.contains("counts 7 times in the score"), "{page}");
+}
+
+#[test]
+fn a_fault_in_a_councils_template_is_refused_at_its_line_and_nothing_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../hearth-assurance/templates/single-case-audit.toml");
+    let text = std::fs::read_to_string(shipped)
+        .unwrap()
+        .replacen("weight = ", "wieght = ", 1);
+    std::fs::write(dir.path().join("ours.toml"), text).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    let out = std::process::Command::new(HEARTH)
+        .args([
+            "--db",
+            &db,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--audit-templates",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ours.toml:") && stderr.contains("wieght"),
+        "{stderr}"
+    );
+}

@@ -584,7 +584,8 @@ pub struct SectionView {
     pub title: String,
     pub guidance: String,
     pub facts: Vec<(String, Vec<FactLine>)>,
-    pub questions: Vec<(String, String, String, String)>,
+    /// Each question: id, text, guidance, the answer given, and its weight in words.
+    pub questions: Vec<(String, String, String, String, String)>,
     pub grade: String,
     pub final_grade: String,
     pub reasons: String,
@@ -781,11 +782,17 @@ async fn audit_view(
                             Some(Some(g)) => g.point().label().to_owned(),
                         }
                     };
+                    let weight = if q.weight == 1 {
+                        String::new()
+                    } else {
+                        format!("counts {} times in the score", q.weight)
+                    };
                     (
                         q.id.clone(),
                         q.text.clone(),
                         q.guidance.clone().unwrap_or_default(),
                         answer,
+                        weight,
                     )
                 })
                 .collect(),
