@@ -31,6 +31,23 @@ use crate::policy::{
 use crate::principal::Principal;
 use crate::{App, AppError};
 
+/// Every audit as this process last folded it, by id: read again only when its stream has
+/// grown, so the pages that list audits do not fold them all on every request.
+#[derive(Debug, Default)]
+pub(crate) struct AuditCache {
+    audits: std::sync::Mutex<HashMap<AuditId, Audit>>,
+}
+
+impl AuditCache {
+    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<AuditId, Audit>> {
+        // A panic while the lock was held cannot leave a half-written entry (entries are
+        // replaced whole), so a poisoned lock is used as it stands.
+        self.audits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// What an accepted audit command wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReceipt {
@@ -147,21 +164,44 @@ pub struct AuditPage {
 
 impl App {
     /// Every audit, folded: the system's own read, for decisions and figures. Audits hold
-    /// no child's record, so reading them is not a view of one.
+    /// no child's record, so reading them is not a view of one. Each audit is kept as last
+    /// folded and read again only when its stream has grown.
     pub(crate) async fn audits_unlogged(&self) -> Result<Vec<Audit>, AppError> {
-        let mut out = Vec::new();
-        for chunk in reading::streams_of(self.store(), StreamKind::Audit)
-            .await?
-            .chunks(reading::BATCH)
-        {
+        let versions = self.store().list_streams(AuditId::KIND).await?;
+        let changed: Vec<hearth_domain::StreamId> = {
+            let held = self.audits.held();
+            versions
+                .iter()
+                .filter_map(|v| {
+                    hearth_domain::StreamId::parse(&v.stream)
+                        .ok()
+                        .map(|s| (s, v.version))
+                })
+                .filter(|(s, version)| {
+                    AuditId::of_stream(s).and_then(|id| held.get(&id).map(|a| a.version))
+                        != Some(*version)
+                })
+                .map(|(s, _)| s)
+                .collect()
+        };
+        let mut fresh = Vec::new();
+        for chunk in changed.chunks(reading::BATCH) {
             let events = self.store().read_streams(chunk).await?;
             for (stream, run) in reading::by_stream(&events) {
                 if let Some(id) = AuditId::of_stream(&stream) {
                     let events: Vec<Recorded<AuditEvent>> = decode_all(run)?;
-                    out.push(Audit::fold(id, &events));
+                    fresh.push(Audit::fold(id, &events));
                 }
             }
         }
+        let mut held = self.audits.held();
+        for a in fresh {
+            held.insert(a.id.clone(), a);
+        }
+        let present: std::collections::HashSet<&str> =
+            versions.iter().map(|v| v.stream.as_str()).collect();
+        held.retain(|id, _| present.contains(id.stream().as_str()));
+        let mut out: Vec<Audit> = held.values().cloned().collect();
         out.sort_by_key(|a| audit_order(&a.id));
         Ok(out)
     }
