@@ -48,7 +48,8 @@ use crate::principal::Principal;
 mod audits;
 pub use audits::{
     AuditAccess, AuditPermit, AuditWritePermit, CoordinatePermit, audit_sight, blind,
-    may_coordinate_audits, sees_audit, to_coordinate_audits, to_record_on_audit,
+    lands_on_assurance, may_coordinate_audits, may_exempt_audits, sees_audit, to_coordinate_audits,
+    to_record_on_audit,
 };
 
 /// How the principal is connected to the child.

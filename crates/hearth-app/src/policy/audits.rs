@@ -130,6 +130,20 @@ pub fn to_coordinate_audits(user: &Principal) -> Option<CoordinatePermit> {
     })
 }
 
+/// Who may exempt an audit from its deadline for leave: the head of service or the
+/// director, as the audit record's `exemption-needs-head-of-service` rule says.
+pub fn may_exempt_audits(user: &Principal) -> bool {
+    matches!(
+        user.role,
+        StaffRole::HeadOfService | StaffRole::AssistantDirector
+    )
+}
+
+/// Whose work starts from practice assurance rather than My work: the QA lead's.
+pub fn lands_on_assurance(user: &Principal) -> bool {
+    user.role == StaffRole::QualityAssuranceLead
+}
+
 /// The pure decision: how `user` is connected to `audit`, given how they are connected to
 /// its child (from the child policy, none when they may not see the child or the audit is of
 /// a practitioner).

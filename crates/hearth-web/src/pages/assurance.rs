@@ -1079,10 +1079,8 @@ async fn audit_view(
         worker: matches!(access, AuditAccess::Worker | AuditAccess::Named)
             && audit.reflection.is_none()
             && !t.reflection.is_empty(),
-        head: matches!(
-            user.role,
-            StaffRole::HeadOfService | StaffRole::AssistantDirector
-        ) && audit.completed.is_none()
+        head: hearth_app::policy::may_exempt_audits(user)
+            && audit.completed.is_none()
             && audit.assignment().is_some(),
         completed: audit.completed.is_some(),
         grading_started: audit.grading_started(),

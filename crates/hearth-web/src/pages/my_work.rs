@@ -74,7 +74,7 @@ pub async fn page(
         return Ok(Redirect::to("/accounts").into_response());
     }
     // The QA lead's work starts from practice assurance.
-    if user.role == hearth_domain::codes::StaffRole::QualityAssuranceLead {
+    if hearth_app::policy::lands_on_assurance(&user) {
         return Ok(Redirect::to("/assurance").into_response());
     }
     let (audit_items, concerns) = super::assurance::owed(&state, &user).await?;
