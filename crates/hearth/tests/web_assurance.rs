@@ -673,3 +673,46 @@ fn a_fault_in_a_councils_template_is_refused_at_its_line_and_nothing_is_served()
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervision_audit_of_a_practitioner_is_seen_by_them_and_their_managers() {
+    let app = start().await;
+    let qa1 = sign_in(&app, "qa1").await;
+    let r = qa1
+        .client
+        .post(format!("{}/assurance/select", app.url))
+        .form(&[
+            ("csrf", qa1.csrf.as_str()),
+            ("template", "supervision-audit"),
+            ("seed", "3"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let store = hearth_store::Store::open(&app.db, "default").await.unwrap();
+    let mut of_sw1 = None;
+    for s in store.list_streams("audit").await.unwrap() {
+        let events = store
+            .read_stream(&StreamId::parse(&s.stream).unwrap())
+            .await
+            .unwrap();
+        let first: serde_json::Value = serde_json::from_str(&events[0].payload).unwrap();
+        if first["subject"]["staff"] == "SW1" {
+            of_sw1 = Some(s.stream.trim_start_matches("audit/").to_owned());
+        }
+    }
+    store.close().await;
+    // SW1 is the only practitioner of TSC1, so is always its team's draw.
+    let audit = of_sw1.expect("SW1 drawn for TSC1");
+    let path = format!("/assurance/audits/{audit}");
+    let (status, page) = qa1.get(&app, &path).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Supervision audit"), "{page}");
+    let sw1 = sign_in(&app, "sw1").await;
+    assert_eq!(sw1.get(&app, &path).await.0, 200);
+    let tm1 = sign_in(&app, "tm1").await;
+    assert_eq!(tm1.get(&app, &path).await.0, 200);
+    let sw2 = sign_in(&app, "sw2").await;
+    assert_eq!(sw2.get(&app, &path).await.0, 404);
+}
