@@ -1444,7 +1444,8 @@ pub async fn record(
     let problem = match event_for(&step, &fields, &seen.audit, t) {
         Err(message) => message,
         Ok(event) => {
-            // A notice happens when the person was told; everything else, now.
+            // An entry made on the page happens when it is made (a notice is recorded as the
+            // person is told).
             let now = state.app.now();
             match state.app.record_on_audit(&write, version, vec![(now, event)]).await {
                 Ok(_) => {
