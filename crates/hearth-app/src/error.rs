@@ -18,6 +18,14 @@ pub enum AppError {
         /// What was wrong, in the rule's words.
         reason: String,
     },
+    /// The command broke a rule of the audit record; nothing was written.
+    #[error("refused ({rule}): {reason}")]
+    AuditRefused {
+        /// The rule broken.
+        rule: hearth_assurance::AuditRule,
+        /// What was wrong.
+        reason: String,
+    },
     /// The record changed since the caller read it, or a new record's id was taken
     /// meanwhile; nothing was written.
     #[error("{stream} has changed since it was read; nothing was written")]
@@ -64,6 +72,7 @@ impl From<RecordError> for AppError {
             RecordError::Refused(r) => r.into(),
             RecordError::NotFound(_) => AppError::NotFound,
             RecordError::Store(s) => s.into(),
+            other @ RecordError::NotAJourney(_) => AppError::Internal(Box::new(other)),
         }
     }
 }

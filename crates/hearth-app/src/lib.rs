@@ -13,6 +13,7 @@
 //! - [`AppError`]: the one error of every command and query.
 
 mod access_log;
+pub mod assurance;
 mod clock;
 mod commands;
 pub mod digest;
@@ -58,6 +59,7 @@ pub struct App {
     access_log: AccessLogBatcher,
     digest: digest::DigestCache,
     returns: returns::ReturnBuilds,
+    audits: assurance::AuditCache,
 }
 
 impl App {
@@ -74,6 +76,7 @@ impl App {
             held: HeldStreams::default(),
             digest: digest::DigestCache::default(),
             returns: returns::ReturnBuilds::default(),
+            audits: assurance::AuditCache::default(),
         }
     }
 
@@ -178,8 +181,18 @@ impl App {
     }
 
     async fn decide(&self, principal: &Principal, stream: &ChildStream) -> Option<Relationship> {
-        let workforce = self.workforce().await;
-        policy::relationship(principal, stream.record(), &workforce)
+        let decided = {
+            let workforce = self.workforce().await;
+            policy::relationship(principal, stream.record(), &workforce)
+        };
+        match decided {
+            Some(r) => Some(r),
+            // An auditor's time-limited sight of the child, from the audits (`assurance`).
+            None => {
+                self.auditor_relationship(principal, &stream.record().id)
+                    .await
+            }
+        }
     }
 
     /// The child's record as it stands, for the system's own decisions: not logged, so

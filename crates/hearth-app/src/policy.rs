@@ -45,6 +45,13 @@ pub use hearth_store::sight::Sight;
 
 use crate::principal::Principal;
 
+mod audits;
+pub use audits::{
+    AuditAccess, AuditPermit, AuditWritePermit, CoordinatePermit, audit_sight, blind,
+    lands_on_assurance, may_coordinate_audits, may_exempt_audits, sees_audit, to_coordinate_audits,
+    to_record_on_audit,
+};
+
 /// How the principal is connected to the child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Relationship {
@@ -63,6 +70,9 @@ pub enum Relationship {
     ServiceWide,
     /// The record is restricted, and the user restricted it or is named on the restriction.
     NamedOnRestriction,
+    /// An auditor or second auditor of one of the child's audits, while their part lasts:
+    /// they read, and record nothing on the child.
+    Auditor,
 }
 
 /// Proof that access to one child was decided and logged. Only [`crate::App::view_child`]
@@ -365,7 +375,13 @@ pub enum Who {
 /// make management decisions, and a reviewing officer is independent of the line.
 pub fn may_record(who: Who, user: &Principal, relationship: Relationship) -> bool {
     match who {
-        Who::Managers => user.role.is_manager() && relationship != Relationship::ReviewingOfficer,
+        Who::Managers => {
+            user.role.is_manager()
+                && !matches!(
+                    relationship,
+                    Relationship::ReviewingOfficer | Relationship::Auditor
+                )
+        }
         Who::Workers => {
             matches!(
                 relationship,
@@ -397,7 +413,11 @@ pub fn may_correct(user: &Principal, relationship: Relationship, by: &Actor) -> 
 /// Managers connected to the child authorise (an assessment, an allocation); a reviewing
 /// officer never does.
 pub fn may_authorise(user: &Principal, relationship: Relationship) -> bool {
-    user.role.is_manager() && relationship != Relationship::ReviewingOfficer
+    user.role.is_manager()
+        && !matches!(
+            relationship,
+            Relationship::ReviewingOfficer | Relationship::Auditor
+        )
 }
 
 /// Whether this principal may change the child's details, address, family and network and

@@ -44,6 +44,9 @@ pub enum RecordError {
     /// The store failed, or the stream changed since it was read; nothing was written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The stream is an audit's, which the interchange format and the import do not carry.
+    #[error("{0} is an audit, which interchange files do not carry")]
+    NotAJourney(StreamId),
 }
 
 /// The records an event batch refers to, gathered before checking so checking stays pure.
@@ -708,6 +711,8 @@ pub fn journey_from(stream: &StreamId, stored: &[StoredEvent]) -> Result<Journey
             ChildId::parse(stream.id()).map_err(bad)?,
             decode_all(stored)?,
         ),
+        // An audit is not a journey of the interchange format: `crate::assurance` reads it.
+        StreamKind::Audit => return Err(RecordError::NotAJourney(stream.clone())),
     })
 }
 
@@ -757,6 +762,7 @@ impl StreamState {
                 StreamState::Professional(fold_directory(&decode_all(stored)?), v)
             }
             StreamKind::Adopter => StreamState::Adopter(fold_directory(&decode_all(stored)?), v),
+            StreamKind::Audit => return Err(RecordError::NotAJourney(stream.clone())),
         })
     }
 

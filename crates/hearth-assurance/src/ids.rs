@@ -35,10 +35,22 @@ impl AuditId {
         &self.0
     }
 
-    /// The name of the audit's stream, `audit/ID`. The store's stream kinds do not include
-    /// audits yet; the application layer adds the kind when it stores them.
+    /// The name of the audit's stream, `audit/ID`.
     pub fn stream(&self) -> String {
         format!("{}/{}", Self::KIND, self.0)
+    }
+
+    /// The audit's stream in the store, of the kind `audit`. The id was checked as the
+    /// store checks every id, so this does not fail in practice; it is not unwrapped.
+    pub fn stream_id(&self) -> Result<hearth_domain::StreamId, InvalidId> {
+        hearth_domain::StreamId::new(hearth_domain::StreamKind::Audit, &self.0)
+    }
+
+    /// The audit whose stream this is, if it is an audit's.
+    pub fn of_stream(stream: &hearth_domain::StreamId) -> Option<AuditId> {
+        (stream.kind() == hearth_domain::StreamKind::Audit)
+            .then(|| AuditId::parse(stream.id()).ok())
+            .flatten()
     }
 }
 

@@ -307,13 +307,93 @@ pub fn select(inputs: &Inputs<'_>, children: &[ChildRecord]) -> Selection {
             }
         }
     }
+    finish(inputs, from, groups, not_in_a_team)
+}
+
+/// Joins selections made with the same inputs over separate parts of the records (a
+/// council's children read a batch at a time) into the selection over all of them: each
+/// group's eligible and excluded lists are joined, fingerprinted and drawn as `select` would
+/// over every record at once.
+pub fn merge(inputs: &Inputs<'_>, parts: Vec<Selection>) -> Selection {
+    let from = scope_from(inputs.template, inputs.on);
+    let mut groups: BTreeMap<Group, (Vec<Subject>, Vec<Excluded>)> = BTreeMap::new();
+    let mut not_in_a_team = Vec::new();
+    for part in parts {
+        not_in_a_team.extend(part.not_in_a_team);
+        for g in part.groups {
+            let entry = groups.entry(g.group).or_default();
+            entry.0.extend(g.eligible);
+            entry.1.extend(g.excluded);
+        }
+    }
+    finish(inputs, from, groups, not_in_a_team)
+}
+
+/// A selection made without earlier audits (`previous` empty), weighed again with
+/// `inputs.previous`: those audited recently are left out for that reason wherever the
+/// template puts it before the reason they had, and the groups are drawn again. The same as
+/// selecting with the earlier audits in the first place; it lets a year of draws be made
+/// from one reading of the records.
+pub fn with_previous(inputs: &Inputs<'_>, made_without: Selection) -> Selection {
+    let order = &inputs.template.selection.exclude;
+    let recently = order
+        .iter()
+        .position(|e| e.reason == ExclusionReason::AuditedRecently);
+    let from = scope_from(inputs.template, inputs.on);
+    let mut groups: BTreeMap<Group, (Vec<Subject>, Vec<Excluded>)> = BTreeMap::new();
+    for g in made_without.groups {
+        let entry = groups.entry(g.group).or_default();
+        let audited = |subject: &Subject| {
+            recently.is_some_and(|i| audited_within(inputs, subject, order[i].within))
+        };
+        for subject in g.eligible {
+            if audited(&subject) {
+                entry.1.push(Excluded {
+                    subject,
+                    reason: ExclusionReason::AuditedRecently,
+                });
+            } else {
+                entry.0.push(subject);
+            }
+        }
+        for e in g.excluded {
+            let before = recently.is_some_and(|i| {
+                order
+                    .iter()
+                    .position(|x| x.reason == e.reason)
+                    .is_none_or(|j| i < j)
+            });
+            let reason = if before && audited(&e.subject) {
+                ExclusionReason::AuditedRecently
+            } else {
+                e.reason
+            };
+            entry.1.push(Excluded {
+                subject: e.subject,
+                reason,
+            });
+        }
+    }
+    finish(inputs, from, groups, made_without.not_in_a_team)
+}
+
+/// Puts each group's lists in order, fingerprints them and draws.
+fn finish(
+    inputs: &Inputs<'_>,
+    from: NaiveDate,
+    groups: BTreeMap<Group, (Vec<Subject>, Vec<Excluded>)>,
+    mut not_in_a_team: Vec<Subject>,
+) -> Selection {
+    let t = inputs.template;
     not_in_a_team.sort();
+    not_in_a_team.dedup();
     let groups = groups
         .into_iter()
         .map(|(group, (mut eligible, mut excluded))| {
             eligible.sort();
             eligible.dedup();
             excluded.sort();
+            excluded.dedup();
             let eligible_hash = eligible_hash(&eligible);
             let drawn = match t.selection.method {
                 Method::Programme => eligible.clone(),
@@ -982,6 +1062,81 @@ mod tests {
             }
             prop_assert_eq!(run(&t, &children, seed, &[]), a);
         }
+    }
+
+    #[test]
+    fn a_selection_made_a_batch_at_a_time_is_the_selection_over_all() {
+        let t = template("single-case-audit");
+        let children = borough();
+        let dir = directory();
+        let cal = Calendar::england_and_wales();
+        // One case of TSC1 was audited recently, so the exclusions are joined too.
+        let previous = [Previous {
+            subject: child_subject(&children[0].id.to_string()),
+            on: d(2025, 3, 3),
+        }];
+        let inputs = Inputs {
+            template: &t,
+            month: month(),
+            on: d(2025, 6, 2),
+            seed: Seed(7),
+            calendar: &cal,
+            staff: &dir,
+            previous: &previous,
+        };
+        let whole = select(&inputs, &children);
+        assert!(!whole.groups.iter().all(|g| g.excluded.is_empty()));
+        for size in [1, 3, 5, 16] {
+            let parts = children.chunks(size).map(|c| select(&inputs, c)).collect();
+            assert_eq!(merge(&inputs, parts), whole, "batches of {size}");
+        }
+    }
+
+    #[test]
+    fn earlier_audits_weighed_afterwards_give_the_same_selection() {
+        let t = template("single-case-audit");
+        let children = borough();
+        let dir = directory();
+        let cal = Calendar::england_and_wales();
+        let previous: Vec<Previous> = children
+            .iter()
+            .step_by(3)
+            .enumerate()
+            .map(|(i, r)| Previous {
+                subject: child_subject(&r.id.to_string()),
+                // Some within six months of the draw, some before.
+                on: if i % 2 == 0 {
+                    d(2025, 3, 3)
+                } else {
+                    d(2024, 10, 1)
+                },
+            })
+            .collect();
+        let weighed = Inputs {
+            template: &t,
+            month: month(),
+            on: d(2025, 6, 2),
+            seed: Seed(11),
+            calendar: &cal,
+            staff: &dir,
+            previous: &previous,
+        };
+        let with = select(&weighed, &children);
+        assert!(
+            with.groups
+                .iter()
+                .flat_map(|g| &g.excluded)
+                .any(|e| e.reason == ExclusionReason::AuditedRecently)
+        );
+        let without = select(
+            &Inputs {
+                previous: &[],
+                ..weighed
+            },
+            &children,
+        );
+        assert_ne!(without, with);
+        assert_eq!(with_previous(&weighed, without), with);
     }
 
     #[test]

@@ -121,18 +121,23 @@ pub enum StreamKind {
     Professional,
     /// A prospective adopter household.
     Adopter,
+    /// A case audit (`hearth-assurance`'s stream: the audit's id is its own, not a record's
+    /// above). The interchange format does not carry audits yet.
+    Audit,
 }
 
 impl StreamKind {
     /// Every kind, in the order an interchange file must introduce them (teams before the
-    /// staff in them, staff before the children they work with).
-    pub const ALL: [StreamKind; 6] = [
+    /// staff in them, staff before the children they work with), and audits, which read
+    /// them all, last.
+    pub const ALL: [StreamKind; 7] = [
         StreamKind::Team,
         StreamKind::Staff,
         StreamKind::Professional,
         StreamKind::Person,
         StreamKind::Adopter,
         StreamKind::Child,
+        StreamKind::Audit,
     ];
 
     /// The name used in stream ids and interchange files.
@@ -144,6 +149,7 @@ impl StreamKind {
             StreamKind::Person => PersonId::KIND,
             StreamKind::Professional => ProfessionalId::KIND,
             StreamKind::Adopter => AdopterId::KIND,
+            StreamKind::Audit => "audit",
         }
     }
 
@@ -279,6 +285,10 @@ mod tests {
         assert_eq!(s.to_string(), "child/C1");
         assert_eq!(StreamId::parse("child/C1").unwrap(), s);
         assert!(StreamId::parse("pet/C1").is_err());
+        assert_eq!(
+            StreamId::parse("audit/A1").unwrap().kind(),
+            StreamKind::Audit
+        );
         assert!(StreamId::parse("child/").is_err());
         assert!(StreamId::parse("child").is_err());
     }

@@ -214,6 +214,11 @@ impl Journey {
             StreamKind::Child => {
                 Journey::Child(ChildId::parse(stream.id()).map_err(bad)?, events(raw)?)
             }
+            StreamKind::Audit => {
+                return Err(InterchangeError::Stream(format!(
+                    "{stream}: audits are not carried in interchange files"
+                )));
+            }
         })
     }
 

@@ -105,6 +105,7 @@ conformance!(
     new_child_ids_follow_the_largest_number,
     new_adults_and_professionals_are_numbered_like_children,
     the_last_position_and_listings_logged_without_a_read,
+    audit_streams_are_their_own_kind,
 );
 
 async fn the_last_position_and_listings_logged_without_a_read(store: Store) {
@@ -700,4 +701,60 @@ async fn new_adults_and_professionals_are_numbered_like_children(store: Store) {
         "PR00042"
     );
     assert_eq!(store.next_child_id().await.unwrap().as_str(), "C0001000");
+}
+
+/// An audit's stream (`audit/A1`) is kept, read and listed like any other, apart from the
+/// children's: a new child's id does not count it, and listing children does not show it.
+async fn audit_streams_are_their_own_kind(store: Store) {
+    let completed = NewEvent {
+        event_type: "audit_completed".into(),
+        schema_version: 1,
+        payload: r#"{"type":"audit_completed"}"#.into(),
+        author: "staff/QA1".into(),
+        occurred_at: ts("2025-06-02T09:00:00Z"),
+        recorded_at: ts("2025-06-02T09:00:01Z"),
+    };
+    store
+        .append(
+            &[
+                StreamAppend {
+                    stream: stream("audit/A1"),
+                    expected_version: 0,
+                    events: vec![completed.clone()],
+                },
+                StreamAppend {
+                    stream: stream("child/C1"),
+                    expected_version: 0,
+                    events: vec![event(0)],
+                },
+            ],
+            &Projections::default(),
+        )
+        .await
+        .unwrap();
+    let back = store.read_stream(&stream("audit/A1")).await.unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[0].stream, "audit/A1");
+    assert_eq!(back[0].payload, completed.payload);
+    let audits = store.list_streams("audit").await.unwrap();
+    assert_eq!(audits.len(), 1);
+    assert_eq!(audits[0].stream, "audit/A1");
+    let children = store.list_streams("child").await.unwrap();
+    assert_eq!(children.len(), 1);
+    assert_eq!(children[0].stream, "child/C1");
+    // A stale write to the audit is refused like any other.
+    let stale = store
+        .append(
+            &[StreamAppend {
+                stream: stream("audit/A1"),
+                expected_version: 0,
+                events: vec![completed],
+            }],
+            &Projections::default(),
+        )
+        .await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{stale:?}"
+    );
 }

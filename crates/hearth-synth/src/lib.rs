@@ -6,6 +6,7 @@
 //! Generation is pure and streaming: families are produced in the order they arrive, a batch
 //! at a time, so a region of a million children never needs to be held in memory at once.
 
+pub mod audits;
 mod calendar;
 pub mod data;
 mod family;

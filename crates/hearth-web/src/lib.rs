@@ -113,6 +113,18 @@ pub fn router(state: AppState) -> Router {
         .route("/digest/workbook.xlsx", get(pages::digest::workbook))
         .route("/digest/{id}", get(pages::digest::indicator))
         .route("/digest/{id}/{month}", get(pages::digest::children))
+        .route("/assurance", get(pages::assurance::overview))
+        .route(
+            "/assurance/select",
+            get(pages::assurance::select_form).post(pages::assurance::select_submit),
+        )
+        .route("/assurance/report", get(pages::assurance::report))
+        .route("/assurance/report.xlsx", get(pages::assurance::workbook))
+        .route("/assurance/audits", get(pages::assurance::list))
+        .route(
+            "/assurance/audits/{id}",
+            get(pages::assurance::audit).post(pages::assurance::record),
+        )
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -103,6 +103,8 @@ struct ChildPage {
     previous: Option<String>,
     next: Option<String>,
     links: Vec<super::casefile::Link>,
+    /// The child's audits this user may see (practice assurance).
+    audits: Vec<super::assurance::AuditLink>,
 }
 
 pub(super) fn date(d: chrono::NaiveDate) -> String {
@@ -221,6 +223,8 @@ pub async fn page(
     let (permit, stream) = state.app.view_child(&user, &id, "child record").await?;
     let record = stream.record();
     let now = state.app.now();
+    let audits =
+        super::assurance::links(&state, &state.app.child_audits(&user, &permit).await?).await;
 
     // Names of the family network and professionals, from their own records.
     let people: Vec<StreamId> = record
@@ -463,6 +467,7 @@ pub async fn page(
         next: (current < last_page).then(|| history_href(current + 1)),
         events,
         links: super::casefile::links(&id, None),
+        audits,
         name,
     };
     drop(workforce);

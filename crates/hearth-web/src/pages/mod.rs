@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allocate;
+pub mod assurance;
 pub mod authorise;
 pub mod casefile;
 pub mod child;
@@ -40,6 +41,8 @@ pub struct Layout {
     pub digest: bool,
     /// Builds the statutory returns.
     pub returns: bool,
+    /// Coordinates audits: sees practice assurance.
+    pub assurance: bool,
     pub user_name: String,
     pub role: &'static str,
     pub csrf: String,
@@ -55,6 +58,7 @@ impl Layout {
             accounts: hearth_app::policy::may_manage_accounts(user),
             digest: hearth_app::policy::may_read_digest(user),
             returns: hearth_app::policy::to_download_returns(user).is_some(),
+            assurance: hearth_app::policy::may_coordinate_audits(user),
             user_name: user.name.clone(),
             role: user.role.label(),
             csrf: user.csrf.clone(),

@@ -39,6 +39,9 @@ struct MyWork {
     /// A role that holds no cases (it oversees the service, or chairs conferences and
     /// reviews): My work points to its pages first, and shows no empty caseload.
     oversees: bool,
+    /// What audits ask of the user (practice assurance), and safety concerns they were told of.
+    audit_items: Vec<super::assurance::OwedRow>,
+    concerns: Vec<super::assurance::OwedRow>,
 }
 
 /// The page's query: after recording, what was recorded.
@@ -70,6 +73,11 @@ pub async fn page(
     if hearth_app::policy::may_manage_accounts(&user) {
         return Ok(Redirect::to("/accounts").into_response());
     }
+    // The QA lead's work starts from practice assurance.
+    if hearth_app::policy::lands_on_assurance(&user) {
+        return Ok(Redirect::to("/assurance").into_response());
+    }
+    let (audit_items, concerns) = super::assurance::owed(&state, &user).await?;
     let shows_team = hearth_app::policy::works_the_team_caseload(&user);
     let rows = if shows_team {
         state.app.team_caseload(&user.team).await?
@@ -145,6 +153,8 @@ pub async fn page(
             .as_deref()
             .and_then(super::record::done_message),
         oversees: hearth_app::policy::oversees_others(&user),
+        audit_items,
+        concerns,
     };
     Ok(Html(page.render()?).into_response())
 }

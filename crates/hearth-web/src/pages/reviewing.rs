@@ -63,6 +63,8 @@ struct ReviewingPage {
     due: Vec<DueRow>,
     meetings: Vec<MeetingRow>,
     responses: Vec<DueRow>,
+    /// Audits copied to the user as the child's reviewing officer.
+    audits: Vec<super::assurance::AuditLink>,
 }
 
 /// Whether a reviewing officer has anything to do for the child: a child protection plan, a
@@ -128,6 +130,8 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         .filter_map(|r| ChildId::parse(&r.child_id).ok())
         .collect();
     let sights = state.app.sights(&open).await?;
+    let audits = state.app.audits_copied_to(&user).await?;
+    let audits = super::assurance::links(&state, &audits).await;
     let workforce = state.app.workforce().await;
     let candidates: Vec<ChildId> = open
         .iter()
@@ -224,6 +228,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         due,
         meetings,
         responses,
+        audits,
     };
     Ok(Html(page.render()?))
 }

@@ -129,6 +129,7 @@ pub fn relationship(r: hearth_app::policy::Relationship) -> &'static str {
         Relationship::NamedOnRestriction => {
             "the record is restricted and you restricted it or are named on the restriction"
         }
+        Relationship::Auditor => "you are auditing this child's case, until your audit is done",
     }
 }
 

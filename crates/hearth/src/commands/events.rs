@@ -1,4 +1,5 @@
-//! `hearth events CHILD_ID`: prints a child's stream. Reading a child's record is logged.
+//! `hearth events CHILD_ID`: prints a child's stream (or any stream, such as an audit's).
+//! Reading a child's record is logged.
 
 use std::process::ExitCode;
 
@@ -49,10 +50,17 @@ impl Events {
             eprintln!("hearth: {stream} has no events");
             return Ok(ExitCode::from(1));
         }
-        // Decoding checks every payload, whatever the output format.
-        let journey = journey_from(&stream, &events)?;
+        // Decoding checks every payload, whatever the output format. An audit is not an
+        // interchange journey: its line has the same shape, from its own events.
+        let line = if stream.kind() == StreamKind::Audit {
+            let decoded: Vec<hearth_domain::event::Recorded<hearth_assurance::AuditEvent>> =
+                hearth_store::codec::decode_all(&events)?;
+            serde_json::json!({"stream": stream.to_string(), "events": decoded}).to_string()
+        } else {
+            journey_from(&stream, &events)?.to_line()?
+        };
         match self.format {
-            Format::Jsonl => println!("{}", journey.to_line()?),
+            Format::Jsonl => println!("{line}"),
             Format::Text => {
                 for e in &events {
                     println!(

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 use hearth_app::records::journey_from;
-use hearth_domain::StreamId;
 use hearth_domain::interchange::JourneyLine;
+use hearth_domain::{StreamId, StreamKind};
 use hearth_store::StoredEvent;
 
 /// What to export.
@@ -30,17 +30,23 @@ pub enum Export {
     AnnexA(super::annex_a::ExportArgs),
 }
 
-fn write_run(w: &mut impl Write, run: &[StoredEvent]) -> anyhow::Result<()> {
+/// Writes a run of one stream's events as a line and gives the lines written; an audit's run is left out (interchange
+/// files do not carry audits yet) and counted in `audits`.
+fn write_run(w: &mut impl Write, run: &[StoredEvent], audits: &mut u64) -> anyhow::Result<u64> {
     let Some(first) = run.first() else {
-        return Ok(());
+        return Ok(0);
     };
     let stream = StreamId::parse(&first.stream)?;
+    if stream.kind() == StreamKind::Audit {
+        *audits += u64::try_from(run.len())?;
+        return Ok(0);
+    }
     let line = JourneyLine {
         from_version: u64::try_from(first.version)?,
         journey: journey_from(&stream, run)?,
     };
     writeln!(w, "{}", line.to_line()?)?;
-    Ok(())
+    Ok(1)
 }
 
 impl Export {
@@ -57,7 +63,7 @@ impl Export {
         let file = std::fs::File::create(&partial)
             .with_context(|| format!("cannot write {}", partial.display()))?;
         let mut w = std::io::BufWriter::new(file);
-        let (mut lines, mut events) = (0u64, 0u64);
+        let (mut lines, mut events, mut audit_events) = (0u64, 0u64, 0u64);
         let mut run: Vec<StoredEvent> = Vec::new();
         let mut after = 0;
         loop {
@@ -66,8 +72,7 @@ impl Export {
             after = last.seq;
             for e in page {
                 if run.first().is_some_and(|f| f.stream != e.stream) {
-                    write_run(&mut w, &run)?;
-                    lines += 1;
+                    lines += write_run(&mut w, &run, &mut audit_events)?;
                     run.clear();
                 }
                 events += 1;
@@ -75,17 +80,22 @@ impl Export {
             }
         }
         if !run.is_empty() {
-            write_run(&mut w, &run)?;
-            lines += 1;
+            lines += write_run(&mut w, &run, &mut audit_events)?;
         }
         w.flush()?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         std::fs::rename(&partial, &out)
             .with_context(|| format!("cannot write {}", out.display()))?;
+        let events = events - audit_events;
         println!(
             "exported {events} events in {lines} lines to {}",
             out.display()
         );
+        if audit_events > 0 {
+            println!(
+                "left out {audit_events} events of audits: interchange files do not carry audits yet"
+            );
+        }
         Ok(ExitCode::SUCCESS)
     }
 }

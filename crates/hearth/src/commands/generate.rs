@@ -35,6 +35,10 @@ pub struct Generate {
     /// A rates file (default: the built-in rates, crates/hearth-synth/config/rates.toml).
     #[arg(long)]
     rates: Option<PathBuf>,
+    /// Also write a year of case audits to the as-at date, through the audit record's
+    /// rules (the demo does). The summary and fingerprint are the borough's without them.
+    #[arg(long)]
+    audits: bool,
     /// End with the summary as one JSON object on the last line.
     #[arg(long)]
     summary_json: bool,
@@ -56,6 +60,7 @@ impl Generate {
             as_at: None,
             profile: None,
             rates: None,
+            audits: true,
             summary_json: false,
         }
     }
@@ -115,6 +120,12 @@ impl Generate {
             }
         })
         .await?;
+        let audits = if self.audits {
+            eprintln!("writing a year of case audits");
+            Some(hearth_synth::audits::generate_audits(&records, params.as_at, params.seed).await?)
+        } else {
+            None
+        };
         let mut out = std::io::stdout().lock();
         writeln!(out, "children known: {}", summary.children_known)?;
         writeln!(
@@ -135,6 +146,18 @@ impl Generate {
             summary.special_guardianship_in_year
         )?;
         writeln!(out, "fingerprint: {}", summary.hash)?;
+        if let Some(a) = audits {
+            writeln!(
+                out,
+                "case audits in the last year: {} ({} completed), {} events",
+                a.audits, a.completed, a.events
+            )?;
+            if !a.refused.is_empty() {
+                let rules: Vec<String> =
+                    a.refused.iter().map(|(r, n)| format!("{r} {n}")).collect();
+                writeln!(out, "audit steps the rules refused: {}", rules.join(", "))?;
+            }
+        }
         writeln!(out)?;
         writeln!(
             out,

@@ -48,6 +48,10 @@ pub struct Serve {
     /// Send cookies without the Secure flag, for plain HTTP on this machine only.
     #[arg(long)]
     insecure_cookies: bool,
+    /// A folder of the council's own audit templates (`*.toml`), added to the shipped ones
+    /// (one with a shipped template's id replaces it).
+    #[arg(long)]
+    audit_templates: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `demo`.
@@ -99,6 +103,9 @@ async fn start(
 impl Serve {
     /// Serves until stopped.
     pub async fn run(self, db: &str, council: &str) -> anyhow::Result<ExitCode> {
+        if let Some(dir) = &self.audit_templates {
+            audit_templates(dir)?;
+        }
         let store = super::open(db, council).await?;
         let settings = Settings {
             secure_cookies: !self.insecure_cookies,
@@ -152,6 +159,33 @@ impl Demo {
         hearth_web::serve(listener, state).await?;
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Reads a council's audit templates from a folder and puts them in use: a fault in any
+/// file is refused with its file, line and key, and nothing is served.
+fn audit_templates(dir: &std::path::Path) -> anyhow::Result<()> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut templates = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        templates.push(hearth_assurance::Template::parse(
+            &text,
+            &path.display().to_string(),
+        )?);
+    }
+    hearth_app::assurance::use_council_templates(templates).map_err(anyhow::Error::msg)?;
+    eprintln!(
+        "audit templates: the shipped ones and {} of the council's from {}",
+        files.len(),
+        dir.display()
+    );
+    Ok(())
 }
 
 /// One account per role, for someone in post with that role, chosen so that each sign-in

@@ -96,6 +96,11 @@ impl Drop for App {
 /// Serves the store on a free port, and waits for the health endpoint rather than a fixed
 /// time.
 pub async fn serve(dir: tempfile::TempDir, db: String) -> App {
+    serve_with(dir, db, &[]).await
+}
+
+/// As [`serve`], with more arguments to `hearth serve`.
+pub async fn serve_with(dir: tempfile::TempDir, db: String, more: &[&str]) -> App {
     let mut process = Command::new(HEARTH)
         .args([
             "--db",
@@ -105,6 +110,7 @@ pub async fn serve(dir: tempfile::TempDir, db: String) -> App {
             "127.0.0.1:0",
             "--insecure-cookies",
         ])
+        .args(more)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
