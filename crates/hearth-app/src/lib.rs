@@ -18,6 +18,7 @@ mod commands;
 mod error;
 mod held_streams;
 pub mod narrative;
+pub mod oversight;
 pub mod policy;
 mod principal;
 pub mod queries;

@@ -265,12 +265,19 @@ pub fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (Stri
             supervisor,
             worker,
             text,
+            discussion,
         } => (
             "Supervision",
-            vec![
-                format!("{} supervising {}", staff(supervisor), staff(worker)),
-                text.as_str().to_owned(),
-            ],
+            std::iter::once(format!(
+                "{} supervising {}",
+                staff(supervisor),
+                staff(worker)
+            ))
+            .chain(match discussion {
+                Some(d) => crate::oversight::discussion_lines(d, &staff),
+                None => vec![text.as_str().to_owned()],
+            })
+            .collect(),
         ),
         WorkerAllocated {
             worker,

@@ -360,6 +360,103 @@ pub fn oversees_others(user: &Principal) -> bool {
     )
 }
 
+// ---------------------------------------------------------------------------------------
+// Oversight above the caseload: supervision and the service view.
+
+/// Leave to act on one worker's supervision file, as one principal: made only by the
+/// decisions below, and asked for by every command that writes to the file.
+#[derive(Debug, Clone)]
+pub struct SupervisionPermit {
+    worker: StaffId,
+    principal: Principal,
+    supervises: bool,
+}
+
+impl SupervisionPermit {
+    /// Whose file it is.
+    pub fn worker(&self) -> &StaffId {
+        &self.worker
+    }
+
+    /// Who acts.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Acting as the worker's supervisor (a manager above them), not as the worker.
+    pub fn supervises(&self) -> bool {
+        self.supervises
+    }
+}
+
+/// A manager supervises the workers below them in the line: their own reports, and (to
+/// cover an absence) those of the managers below them.
+pub fn may_supervise(user: &Principal, worker: &StaffId, workforce: &MemoryDirectory) -> bool {
+    user.role.is_manager() && manages(&user.staff, worker, workforce)
+}
+
+/// A worker's supervision file is seen by the worker and the managers above them, and by no
+/// one else: not the team, not the service-wide readers.
+pub fn may_see_supervision(
+    user: &Principal,
+    worker: &StaffId,
+    workforce: &MemoryDirectory,
+) -> bool {
+    user.staff == *worker || manages(&user.staff, worker, workforce)
+}
+
+/// Leave to record a session for `worker`.
+pub fn to_supervise(
+    user: &Principal,
+    worker: &StaffId,
+    workforce: &MemoryDirectory,
+) -> Option<SupervisionPermit> {
+    may_supervise(user, worker, workforce).then(|| SupervisionPermit {
+        worker: worker.clone(),
+        principal: user.clone(),
+        supervises: true,
+    })
+}
+
+/// Leave to acknowledge a session's record: the worker's alone.
+pub fn to_acknowledge(user: &Principal, worker: &StaffId) -> Option<SupervisionPermit> {
+    (user.staff == *worker).then(|| SupervisionPermit {
+        worker: worker.clone(),
+        principal: user.clone(),
+        supervises: false,
+    })
+}
+
+/// Leave to record an action done: its owner, or a manager above the worker.
+pub fn to_complete_action(
+    user: &Principal,
+    worker: &StaffId,
+    owner: &StaffId,
+    workforce: &MemoryDirectory,
+) -> Option<SupervisionPermit> {
+    let supervises = may_supervise(user, worker, workforce);
+    (supervises || user.staff == *owner).then(|| SupervisionPermit {
+        worker: worker.clone(),
+        principal: user.clone(),
+        supervises,
+    })
+}
+
+/// The service view (every team's caseloads, queues, overdue work and supervision) is for
+/// the head of service and the assistant director.
+pub fn may_see_service(user: &Principal) -> bool {
+    matches!(
+        user.role,
+        StaffRole::HeadOfService | StaffRole::AssistantDirector
+    )
+}
+
+/// Whether `manager` is above `worker` in the line: for the oversight queries, which list
+/// the workers a manager oversees.
+pub fn is_above(manager: &StaffId, worker: &StaffId, workforce: &MemoryDirectory) -> bool {
+    manages(manager, worker, workforce)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

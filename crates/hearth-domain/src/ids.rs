@@ -121,18 +121,21 @@ pub enum StreamKind {
     Professional,
     /// A prospective adopter household.
     Adopter,
+    /// A worker's supervision file, under the worker's staff id.
+    Supervision,
 }
 
 impl StreamKind {
     /// Every kind, in the order an interchange file must introduce them (teams before the
     /// staff in them, staff before the children they work with).
-    pub const ALL: [StreamKind; 6] = [
+    pub const ALL: [StreamKind; 7] = [
         StreamKind::Team,
         StreamKind::Staff,
         StreamKind::Professional,
         StreamKind::Person,
         StreamKind::Adopter,
         StreamKind::Child,
+        StreamKind::Supervision,
     ];
 
     /// The name used in stream ids and interchange files.
@@ -144,6 +147,7 @@ impl StreamKind {
             StreamKind::Person => PersonId::KIND,
             StreamKind::Professional => ProfessionalId::KIND,
             StreamKind::Adopter => AdopterId::KIND,
+            StreamKind::Supervision => "supervision",
         }
     }
 
@@ -213,6 +217,14 @@ impl StreamId {
         Self {
             kind: StreamKind::Adopter,
             id: id.0.clone(),
+        }
+    }
+
+    /// The stream of a worker's supervision file.
+    pub fn supervision(worker: &StaffId) -> Self {
+        Self {
+            kind: StreamKind::Supervision,
+            id: worker.0.clone(),
         }
     }
 

@@ -313,7 +313,15 @@ events! {
         /// A manager's oversight and direction.
         ManagementOversightRecorded = "management_oversight_recorded" { manager: StaffId, text: Text },
         /// Case supervision between a supervisor and the worker.
-        SupervisionRecorded = "supervision_recorded" { supervisor: StaffId, worker: StaffId, text: Text },
+        SupervisionRecorded = "supervision_recorded" {
+            supervisor: StaffId,
+            worker: StaffId,
+            text: Text,
+            /// The case discussion of a supervision session, when it was recorded from one
+            /// (`text` is then its update).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            discussion: Option<Box<crate::supervision::CaseDiscussion>>,
+        },
 
         // The content of practice (`practice.rs`): what each entry said. Each is written
         // about the event it describes (`about`, that event's version in the stream).

@@ -1,0 +1,573 @@
+//! Oversight above the caseload: supervision sessions and their actions, escalations that
+//! reach their owner, and what the service view reads.
+//!
+//! A session is one command: the worker's supervision file (`supervision/<staff id>`) gets
+//! the session, and every child discussed gets a `supervision_recorded` event carrying the
+//! case discussion, all checked by the domain and written in one transaction, so the child's
+//! record shows the oversight the moment the session is saved, or nothing is written.
+//! Who may do what is decided in [`crate::policy`]; this module carries it out.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use hearth_domain::child::ChildEvent;
+use hearth_domain::codes::StaffRole;
+use hearth_domain::directory::{MemoryDirectory, fold_directory};
+use hearth_domain::event::Recorded;
+use hearth_domain::interchange::{Journey, JourneyLine};
+use hearth_domain::supervision::{
+    ActionRef, ActionReview, CaseDiscussion, NewAction, SupervisionEvent, SupervisionFile,
+    SupervisionKind,
+};
+use hearth_domain::values::Text;
+use hearth_domain::{ChildId, StaffId, StreamId, StreamKind, Timestamp};
+use hearth_standards::supervision::{ActionDue, WorkerSupervision};
+use hearth_store::codec::decode_all;
+use hearth_store::reading;
+
+use crate::policy::{self, SupervisionPermit, Who};
+use crate::records::ImportOutcome;
+use crate::{App, AppError, Principal};
+
+/// A session as the supervisor records it.
+#[derive(Debug, Clone)]
+pub struct SessionForm {
+    /// When it was held.
+    pub at: Timestamp,
+    /// Individual, group or ASYE.
+    pub kind: SupervisionKind,
+    /// What became of each action still open.
+    pub reviewed: Vec<ActionReview>,
+    /// The worker's workload.
+    pub workload: Text,
+    /// Their wellbeing.
+    pub wellbeing: Text,
+    /// Their development.
+    pub development: Text,
+    /// A discussion of each child discussed.
+    pub cases: Vec<CaseDiscussion>,
+    /// Actions not about one child.
+    pub actions: Vec<NewAction>,
+}
+
+/// A worker's supervision, for the pages: whose, the file, and what it owes today.
+#[derive(Debug, Clone)]
+pub struct Supervisee {
+    /// The worker.
+    pub worker: StaffId,
+    /// Their file as it stands.
+    pub file: SupervisionFile,
+    /// The file's version, for the next command on it.
+    pub version: u64,
+    /// What it owes today, when the ruleset sets supervision timescales.
+    pub due: Option<WorkerSupervision>,
+}
+
+/// An open action owed by someone, with the file it is in.
+#[derive(Debug, Clone)]
+pub struct OwedAction {
+    /// Whose supervision set it.
+    pub worker: StaffId,
+    /// The action against its date.
+    pub action: ActionDue,
+}
+
+/// An obligation escalated beyond its usual owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalatedTo {
+    /// Who it now falls to.
+    pub staff: Vec<StaffId>,
+    /// Who it came from: the role that owns it before escalation.
+    pub from_role: StaffRole,
+    /// The named member of staff it came from, when the line says who.
+    pub from: Option<StaffId>,
+}
+
+/// The lines of a case discussion, as the child's record shows them: `staff` names a member
+/// of staff.
+pub fn discussion_lines(d: &CaseDiscussion, staff: &dyn Fn(&StaffId) -> String) -> Vec<String> {
+    let mut out = vec![
+        format!("Update: {}", d.update),
+        format!("Risks: {}", d.risks),
+        format!("Strengths: {}", d.strengths),
+    ];
+    for x in &d.decisions {
+        out.push(format!(
+            "Decision: {} Rationale: {}",
+            x.decision, x.rationale
+        ));
+    }
+    for a in &d.actions {
+        out.push(format!(
+            "Action: {} ({}, by {})",
+            a.text,
+            staff(&a.owner),
+            a.due.format("%-d %b %Y")
+        ));
+    }
+    out
+}
+
+/// Who an escalated obligation falls to: the first member of staff in `role` above the
+/// child's worker in the line, or, when the line names no one in that role (the child has
+/// no worker, or the line stops short), everyone in post in that role.
+pub fn escalated_owner(
+    role: StaffRole,
+    from_role: StaffRole,
+    worker: Option<&StaffId>,
+    workforce: &MemoryDirectory,
+    today: NaiveDate,
+) -> EscalatedTo {
+    let mut from = None;
+    let mut found = None;
+    let mut current = worker.cloned();
+    // A chain longer than any real service has, so a loop in the data cannot hang a page.
+    for _ in 0..16 {
+        let Some(id) = current else { break };
+        let Some(member) = workforce.staff.get(&id) else {
+            break;
+        };
+        if member.role == from_role && from.is_none() {
+            from = Some(id.clone());
+        }
+        if member.role == role && member.in_post_on(today) {
+            found = Some(id.clone());
+            break;
+        }
+        current = member.line_manager.clone();
+    }
+    let staff = match found {
+        Some(s) => vec![s],
+        None => {
+            let mut all: Vec<StaffId> = workforce
+                .staff
+                .iter()
+                .filter(|(_, m)| m.role == role && m.in_post_on(today))
+                .map(|(id, _)| id.clone())
+                .collect();
+            all.sort();
+            all
+        }
+    };
+    EscalatedTo {
+        staff,
+        from_role,
+        from,
+    }
+}
+
+impl App {
+    /// A worker's supervision file and its version (an empty file at version 0 for a worker
+    /// never supervised), for the worker and the managers above them.
+    pub async fn supervision(
+        &self,
+        user: &Principal,
+        worker: &StaffId,
+    ) -> Result<Supervisee, AppError> {
+        {
+            let workforce = self.workforce().await;
+            if !workforce.staff.contains_key(worker)
+                || !policy::may_see_supervision(user, worker, &workforce)
+            {
+                return Err(AppError::NotFound);
+            }
+        }
+        let stored = self
+            .store()
+            .read_stream(&StreamId::supervision(worker))
+            .await?;
+        let version = stored.len() as u64;
+        let file: SupervisionFile = fold_directory(&decode_all(&stored)?);
+        let due = self.supervision_due(worker, &file).await;
+        Ok(Supervisee {
+            worker: worker.clone(),
+            file,
+            version,
+            due,
+        })
+    }
+
+    async fn supervision_due(
+        &self,
+        worker: &StaffId,
+        file: &SupervisionFile,
+    ) -> Option<WorkerSupervision> {
+        let rules = self.ruleset().supervision.as_ref()?;
+        let since = self.workforce().await.staff.get(worker)?.joined;
+        let today = self.now().london_date();
+        Some(rules.evaluate(file, since, self.calendar(), today))
+    }
+
+    /// Every supervision file, with what each owes today: the system's own read, for the
+    /// lists of actions, alerts and overdue supervision that the pages then filter by
+    /// [`crate::policy`]. Workers with no file are included when they hold cases and are in
+    /// post, so a worker never supervised shows as overdue.
+    pub async fn supervision_files_unfiltered(&self) -> Result<Vec<Supervisee>, AppError> {
+        let mut files: BTreeMap<StaffId, (SupervisionFile, u64)> = BTreeMap::new();
+        for chunk in reading::streams_of(self.store(), StreamKind::Supervision)
+            .await?
+            .chunks(reading::BATCH)
+        {
+            let events = self.store().read_streams(chunk).await?;
+            for (stream, run) in reading::by_stream(&events) {
+                if let Ok(id) = StaffId::parse(stream.id()) {
+                    files.insert(id, (fold_directory(&decode_all(run)?), run.len() as u64));
+                }
+            }
+        }
+        let today = self.now().london_date();
+        {
+            let workforce = self.workforce().await;
+            for (id, m) in &workforce.staff {
+                if m.role.holds_cases() && m.in_post_on(today) {
+                    files.entry(id.clone()).or_default();
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(files.len());
+        for (worker, (file, version)) in files {
+            let due = self.supervision_due(&worker, &file).await;
+            out.push(Supervisee {
+                worker,
+                file,
+                version,
+                due,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The open supervision actions `user` owns, most overdue first.
+    pub async fn my_supervision_actions(
+        &self,
+        user: &Principal,
+    ) -> Result<Vec<OwedAction>, AppError> {
+        let mut out: Vec<OwedAction> = self
+            .supervision_files_unfiltered()
+            .await?
+            .into_iter()
+            .flat_map(|s| {
+                let worker = s.worker;
+                s.due
+                    .map(|d| d.actions)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|a| a.owner == user.staff)
+                    .map(move |action| OwedAction {
+                        worker: worker.clone(),
+                        action,
+                    })
+            })
+            .collect();
+        out.sort_by_key(|a| a.action.due);
+        Ok(out)
+    }
+
+    /// Actions carried over too often in the supervision of workers whose supervisor
+    /// `user` manages directly: the repeated-action alerts that reach them.
+    pub async fn repeated_action_alerts(
+        &self,
+        user: &Principal,
+    ) -> Result<Vec<OwedAction>, AppError> {
+        let files = self.supervision_files_unfiltered().await?;
+        let workforce = self.workforce().await;
+        let mut out = Vec::new();
+        for s in files {
+            let Some(d) = s.due else { continue };
+            for action in d.actions.into_iter().filter(|a| a.repeated) {
+                let supervisor_manager = workforce
+                    .staff
+                    .get(&action.set_by)
+                    .and_then(|m| m.line_manager.as_ref());
+                if supervisor_manager == Some(&user.staff) {
+                    out.push(OwedAction {
+                        worker: s.worker.clone(),
+                        action,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The supervision of every worker below `user` in the line, each with what it owes.
+    pub async fn supervisees(&self, user: &Principal) -> Result<Vec<Supervisee>, AppError> {
+        let files = self.supervision_files_unfiltered().await?;
+        let workforce = self.workforce().await;
+        Ok(files
+            .into_iter()
+            .filter(|s| policy::is_above(&user.staff, &s.worker, &workforce))
+            .collect())
+    }
+
+    /// Records a session: the session on the worker's file, and each case discussion on its
+    /// child's record, all or nothing. `expected_version` is the file's version the form
+    /// was read at. Each child discussed must be one the supervisor may record a management
+    /// decision on. Gives the session's number.
+    pub async fn record_supervision(
+        &self,
+        permit: &SupervisionPermit,
+        expected_version: u64,
+        form: SessionForm,
+    ) -> Result<u32, AppError> {
+        if !permit.supervises() {
+            return Err(AppError::NotFound);
+        }
+        let principal = permit.principal();
+        let worker = permit.worker();
+        let now = self.now();
+        let mut lines = Vec::new();
+        for case in &form.cases {
+            let (read, stream) = self
+                .view_child(principal, &case.child, "supervision")
+                .await?;
+            if policy::to_record(principal, &read, Who::Managers).is_none() {
+                return Err(AppError::NotFound);
+            }
+            lines.push(JourneyLine {
+                from_version: stream.version() + 1,
+                journey: Journey::Child(
+                    case.child.clone(),
+                    vec![Recorded {
+                        occurred_at: form.at,
+                        recorded_at: now,
+                        recorded_by: principal.actor(),
+                        event: ChildEvent::SupervisionRecorded {
+                            supervisor: principal.staff.clone(),
+                            worker: worker.clone(),
+                            text: case.update.clone(),
+                            discussion: Some(Box::new(case.clone())),
+                        },
+                    }],
+                ),
+            });
+        }
+        // The session's number is the count of sessions, not of events.
+        let session = {
+            let stored = self
+                .store()
+                .read_stream(&StreamId::supervision(worker))
+                .await?;
+            let file: SupervisionFile = fold_directory(&decode_all(&stored)?);
+            file.sessions.len() as u32 + 1
+        };
+        lines.push(JourneyLine {
+            from_version: expected_version + 1,
+            journey: Journey::Supervision(
+                worker.clone(),
+                vec![Recorded {
+                    occurred_at: form.at,
+                    recorded_at: now,
+                    recorded_by: principal.actor(),
+                    event: SupervisionEvent::SupervisionHeld {
+                        supervisor: principal.staff.clone(),
+                        kind: form.kind,
+                        reviewed: form.reviewed,
+                        workload: form.workload,
+                        wellbeing: form.wellbeing,
+                        development: form.development,
+                        cases: form.cases,
+                        actions: form.actions,
+                    },
+                }],
+            ),
+        });
+        self.write_all_or_nothing(lines).await?;
+        Ok(session)
+    }
+
+    /// The worker acknowledges the written record of session `session`.
+    pub async fn acknowledge_supervision(
+        &self,
+        permit: &SupervisionPermit,
+        expected_version: u64,
+        session: u32,
+    ) -> Result<(), AppError> {
+        if permit.principal().staff != *permit.worker() {
+            return Err(AppError::NotFound);
+        }
+        self.write_supervision(
+            permit,
+            expected_version,
+            SupervisionEvent::SupervisionAcknowledged { session },
+        )
+        .await
+    }
+
+    /// An action recorded as done between sessions, by its owner or the supervisor.
+    pub async fn complete_supervision_action(
+        &self,
+        permit: &SupervisionPermit,
+        expected_version: u64,
+        action: ActionRef,
+        note: Text,
+    ) -> Result<(), AppError> {
+        self.write_supervision(
+            permit,
+            expected_version,
+            SupervisionEvent::SupervisionActionCompleted { action, note },
+        )
+        .await
+    }
+
+    async fn write_supervision(
+        &self,
+        permit: &SupervisionPermit,
+        expected_version: u64,
+        event: SupervisionEvent,
+    ) -> Result<(), AppError> {
+        let now = self.now();
+        self.write_all_or_nothing(vec![JourneyLine {
+            from_version: expected_version + 1,
+            journey: Journey::Supervision(
+                permit.worker().clone(),
+                vec![Recorded {
+                    occurred_at: now,
+                    recorded_at: now,
+                    recorded_by: permit.principal().actor(),
+                    event,
+                }],
+            ),
+        }])
+        .await
+    }
+
+    /// Checks lines against their streams and writes them in one transaction only if every
+    /// one is accepted: a refusal gives the rule, a stream changed since it was read gives
+    /// [`AppError::Stale`], and nothing is written either way.
+    async fn write_all_or_nothing(&self, lines: Vec<JourneyLine>) -> Result<(), AppError> {
+        let streams: Vec<StreamId> = lines.iter().map(|l| l.journey.stream()).collect();
+        let numbered: Vec<(usize, JourneyLine)> = lines.into_iter().enumerate().collect();
+        let checked = self.records.check_batch(numbered).await?;
+        for (i, outcome) in checked.outcomes() {
+            match outcome {
+                ImportOutcome::Imported(_) => {}
+                ImportOutcome::Refused {
+                    rule: Some(rule),
+                    reason,
+                } => {
+                    return Err(AppError::Refused {
+                        rule: *rule,
+                        reason: reason
+                            .split_once("): ")
+                            .map_or(reason.as_str(), |(_, r)| r)
+                            .to_owned(),
+                    });
+                }
+                ImportOutcome::Refused { rule: None, .. } | ImportOutcome::AlreadyPresent => {
+                    return Err(AppError::Stale {
+                        stream: streams[*i].clone(),
+                    });
+                }
+            }
+        }
+        self.records.write_checked(checked).await?;
+        Ok(())
+    }
+
+    /// Every child with a case discussion in `worker`'s supervision whom `user` may see, for
+    /// naming them on the supervision pages.
+    pub async fn children_named(
+        &self,
+        user: &Principal,
+        children: &[ChildId],
+    ) -> Result<Vec<(ChildId, String)>, AppError> {
+        let sights = self.sights(children).await?;
+        let workforce = self.workforce().await;
+        let visible: Vec<ChildId> = children
+            .iter()
+            .filter(|c| {
+                sights
+                    .get(*c)
+                    .is_some_and(|s| policy::sees(user, s, &workforce).is_some())
+            })
+            .cloned()
+            .collect();
+        drop(workforce);
+        let rows = self.caseload(None).await?;
+        Ok(visible
+            .into_iter()
+            .map(|c| {
+                let name = rows
+                    .iter()
+                    .find(|r| r.child_id == c.as_str())
+                    .map_or_else(|| c.as_str().to_owned(), |r| r.display_name.clone());
+                (c, name)
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use hearth_domain::TeamId;
+    use hearth_domain::codes::StaffRole;
+    use hearth_domain::directory::StaffMember;
+    use hearth_domain::people::PersonName;
+
+    use super::*;
+
+    fn member(role: StaffRole, line: Option<&str>) -> StaffMember {
+        StaffMember {
+            name: PersonName {
+                given: "Alex".parse().unwrap(),
+                family: "Test".parse().unwrap(),
+                preferred: None,
+            },
+            role,
+            team: TeamId::parse("T1").unwrap(),
+            registration: None,
+            email: None,
+            phone: None,
+            line_manager: line.map(|l| StaffId::parse(l).unwrap()),
+            joined: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            left: None,
+        }
+    }
+
+    #[test]
+    fn an_escalation_reaches_the_first_in_its_role_above_the_worker_or_else_everyone_in_it() {
+        let mut w = MemoryDirectory::default();
+        for (id, role, line) in [
+            ("SW1", StaffRole::SocialWorker, Some("TM1")),
+            ("TM1", StaffRole::TeamManager, Some("HOS1")),
+            ("HOS1", StaffRole::HeadOfService, Some("AD1")),
+            ("HOS2", StaffRole::HeadOfService, Some("AD1")),
+            ("AD1", StaffRole::AssistantDirector, None),
+        ] {
+            w.staff
+                .insert(StaffId::parse(id).unwrap(), member(role, line));
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let sw1 = StaffId::parse("SW1").unwrap();
+        let hos = escalated_owner(
+            StaffRole::HeadOfService,
+            StaffRole::TeamManager,
+            Some(&sw1),
+            &w,
+            today,
+        );
+        assert_eq!(hos.staff, vec![StaffId::parse("HOS1").unwrap()]);
+        assert_eq!(hos.from, Some(StaffId::parse("TM1").unwrap()));
+        let ad = escalated_owner(
+            StaffRole::AssistantDirector,
+            StaffRole::TeamManager,
+            Some(&sw1),
+            &w,
+            today,
+        );
+        assert_eq!(ad.staff, vec![StaffId::parse("AD1").unwrap()]);
+        // No worker: everyone in the role.
+        let nobody = escalated_owner(
+            StaffRole::HeadOfService,
+            StaffRole::TeamManager,
+            None,
+            &w,
+            today,
+        );
+        assert_eq!(nobody.staff.len(), 2);
+        assert_eq!(nobody.from, None);
+    }
+}
