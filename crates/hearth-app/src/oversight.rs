@@ -571,3 +571,112 @@ mod tests {
         assert_eq!(nobody.from, None);
     }
 }
+
+/// An obligation escalated to someone, for their My work.
+#[derive(Debug, Clone)]
+pub struct EscalatedItem {
+    /// The child.
+    pub child: ChildId,
+    /// The child's name.
+    pub name: String,
+    /// What is to be done (the rule's summary).
+    pub summary: String,
+    /// The rule's id.
+    pub rule: String,
+    /// The role it escalated to, and what that role does.
+    pub role: StaffRole,
+    /// What the escalated owner does.
+    pub action: String,
+    /// How long after the start it escalated, in words (`14 days`).
+    pub after: String,
+    /// Who it came from: the role, and the named member of staff when the line says.
+    pub from: EscalatedTo,
+    /// The child's worker, if any.
+    pub worker: Option<StaffId>,
+    /// When it is due.
+    pub due: NaiveDate,
+    /// Overdue now.
+    pub overdue: bool,
+}
+
+impl App {
+    /// Every open obligation in the service that has escalated to `user`: evaluated now over
+    /// every open child (the system's own read, not logged; nothing of a record is shown but
+    /// the child's name, and only for a child `user` may see).
+    pub async fn escalated_to(&self, user: &Principal) -> Result<Vec<EscalatedItem>, AppError> {
+        let now = self.now();
+        let today = now.london_date();
+        let rows: Vec<_> = self
+            .caseload(None)
+            .await?
+            .into_iter()
+            .filter(|r| r.open_on(today))
+            .collect();
+        let ids: Vec<ChildId> = rows
+            .iter()
+            .filter_map(|r| ChildId::parse(&r.child_id).ok())
+            .collect();
+        let mut out = Vec::new();
+        for chunk in ids.chunks(reading::BATCH) {
+            let read = self.children_events_unlogged(chunk).await?;
+            let workforce = self.workforce().await;
+            for (id, events) in read {
+                let record = hearth_domain::child::fold(&id, &events);
+                let evaluation = hearth_standards::evaluate(
+                    &record,
+                    self.ruleset(),
+                    self.calendar(),
+                    hearth_standards::AsAt::instant(now),
+                    &*workforce,
+                )
+                .map_err(|e| AppError::internal_message(e.to_string()))?;
+                for o in &evaluation.obligations {
+                    let Some(x) = &o.escalation else { continue };
+                    let open = matches!(
+                        o.status.outcome(),
+                        hearth_standards::Status::Overdue { .. }
+                            | hearth_standards::Status::DueSoon
+                            | hearth_standards::Status::Upcoming
+                    );
+                    if !open || o.is_missed() {
+                        continue;
+                    }
+                    let from_role = self.ruleset().rule(&o.rule.id).map_or(x.role, |r| r.owner);
+                    let to = escalated_owner(
+                        x.role,
+                        from_role,
+                        o.owner.allocated_worker(),
+                        &workforce,
+                        today,
+                    );
+                    if !to.staff.contains(&user.staff)
+                        || policy::relationship(user, &record, &workforce).is_none()
+                    {
+                        continue;
+                    }
+                    out.push(EscalatedItem {
+                        child: id.clone(),
+                        name: record
+                            .details
+                            .as_ref()
+                            .map_or_else(|| id.as_str().to_owned(), |d| d.name.display()),
+                        summary: o.rule.summary.clone(),
+                        rule: o.rule.id.clone(),
+                        role: x.role,
+                        action: x.action.to_string(),
+                        after: x.after.to_string(),
+                        from: to,
+                        worker: o.owner.allocated_worker().cloned(),
+                        due: o.due_date,
+                        overdue: matches!(
+                            o.status.outcome(),
+                            hearth_standards::Status::Overdue { .. }
+                        ),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.name.cmp(&b.name)));
+        Ok(out)
+    }
+}

@@ -59,6 +59,15 @@ fn every_journey_is_accepted_and_every_kind_appears() {
                 seen.extend(events.iter().map(|e| e.event.kind()));
                 dir.adopters.insert(id.clone());
             }
+            Journey::Supervision(_, events) => {
+                append(
+                    &mut hearth_domain::supervision::SupervisionFile::default(),
+                    events,
+                    &dir,
+                )
+                .unwrap_or_else(fail);
+                seen.extend(events.iter().map(|e| e.event.kind()));
+            }
             Journey::Child(id, events) => {
                 let mut stream = ChildStream::new(id.clone());
                 stream.append(events.clone(), &dir).unwrap_or_else(fail);

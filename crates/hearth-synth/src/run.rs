@@ -55,6 +55,7 @@ fn kinds_of(journey: &Journey, seen: &mut BTreeSet<&'static str>) {
         Journey::Professional(_, e) => add(e, seen),
         Journey::Adopter(_, e) => add(e, seen),
         Journey::Child(_, e) => add(e, seen),
+        Journey::Supervision(_, e) => add(e, seen),
     }
 }
 

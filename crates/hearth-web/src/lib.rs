@@ -103,6 +103,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/team", get(pages::team::page))
         .route("/reviewing", get(pages::reviewing::page))
+        .route("/supervision", get(pages::supervision::list))
+        .route(
+            "/supervision/{worker}",
+            get(pages::supervision::file).post(pages::supervision::record),
+        )
+        .route(
+            "/supervision/{worker}/sessions/{session}/acknowledge",
+            post(pages::supervision::acknowledge),
+        )
+        .route(
+            "/supervision/{worker}/actions/{action}/done",
+            post(pages::supervision::complete),
+        )
+        .route("/service", get(pages::service::page))
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -10,11 +10,14 @@ pub mod correct;
 pub mod forms;
 pub mod known;
 pub mod my_work;
+pub mod my_work_oversight;
 pub mod network;
 pub mod record;
 pub mod register;
 pub mod reviewing;
 pub mod search;
+pub mod service;
+pub mod supervision;
 pub mod team;
 pub mod words;
 

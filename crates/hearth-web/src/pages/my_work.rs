@@ -39,6 +39,8 @@ struct MyWork {
     /// A role that holds no cases (it oversees the service, or chairs conferences and
     /// reviews): My work points to its pages first, and shows no empty caseload.
     oversees: bool,
+    /// Supervision actions, escalations and alerts (`my_work_oversight.rs`).
+    oversight: super::my_work_oversight::Sections,
 }
 
 /// The page's query: after recording, what was recorded.
@@ -145,6 +147,7 @@ pub async fn page(
             .as_deref()
             .and_then(super::record::done_message),
         oversees: hearth_app::policy::oversees_others(&user),
+        oversight: super::my_work_oversight::sections(&state, &user).await?,
     };
     Ok(Html(page.render()?).into_response())
 }
