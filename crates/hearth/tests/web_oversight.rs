@@ -1,0 +1,181 @@
+//! Supervision and the service view over HTTP, against the real binary on a free port and a
+//! fresh store: a team manager records a session with two children and three actions, the
+//! worker sees their actions on My work, each child's record shows the oversight, and the
+//! next session's form opens with the open actions; and who may open the new pages.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::*;
+
+fn extra_lines() -> String {
+    let referral = serde_json::json!({"type": "referral_received", "source": "2A", "primary_need": "N1", "no_further_action": false});
+    let allocated = serde_json::json!({"type": "worker_allocated", "worker": "SW1", "team": "TSC1", "decided_by": "TM1", "oversight": "Visit this week.", "reason": "FCONTA"});
+    ["C70", "C71"]
+        .iter()
+        .map(|id| {
+            let line = serde_json::json!({"stream": format!("child/{id}"), "events": [
+                event(-40, "staff/SW1", serde_json::json!({"type": "child_registered", "details": {
+                    "name": {"given": format!("Child{id}"), "family": "Oversight"}, "sex": "F",
+                    "date_of_birth": "2013-04-04", "ethnicity": "WBRI"}})),
+                event(-40, "staff/SW1", referral.clone()),
+                event(-40, "staff/TM1", allocated.clone()),
+            ]});
+            format!("{line}\n")
+        })
+        .collect()
+}
+
+async fn start() -> App {
+    let (dir, db) = fresh_store();
+    import_lines(&dir, &db, "extra.jsonl", &extra_lines());
+    accounts(
+        &db,
+        [
+            ("sw1", "SW1"),
+            ("sw2", "SW2"),
+            ("tm1", "TM1"),
+            ("hos1", "HOS1"),
+        ],
+    );
+    serve(dir, db).await
+}
+
+async fn sign_in(app: &App, username: &str) -> reqwest::Client {
+    sign_in_with(app, username, PASSWORD).await.0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervision_session_reaches_the_worker_the_children_and_the_next_session() {
+    let app = start().await;
+    let tm1 = sign_in(&app, "tm1").await;
+    let (status, form) = page(&tm1, format!("{}/supervision/SW1", app.url)).await;
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("Record a session"), "{form}");
+    let csrf = hidden(&form, "csrf");
+    let version = hidden(&form, "version");
+    let today = chrono::Utc::now().date_naive();
+    let due = today + chrono::Days::new(14);
+    let (d, m, y) = (
+        chrono::Datelike::day(&due).to_string(),
+        chrono::Datelike::month(&due).to_string(),
+        chrono::Datelike::year(&due).to_string(),
+    );
+    let (td, tm, ty) = (
+        chrono::Datelike::day(&today).to_string(),
+        chrono::Datelike::month(&today).to_string(),
+        chrono::Datelike::year(&today).to_string(),
+    );
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("csrf", &csrf),
+        ("version", &version),
+        ("day", &td),
+        ("month", &tm),
+        ("year", &ty),
+        ("kind", "INDIVIDUAL"),
+        ("workload", "Twelve children; manageable."),
+        ("wellbeing", "Well; leave booked."),
+        ("development", "Court skills training."),
+    ];
+    for (n, child) in [("case1", "C70"), ("case2", "C71")] {
+        fields.push((
+            if n == "case1" {
+                "case1-child"
+            } else {
+                "case2-child"
+            },
+            child,
+        ));
+    }
+    fields.extend([
+        ("case1-update", "School attendance is up."),
+        ("case1-risks", "The new partner is not yet checked."),
+        ("case1-strengths", "Grandmother close by."),
+        ("case1-decision", "Keep the plan."),
+        ("case1-rationale", "Progress on every outcome."),
+        ("case1-action1-text", "Visit the school"),
+        ("case1-action1-owner", "SW1"),
+        ("case1-action1-day", &d),
+        ("case1-action1-month", &m),
+        ("case1-action1-year", &y),
+        ("case1-action2-text", "Check the partner"),
+        ("case1-action2-owner", "SW1"),
+        ("case1-action2-day", &d),
+        ("case1-action2-month", &m),
+        ("case1-action2-year", &y),
+        ("case2-update", "Settled at home."),
+        ("case2-risks", "None new."),
+        ("case2-strengths", "A strong aunt."),
+        ("case2-action1-text", "Book the review"),
+        ("case2-action1-owner", "TM1"),
+        ("case2-action1-day", &d),
+        ("case2-action1-month", &m),
+        ("case2-action1-year", &y),
+    ]);
+    // Bad input: no workload. Refused, with the form kept, and nothing written.
+    let without: Vec<_> = fields
+        .iter()
+        .filter(|(k, _)| *k != "workload")
+        .cloned()
+        .collect();
+    let r = tm1
+        .post(format!("{}/supervision/SW1", app.url))
+        .form(&without)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Enter the worker&#39;s workload"), "{body}");
+    assert!(body.contains("Visit the school"), "{body}");
+
+    let r = tm1
+        .post(format!("{}/supervision/SW1", app.url))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Session 1 recorded"), "{body}");
+
+    // The worker sees their two actions on My work.
+    let sw1 = sign_in(&app, "sw1").await;
+    let (_, work) = page(&sw1, format!("{}/", app.url)).await;
+    assert!(work.contains("My supervision actions (2)"), "{work}");
+    assert!(work.contains("Visit the school"), "{work}");
+    // Each child's record shows the oversight.
+    for child in ["C70", "C71"] {
+        let (status, record) = page(&sw1, format!("{}/children/{child}", app.url)).await;
+        assert_eq!(status, 200);
+        assert!(record.contains("Strengths: "), "{child}: {record}");
+    }
+    // The next session's form opens with the three open actions to review.
+    let (_, next) = page(&tm1, format!("{}/supervision/SW1", app.url)).await;
+    for r in ["review-1-1", "review-1-2", "review-1-3"] {
+        assert!(next.contains(&format!("name=\"{r}\"")), "{r}: {next}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_may_open_the_oversight_pages() {
+    let app = start().await;
+    let cases = [
+        ("sw1", "/supervision/SW1", 200),
+        ("sw2", "/supervision/SW1", 404),
+        ("tm1", "/supervision/SW1", 200),
+        ("hos1", "/supervision/SW1", 200),
+        ("sw1", "/service", 404),
+        ("tm1", "/service", 404),
+        ("hos1", "/service", 200),
+        ("tm1", "/supervision", 200),
+    ];
+    for (user, path, want) in cases {
+        let client = sign_in(&app, user).await;
+        let (status, body) = page(&client, format!("{}{path}", app.url)).await;
+        assert_eq!(status, want, "{user} {path}: {body}");
+        if path == "/service" && want == 200 {
+            assert!(body.contains("The caseload promise is 15"), "{body}");
+        }
+    }
+}
