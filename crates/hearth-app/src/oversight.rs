@@ -680,3 +680,15 @@ impl App {
         Ok(out)
     }
 }
+
+impl App {
+    /// The council's caseload promise (the most open cases a worker should hold), as its
+    /// settings now say: none until the council sets one (`hearth council promise`).
+    pub async fn caseload_promise(&self) -> Result<Option<usize>, AppError> {
+        Ok(self
+            .store()
+            .caseload_promise()
+            .await?
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
+    }
+}

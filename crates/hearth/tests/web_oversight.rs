@@ -179,3 +179,44 @@ async fn who_may_open_the_oversight_pages() {
         }
     }
 }
+
+/// The caseload promise is the council's setting: changed from the command line while the
+/// server runs, the team and service views measure against the new one at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_caseload_promise_is_the_councils_setting() {
+    let app = start().await;
+    let tm1 = sign_in(&app, "tm1").await;
+    let hos1 = sign_in(&app, "hos1").await;
+    let (_, team) = page(&tm1, format!("{}/team", app.url)).await;
+    assert!(
+        team.contains("The caseload promise is 15 open cases"),
+        "{team}"
+    );
+    let (_, service) = page(&hos1, format!("{}/service", app.url)).await;
+    assert!(!service.contains("Hannah Brightwell ("), "{service}");
+    assert!(!team.contains("Over the promise</strong>"), "{team}");
+
+    // A promise of no cases is refused and changes nothing.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .args(["--db", &app.db, "council", "promise", "--cases", "0"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    hearth(&app.db, &["council", "promise", "--cases", "1"], None);
+
+    let (_, team) = page(&tm1, format!("{}/team", app.url)).await;
+    assert!(
+        team.contains("The caseload promise is 1 open cases"),
+        "{team}"
+    );
+    assert!(team.contains("Over the promise</strong>"), "{team}");
+    let (_, service) = page(&hos1, format!("{}/service", app.url)).await;
+    assert!(
+        service.contains("The caseload promise is 1 open cases"),
+        "{service}"
+    );
+    let caseloads = &service
+        [service.find("id=\"caseloads\"").unwrap()..service.find("id=\"allocation\"").unwrap()];
+    // SW1 (Hannah Brightwell) holds at least the two children above.
+    assert!(caseloads.contains("Hannah Brightwell ("), "{caseloads}");
+}

@@ -51,7 +51,8 @@ pub struct Repeated {
 #[template(path = "service.html")]
 struct ServicePage {
     layout: Layout,
-    promise: usize,
+    /// The council's caseload promise, if it has set one.
+    promise: Option<usize>,
     teams: Vec<TeamLine>,
     waiting: Vec<(String, String)>,
     standards: Vec<Standard>,
@@ -65,7 +66,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
         return Err(WebError::NotFound);
     }
     let today = super::as_at(&state).date;
-    let promise = state.settings.caseload_promise;
+    let promise = state.app.caseload_promise().await?;
     let rows: Vec<_> = state
         .app
         .caseload(None)
@@ -134,7 +135,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
                     .filter(|r| r.worker_id.as_deref() == Some(sid.as_str()))
                     .count();
                 open += n;
-                if n > promise {
+                if promise.is_some_and(|p| n > p) {
                     over.push((m.name.display(), n));
                 }
             }
