@@ -55,7 +55,8 @@ async fn a_supervision_session_reaches_the_worker_the_children_and_the_next_sess
     assert!(form.contains("Record a session"), "{form}");
     let csrf = hidden(&form, "csrf");
     let version = hidden(&form, "version");
-    let today = chrono::Utc::now().date_naive();
+    // The server reads the real clock; `at` is the tests' one reading of it.
+    let today = chrono::NaiveDate::parse_from_str(&at(0)[..10], "%Y-%m-%d").unwrap();
     let due = today + chrono::Days::new(14);
     let (d, m, y) = (
         chrono::Datelike::day(&due).to_string(),
