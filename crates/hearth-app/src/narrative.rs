@@ -293,6 +293,45 @@ pub fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (Stri
                 oversight.as_str().to_owned(),
             ],
         ),
+        TransferRequested {
+            to_team,
+            requested_by,
+            summary,
+        } => (
+            "Transfer requested",
+            vec![
+                format!("To team {to_team}, asked by {}", staff(requested_by)),
+                format!("Transfer summary: {summary}"),
+            ],
+        ),
+        TransferDeclined {
+            declined_by,
+            reason,
+        } => (
+            "Transfer declined",
+            vec![
+                format!("By {}", staff(declined_by)),
+                format!("Reason: {reason}"),
+            ],
+        ),
+        CoverArranged {
+            buddy,
+            until,
+            arranged_by,
+            summary,
+        } => (
+            "Cover arranged",
+            vec![
+                format!(
+                    "{} covers until {}, arranged by {}",
+                    staff(buddy),
+                    until.format("%-d %b %Y"),
+                    staff(arranged_by)
+                ),
+                format!("Case summary: {summary}"),
+            ],
+        ),
+        CoverEnded {} => ("Cover ended", vec!["The worker is back.".to_owned()]),
         WorkerUnallocated { reason } => (
             "Waiting for a new worker",
             vec![format!("Reason: {}", reason.label())],

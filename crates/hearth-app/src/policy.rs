@@ -18,7 +18,10 @@
 //!   child has never had a worker, whoever recorded on the record (the worker who
 //!   registered the child);
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
-//!   head of service, assistant director.
+//!   head of service, assistant director;
+//! - while a transfer waits, a manager of the team asked to take the child (to read the
+//!   transfer summary, then allocate or decline); while cover is in force, the buddy
+//!   covering the worker's leave, who may record as the worker would.
 //!
 //! A restricted record (the child of a member of staff, a case in the public eye, an
 //! adoption the birth family must not trace) is seen only by the allocated worker or
@@ -63,6 +66,10 @@ pub enum Relationship {
     ServiceWide,
     /// The record is restricted, and the user restricted it or is named on the restriction.
     NamedOnRestriction,
+    /// A manager of the team a waiting transfer asks to take the child.
+    TransferReceiving,
+    /// The buddy covering the worker's leave, while the cover is in force.
+    Cover,
 }
 
 /// Proof that access to one child was decided and logged. Only [`crate::App::view_child`]
@@ -187,6 +194,9 @@ pub fn sees(user: &Principal, sight: &Sight, workforce: &MemoryDirectory) -> Opt
     if let Some(restriction) = &sight.restriction {
         return restricted(user, restriction, &workers, workforce);
     }
+    if sight.cover.as_ref() == Some(&user.staff) {
+        return Some(Relationship::Cover);
+    }
     for (worker, allocated_team) in &workers {
         let team = workforce.staff.get(worker).map(|w| &w.team);
         if team == Some(&user.team) || *allocated_team == Some(&user.team) {
@@ -208,6 +218,9 @@ pub fn sees(user: &Principal, sight: &Sight, workforce: &MemoryDirectory) -> Opt
     }
     if service_wide(user.role) {
         return Some(Relationship::ServiceWide);
+    }
+    if user.role.is_manager() && sight.transfer_to.as_ref() == Some(&user.team) {
+        return Some(Relationship::TransferReceiving);
     }
     // Managers allocate, so they see every child waiting for a worker. Whoever registered or
     // recorded on a child sees it only while it has never had a worker: once it has, the
@@ -294,6 +307,8 @@ pub fn may_record(who: Who, user: &Principal, relationship: Relationship) -> boo
                     | Relationship::ManagerChain
                     | Relationship::AwaitingAllocation
                     | Relationship::ReviewingOfficer
+                    | Relationship::Cover
+                    | Relationship::TransferReceiving
             ) || (relationship == Relationship::ServiceWide
                 && user.role == StaffRole::HeadOfService)
                 // Named on a restriction to work with the child; those who only read still
@@ -513,5 +528,61 @@ mod tests {
             ..sight
         };
         assert_eq!(sees(&chair, &restricted, &workforce), None);
+    }
+
+    /// Issue 17's access matrix for handovers: the buddy covering leave and the manager of
+    /// the team a transfer waits for, and no one else by those routes.
+    #[test]
+    fn cover_and_a_waiting_transfer_open_the_record_to_the_buddy_and_the_receiving_manager() {
+        let workforce = MemoryDirectory::default();
+        let worker = (
+            StaffId::parse("SW1").unwrap(),
+            TeamId::parse("TSC1").unwrap(),
+        );
+        let plain = Sight {
+            worker: Some(worker.clone()),
+            ..Sight::default()
+        };
+        let handed = Sight {
+            transfer_to: Some(TeamId::parse("TLA1").unwrap()),
+            cover: Some(StaffId::parse("SW3").unwrap()),
+            ..plain.clone()
+        };
+        let buddy = user("SW3", StaffRole::SocialWorker, "TRA1");
+        let receiving = user("TM2", StaffRole::TeamManager, "TLA1");
+        let receiving_worker = user("SW2", StaffRole::SocialWorker, "TLA1");
+        let elsewhere = user("TM9", StaffRole::TeamManager, "TRA9");
+        // (who, sight, relationship, records as a worker, decides as a manager)
+        let matrix = [
+            (&buddy, &handed, Some(Relationship::Cover), true, false),
+            (&buddy, &plain, None, false, false),
+            (
+                &receiving,
+                &handed,
+                Some(Relationship::TransferReceiving),
+                true,
+                true,
+            ),
+            (&receiving, &plain, None, false, false),
+            (&receiving_worker, &handed, None, false, false),
+            (&elsewhere, &handed, None, false, false),
+        ];
+        for (who, sight, want, records, decides) in matrix {
+            let got = sees(who, sight, &workforce);
+            assert_eq!(got, want, "{} on {sight:?}", who.staff);
+            if let Some(r) = got {
+                assert_eq!(may_record(Who::Workers, who, r), records, "{}", who.staff);
+                assert_eq!(may_authorise(who, r), decides, "{}", who.staff);
+            }
+        }
+        // A restricted record is not reached by covering it.
+        let restricted = Sight {
+            restriction: Some(Restricted {
+                by: StaffId::parse("TM1").unwrap(),
+                permitted: Vec::new(),
+            }),
+            ..handed
+        };
+        assert_eq!(sees(&buddy, &restricted, &workforce), None);
     }
 }

@@ -209,6 +209,14 @@ rules! {
     /// Adopter households have one or two adopters and follow the approval stages in order.
     AdopterProcess = "adopter-process",
 
+    // Handover.
+    /// A transfer needs a worker to hand on from, another open team, and no transfer already
+    /// waiting; the worker keeps the child until the receiving team allocates or declines.
+    Transfer = "transfer",
+    /// Cover names a caseholder other than the worker, for a worker the child has, once at a
+    /// time, until a date after it starts.
+    Cover = "cover",
+
     // Supervision.
     /// A session is held by a manager in post, not before the last one, and discusses each
     /// known child once.

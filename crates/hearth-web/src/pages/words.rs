@@ -129,6 +129,10 @@ pub fn relationship(r: hearth_app::policy::Relationship) -> &'static str {
         Relationship::NamedOnRestriction => {
             "the record is restricted and you restricted it or are named on the restriction"
         }
+        Relationship::TransferReceiving => {
+            "a transfer to your team is waiting for you to allocate or decline"
+        }
+        Relationship::Cover => "you are covering the worker's leave",
     }
 }
 
