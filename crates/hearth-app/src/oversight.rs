@@ -692,3 +692,65 @@ impl App {
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
     }
 }
+
+/// A transfer waiting for the receiving team, as both managers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingTransfer {
+    /// The child.
+    pub child: ChildId,
+    /// Their name, as the caseload shows it.
+    pub name: String,
+    /// The team sending the child.
+    pub from_team: hearth_domain::TeamId,
+    /// The team asked to take them.
+    pub to_team: hearth_domain::TeamId,
+}
+
+impl App {
+    /// Transfers waiting that involve `user`'s team, sending or receiving, for a manager:
+    /// decided from the access projection, so no record is read.
+    pub async fn transfers_waiting(
+        &self,
+        user: &Principal,
+    ) -> Result<Vec<WaitingTransfer>, AppError> {
+        if !user.role.is_manager() {
+            return Ok(Vec::new());
+        }
+        let today = self.now().london_date();
+        let rows: Vec<_> = self
+            .caseload(None)
+            .await?
+            .into_iter()
+            .filter(|r| r.open_on(today))
+            .collect();
+        let ids: Vec<ChildId> = rows
+            .iter()
+            .filter_map(|r| ChildId::parse(&r.child_id).ok())
+            .collect();
+        let sights = self.sights(&ids).await?;
+        let workforce = self.workforce().await;
+        let mut out = Vec::new();
+        for r in &rows {
+            let Some((id, sight)) = ChildId::parse(&r.child_id)
+                .ok()
+                .and_then(|id| sights.get(&id).map(|s| (id, s)))
+            else {
+                continue;
+            };
+            let (Some(to), Some((_, from))) = (&sight.transfer_to, &sight.worker) else {
+                continue;
+            };
+            if (*to == user.team || *from == user.team)
+                && policy::sees(user, sight, &workforce).is_some()
+            {
+                out.push(WaitingTransfer {
+                    child: id,
+                    name: r.display_name.clone(),
+                    from_team: from.clone(),
+                    to_team: to.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}

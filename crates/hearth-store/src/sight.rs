@@ -168,6 +168,8 @@ mod tests {
             }),
             recorded_by: [StaffId::parse("SW1").unwrap()].into_iter().collect(),
             chairs: BTreeSet::new(),
+            transfer_to: Some(TeamId::parse("T2").unwrap()),
+            cover: Some(StaffId::parse("SW2").unwrap()),
         };
         let json = serde_json::to_string(&sight).unwrap();
         assert_eq!(serde_json::from_str::<Sight>(&json).unwrap(), sight);

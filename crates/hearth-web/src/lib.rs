@@ -117,6 +117,10 @@ pub fn router(state: AppState) -> Router {
             post(pages::supervision::complete),
         )
         .route("/service", get(pages::service::page))
+        .route(
+            "/children/{id}/handover",
+            get(pages::handover::page).post(pages::handover::submit),
+        )
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

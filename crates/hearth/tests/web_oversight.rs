@@ -12,9 +12,12 @@ use common::*;
 fn extra_lines() -> String {
     let referral = serde_json::json!({"type": "referral_received", "source": "2A", "primary_need": "N1", "no_further_action": false});
     let allocated = serde_json::json!({"type": "worker_allocated", "worker": "SW1", "team": "TSC1", "decided_by": "TM1", "oversight": "Visit this week.", "reason": "FCONTA"});
-    ["C70", "C71"]
-        .iter()
-        .map(|id| {
+    // A social worker in another team, to cover.
+    let sw4 = serde_json::json!({"stream": "staff/SW4", "events": [event(-2000, "system/import", serde_json::json!({
+        "type": "staff_joined", "name": {"given": "Dev", "family": "Buddy"},
+        "role": "SOCIAL_WORKER", "team": "TRA1", "registration": "SW900124"}))]});
+    std::iter::once(format!("{sw4}\n"))
+        .chain(["C70", "C71"].iter().map(|id| {
             let line = serde_json::json!({"stream": format!("child/{id}"), "events": [
                 event(-40, "staff/SW1", serde_json::json!({"type": "child_registered", "details": {
                     "name": {"given": format!("Child{id}"), "family": "Oversight"}, "sex": "F",
@@ -23,7 +26,7 @@ fn extra_lines() -> String {
                 event(-40, "staff/TM1", allocated.clone()),
             ]});
             format!("{line}\n")
-        })
+        }))
         .collect()
 }
 
@@ -170,6 +173,10 @@ async fn who_may_open_the_oversight_pages() {
         ("tm1", "/service", 404),
         ("hos1", "/service", 200),
         ("tm1", "/supervision", 200),
+        ("tm1", "/children/C70/handover", 200),
+        ("sw1", "/children/C70/handover", 200),
+        ("sw2", "/children/C70/handover", 404),
+        ("hos1", "/children/C70/handover", 200),
     ];
     for (user, path, want) in cases {
         let client = sign_in(&app, user).await;
@@ -220,4 +227,172 @@ async fn the_caseload_promise_is_the_councils_setting() {
         [service.find("id=\"caseloads\"").unwrap()..service.find("id=\"allocation\"").unwrap()];
     // SW1 (Hannah Brightwell) holds at least the two children above.
     assert!(caseloads.contains("Hannah Brightwell ("), "{caseloads}");
+}
+
+async fn post(client: &reqwest::Client, url: String, form: &[(&str, &str)]) -> (u16, String) {
+    let r = client.post(url).form(form).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The child's event types, oldest first.
+async fn event_types(app: &App, child: &str) -> Vec<String> {
+    let store = hearth_store::Store::open(&app.db, "default").await.unwrap();
+    let events = store
+        .read_stream(&hearth_domain::StreamId::parse(&format!("child/{child}")).unwrap())
+        .await
+        .unwrap();
+    store.close().await;
+    events.into_iter().map(|e| e.event_type).collect()
+}
+
+/// The transfer walk: the sending manager asks with a summary, the receiving manager sees it
+/// on My work and allocates in their team; the child keeps a worker throughout. Then cover:
+/// the buddy may open and record on the record only while the cover is in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_is_accepted_by_allocating_and_the_child_is_never_without_a_worker() {
+    let (dir, db) = fresh_store();
+    import_lines(&dir, &db, "extra.jsonl", &extra_lines());
+    accounts(
+        &db,
+        [
+            ("tm1", "TM1"),
+            ("tm2", "TM2"),
+            ("sw2", "SW2"),
+            ("sw4", "SW4"),
+        ],
+    );
+    let app = serve(dir, db).await;
+    let tm1 = sign_in(&app, "tm1").await;
+    let url = format!("{}/children/C70/handover", app.url);
+    let (status, form) = page(&tm1, url.clone()).await;
+    assert_eq!(status, 200, "{form}");
+    let (csrf, version) = (hidden(&form, "csrf"), hidden(&form, "version"));
+    // No summary: refused, and nothing written.
+    let before = event_types(&app, "C70").await.len();
+    let (status, body) = post(
+        &tm1,
+        url.clone(),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("action", "request"),
+            ("to_team", "TLA1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(event_types(&app, "C70").await.len(), before);
+    let (_, body) = post(
+        &tm1,
+        url.clone(),
+        &[
+            ("csrf", &csrf),
+            ("version", &version),
+            ("action", "request"),
+            ("to_team", "TLA1"),
+            (
+                "summary",
+                "Settled with her aunt; the plan is long-term care.",
+            ),
+        ],
+    )
+    .await;
+    assert!(body.contains("Transfer requested"), "{body}");
+
+    // The receiving manager sees it on My work and on the page, and allocates in TLA1.
+    let tm2 = sign_in(&app, "tm2").await;
+    let (_, work) = page(&tm2, format!("{}/", app.url)).await;
+    assert!(work.contains("Transfers waiting (1)"), "{work}");
+    let (_, handover) = page(&tm2, url.clone()).await;
+    assert!(handover.contains("Settled with her aunt"), "{handover}");
+    assert!(
+        handover.contains("Accept and allocate a worker"),
+        "{handover}"
+    );
+    // The sending manager sees it waiting too.
+    let (_, work) = page(&tm1, format!("{}/", app.url)).await;
+    assert!(work.contains("Transfers waiting (1)"), "{work}");
+
+    let alloc = format!("{}/children/C70/allocate", app.url);
+    let (status, form) = page(&tm2, alloc.clone()).await;
+    assert_eq!(status, 200, "{form}");
+    let (status, body) = post(
+        &tm2,
+        alloc,
+        &[
+            ("csrf", &hidden(&form, "csrf")),
+            ("version", &hidden(&form, "version")),
+            ("worker", "SW2"),
+            ("reason", "TSPROC"),
+            (
+                "oversight",
+                "Joint handover visit with the last worker this week.",
+            ),
+        ],
+    )
+    .await;
+    assert!(status < 400, "{body}");
+    let types = event_types(&app, "C70").await;
+    let tail: Vec<&str> = types[before..].iter().map(String::as_str).collect();
+    // Never a gap: no worker_unallocated between the request and the new allocation.
+    assert_eq!(
+        tail,
+        ["transfer_requested", "worker_allocated"],
+        "{types:?}"
+    );
+    let (_, work) = page(&tm2, format!("{}/", app.url)).await;
+    assert!(!work.contains("Transfers waiting"), "{work}");
+    let sw2 = sign_in(&app, "sw2").await;
+    let (status, _) = page(&sw2, format!("{}/children/C70", app.url)).await;
+    assert_eq!(status, 200);
+
+    // Cover: SW4 (another team) may not open the record until named as buddy.
+    let sw3 = sign_in(&app, "sw4").await;
+    let record = format!("{}/children/C70", app.url);
+    assert_eq!(page(&sw3, record.clone()).await.0, 404);
+    let (_, form) = page(&tm2, url.clone()).await;
+    let until = chrono::NaiveDate::parse_from_str(&at(14)[..10], "%Y-%m-%d").unwrap();
+    let (d, m, y) = (
+        chrono::Datelike::day(&until).to_string(),
+        chrono::Datelike::month(&until).to_string(),
+        chrono::Datelike::year(&until).to_string(),
+    );
+    let (_, body) = post(
+        &tm2,
+        url.clone(),
+        &[
+            ("csrf", &hidden(&form, "csrf")),
+            ("version", &hidden(&form, "version")),
+            ("action", "cover"),
+            ("buddy", "SW4"),
+            ("day", &d),
+            ("month", &m),
+            ("year", &y),
+            (
+                "summary",
+                "Weekly visits; contact with mother on Saturdays.",
+            ),
+        ],
+    )
+    .await;
+    assert!(body.contains("Cover arranged"), "{body}");
+    let (status, page_body) = page(&sw3, record.clone()).await;
+    assert_eq!(status, 200, "{page_body}");
+    assert!(page_body.contains("covering the worker"), "{page_body}");
+    let (status, _) = page(&sw3, format!("{}/children/C70/record", app.url)).await;
+    assert_eq!(status, 200);
+    // The worker is back: the buddy's access ends.
+    let (_, form) = page(&tm2, url.clone()).await;
+    let (_, ended) = post(
+        &tm2,
+        url,
+        &[
+            ("csrf", &hidden(&form, "csrf")),
+            ("version", &hidden(&form, "version")),
+            ("action", "end-cover"),
+        ],
+    )
+    .await;
+    assert!(ended.contains("Cover ended"), "{ended}");
+    assert_eq!(page(&sw3, record).await.0, 404);
 }

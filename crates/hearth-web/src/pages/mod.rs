@@ -8,6 +8,7 @@ pub mod casefile;
 pub mod child;
 pub mod correct;
 pub mod forms;
+pub mod handover;
 pub mod known;
 pub mod my_work;
 pub mod my_work_oversight;

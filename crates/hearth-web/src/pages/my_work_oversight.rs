@@ -43,6 +43,8 @@ pub struct Sections {
     pub escalated: Vec<Escalation>,
     pub repeated: Vec<Alert>,
     pub late: Vec<Alert>,
+    /// Transfers waiting that involve the manager's team: child, name, from, to.
+    pub transfers: Vec<(String, String, String, String)>,
     pub manager: bool,
     pub service: bool,
 }
@@ -61,7 +63,14 @@ pub async fn sections(state: &AppState, user: &User) -> Result<Sections, WebErro
     } else {
         (Vec::new(), Vec::new())
     };
+    let transfers = app.transfers_waiting(user).await?;
     let workforce = app.workforce().await;
+    let team = |id: &hearth_domain::TeamId| {
+        workforce
+            .teams
+            .get(id)
+            .map_or_else(|| id.as_str().to_owned(), |t| t.name().to_owned())
+    };
     let name = |id: &StaffId| {
         workforce
             .staff
@@ -121,6 +130,17 @@ pub async fn sections(state: &AppState, user: &User) -> Result<Sections, WebErro
                     name: name(&s.worker),
                     what: format!("supervision overdue by {days} days"),
                 })
+            })
+            .collect(),
+        transfers: transfers
+            .iter()
+            .map(|t| {
+                (
+                    t.child.as_str().to_owned(),
+                    t.name.clone(),
+                    team(&t.from_team),
+                    team(&t.to_team),
+                )
             })
             .collect(),
         manager,
