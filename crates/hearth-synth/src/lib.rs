@@ -10,6 +10,7 @@ mod calendar;
 pub mod data;
 mod family;
 mod journey;
+mod oversight;
 mod realize;
 pub mod rng;
 pub mod run;

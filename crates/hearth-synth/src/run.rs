@@ -68,6 +68,7 @@ fn all_kinds() -> BTreeSet<&'static str> {
         PersonEvent::kinds(),
         ProfessionalEvent::kinds(),
         AdopterEvent::kinds(),
+        hearth_domain::supervision::SupervisionEvent::kinds(),
     ]
     .concat()
     .into_iter()
@@ -88,7 +89,11 @@ async fn write(
     for l in &lines {
         *events += l.journey.len() as u64;
         kinds_of(&l.journey, seen);
-        if let Journey::Child(id, evs) = &l.journey {
+        // Continuation lines (the oversight's) hold part of a child's history: the tally
+        // counts whole journeys only.
+        if let Journey::Child(id, evs) = &l.journey
+            && l.from_version == 1
+        {
             tally.add(&fold(id, evs));
         }
     }
@@ -143,6 +148,40 @@ pub async fn generate(
     let adopters = generator.adopters()?;
     lines_written += adopters.len() as u64;
     write(records, adopters, &mut tally, &mut events, &mut seen).await?;
+    // Supervision, transfers and cover, over the caseload as it now stands.
+    let rows = records
+        .store()
+        .caseload(None)
+        .await
+        .map_err(RecordError::from)?;
+    let streams: Vec<hearth_domain::StreamId> = rows
+        .iter()
+        .filter_map(|r| hearth_domain::ChildId::parse(&r.child_id).ok())
+        .map(|c| hearth_domain::StreamId::child(&c))
+        .collect();
+    let versions = records
+        .store()
+        .stream_versions(&streams)
+        .await
+        .map_err(RecordError::from)?
+        .into_iter()
+        .filter_map(|v| {
+            let id = hearth_domain::StreamId::parse(&v.stream).ok()?;
+            Some((hearth_domain::ChildId::parse(id.id()).ok()?, v.version))
+        })
+        .collect();
+    let workforce = records.workforce().await.clone();
+    let oversight = crate::oversight::lines(
+        params.seed,
+        params.as_at.london_date(),
+        &rows,
+        &versions,
+        &workforce,
+    );
+    for chunk in oversight.chunks(300) {
+        lines_written += chunk.len() as u64;
+        write(records, chunk.to_vec(), &mut tally, &mut events, &mut seen).await?;
+    }
     progress(Progress {
         fraction: 1.0,
         lines: lines_written,
