@@ -55,6 +55,7 @@ pub struct App {
     clock: Clock,
     held: HeldStreams,
     access_log: AccessLogBatcher,
+    escalations: oversight::EscalationCache,
 }
 
 impl App {
@@ -69,6 +70,7 @@ impl App {
             calendar,
             clock,
             held: HeldStreams::default(),
+            escalations: oversight::EscalationCache::default(),
         }
     }
 

@@ -599,21 +599,84 @@ pub struct EscalatedItem {
     pub overdue: bool,
 }
 
+/// How long the service-wide list of escalations is reused, in seconds: the same bound as
+/// the pages' summaries of what is due.
+const ESCALATIONS_FRESH_SECONDS: i64 = 300;
+
+/// The service-wide list of escalated obligations, kept for a few minutes: working it out
+/// reads and folds every open child.
+#[derive(Default)]
+pub(crate) struct EscalationCache(std::sync::Mutex<Option<(Timestamp, std::sync::Arc<Vec<EscalatedItem>>)>>);
+
 impl App {
-    /// Every open obligation in the service that has escalated to `user`: evaluated now over
-    /// every open child (the system's own read, not logged; nothing of a record is shown but
-    /// the child's name, and only for a child `user` may see).
+    /// Every open obligation in the service that has escalated to `user`, for a child they
+    /// may see. Only a role some rule escalates to has any. The service-wide list is worked
+    /// out as the system (not logged) and reused for up to five minutes.
     pub async fn escalated_to(&self, user: &Principal) -> Result<Vec<EscalatedItem>, AppError> {
+        let escalates_to_role = self
+            .ruleset()
+            .rules
+            .iter()
+            .any(|r| r.escalation.iter().any(|e| e.role == user.role));
+        if !escalates_to_role {
+            return Ok(Vec::new());
+        }
+        let all = self.all_escalations().await?;
+        let mine: Vec<&EscalatedItem> = all
+            .iter()
+            .filter(|e| e.from.staff.contains(&user.staff))
+            .collect();
+        let children: Vec<ChildId> = mine.iter().map(|e| e.child.clone()).collect();
+        let sights = self.sights(&children).await?;
+        let workforce = self.workforce().await;
+        Ok(mine
+            .into_iter()
+            .filter(|e| {
+                sights
+                    .get(&e.child)
+                    .is_some_and(|s| policy::sees(user, s, &workforce).is_some())
+            })
+            .cloned()
+            .collect())
+    }
+
+    async fn all_escalations(&self) -> Result<std::sync::Arc<Vec<EscalatedItem>>, AppError> {
         let now = self.now();
+        if let Ok(kept) = self.escalations.0.lock()
+            && let Some((at, items)) = kept.as_ref()
+        {
+            let age = now.utc().timestamp() - at.utc().timestamp();
+            if (0..ESCALATIONS_FRESH_SECONDS).contains(&age) {
+                return Ok(std::sync::Arc::clone(items));
+            }
+        }
+        let items = std::sync::Arc::new(self.work_out_escalations(now).await?);
+        if let Ok(mut kept) = self.escalations.0.lock() {
+            *kept = Some((now, std::sync::Arc::clone(&items)));
+        }
+        Ok(items)
+    }
+
+    /// Every open escalated obligation of every open child as at `now`, with whom it falls
+    /// to: only the rules with escalation steps are evaluated.
+    async fn work_out_escalations(&self, now: Timestamp) -> Result<Vec<EscalatedItem>, AppError> {
+        let escalating: Vec<&str> = self
+            .ruleset()
+            .rules
+            .iter()
+            .filter(|r| !r.escalation.is_empty())
+            .map(|r| r.id.as_str())
+            .collect();
+        if escalating.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ruleset = self.ruleset().only(&escalating);
         let today = now.london_date();
-        let rows: Vec<_> = self
+        let ids: Vec<ChildId> = self
             .caseload(None)
             .await?
             .into_iter()
             .filter(|r| r.open_on(today))
-            .collect();
-        let ids: Vec<ChildId> = rows
-            .iter()
             .filter_map(|r| ChildId::parse(&r.child_id).ok())
             .collect();
         let mut out = Vec::new();
@@ -624,7 +687,7 @@ impl App {
                 let record = hearth_domain::child::fold(&id, &events);
                 let evaluation = hearth_standards::evaluate(
                     &record,
-                    self.ruleset(),
+                    &ruleset,
                     self.calendar(),
                     hearth_standards::AsAt::instant(now),
                     &*workforce,
@@ -641,19 +704,7 @@ impl App {
                     if !open || o.is_missed() {
                         continue;
                     }
-                    let from_role = self.ruleset().rule(&o.rule.id).map_or(x.role, |r| r.owner);
-                    let to = escalated_owner(
-                        x.role,
-                        from_role,
-                        o.owner.allocated_worker(),
-                        &workforce,
-                        today,
-                    );
-                    if !to.staff.contains(&user.staff)
-                        || policy::relationship(user, &record, &workforce).is_none()
-                    {
-                        continue;
-                    }
+                    let from_role = ruleset.rule(&o.rule.id).map_or(x.role, |r| r.owner);
                     out.push(EscalatedItem {
                         child: id.clone(),
                         name: record
@@ -665,7 +716,13 @@ impl App {
                         role: x.role,
                         action: x.action.to_string(),
                         after: x.after.to_string(),
-                        from: to,
+                        from: escalated_owner(
+                            x.role,
+                            from_role,
+                            o.owner.allocated_worker(),
+                            &workforce,
+                            today,
+                        ),
                         worker: o.owner.allocated_worker().cloned(),
                         due: o.due_date,
                         overdue: matches!(
