@@ -606,7 +606,9 @@ const ESCALATIONS_FRESH_SECONDS: i64 = 300;
 /// The service-wide list of escalated obligations, kept for a few minutes: working it out
 /// reads and folds every open child.
 #[derive(Default)]
-pub(crate) struct EscalationCache(std::sync::Mutex<Option<(Timestamp, std::sync::Arc<Vec<EscalatedItem>>)>>);
+pub(crate) struct EscalationCache(
+    std::sync::Mutex<Option<(Timestamp, std::sync::Arc<Vec<EscalatedItem>>)>>,
+);
 
 impl App {
     /// Every open obligation in the service that has escalated to `user`, for a child they

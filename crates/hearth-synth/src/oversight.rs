@@ -482,3 +482,67 @@ fn handovers(
         }
     }
 }
+
+/// Children looked after who went missing 15 and 29 days before the as-at date and are still
+/// missing, with the police told within the hour and no strategy meeting held: the missing
+/// child's strategy meeting has escalated to the head of service and to the assistant
+/// director. Candidates, most likely first; the caller keeps the first of each age the
+/// record accepts (a later event may contradict a backdated absence).
+pub fn long_missing_candidates(
+    seed: u64,
+    today: NaiveDate,
+    rows: &[CaseloadRow],
+    versions: &HashMap<ChildId, u64>,
+) -> Vec<(u64, JourneyLine)> {
+    let mut looked_after: Vec<&CaseloadRow> = rows
+        .iter()
+        .filter(|r| r.open_on(today) && r.status == "looked_after" && r.worker_id.is_some())
+        .collect();
+    looked_after.sort_by(|a, b| a.child_id.cmp(&b.child_id));
+    let mut rng = Rng::stream(seed, "long-missing", 0);
+    // A stable shuffle, so the same children are tried for the same seed.
+    for i in (1..looked_after.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        looked_after.swap(i, j);
+    }
+    let mut out = Vec::new();
+    for (n, r) in looked_after.iter().take(20).enumerate() {
+        let days = if n % 2 == 0 { 15 } else { 29 };
+        let (Ok(child), Some(worker)) = (
+            ChildId::parse(&r.child_id),
+            r.worker_id.as_deref().and_then(|w| StaffId::parse(w).ok()),
+        ) else {
+            continue;
+        };
+        let Some(start) = today
+            .checked_sub_days(Days::new(days))
+            .and_then(|d| Timestamp::parse(&format!("{d}T21:00:00Z")).ok())
+        else {
+            continue;
+        };
+        let Some(told) = start.plus_micros(30 * 60 * 1_000_000) else {
+            continue;
+        };
+        let from_version = versions.get(&child).copied().unwrap_or(0) + 1;
+        out.push((
+            days,
+            JourneyLine {
+                from_version,
+                journey: Journey::Child(
+                    child,
+                    vec![
+                        recorded(
+                            start,
+                            &worker,
+                            ChildEvent::MissingEpisodeStarted {
+                                kind: hearth_domain::codes::MissingKind::Missing,
+                            },
+                        ),
+                        recorded(told, &worker, ChildEvent::PoliceInformed {}),
+                    ],
+                ),
+            },
+        ));
+    }
+    out
+}
