@@ -20,6 +20,7 @@ pub mod digest;
 mod error;
 mod held_streams;
 pub mod narrative;
+pub mod oversight;
 pub mod policy;
 mod principal;
 pub mod queries;
@@ -60,6 +61,7 @@ pub struct App {
     digest: digest::DigestCache,
     returns: returns::ReturnBuilds,
     audits: assurance::AuditCache,
+    escalations: oversight::EscalationCache,
 }
 
 impl App {
@@ -77,6 +79,7 @@ impl App {
             digest: digest::DigestCache::default(),
             returns: returns::ReturnBuilds::default(),
             audits: assurance::AuditCache::default(),
+            escalations: oversight::EscalationCache::default(),
         }
     }
 

@@ -265,12 +265,19 @@ pub fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (Stri
             supervisor,
             worker,
             text,
+            discussion,
         } => (
             "Supervision",
-            vec![
-                format!("{} supervising {}", staff(supervisor), staff(worker)),
-                text.as_str().to_owned(),
-            ],
+            std::iter::once(format!(
+                "{} supervising {}",
+                staff(supervisor),
+                staff(worker)
+            ))
+            .chain(match discussion {
+                Some(d) => crate::oversight::discussion_lines(d, &staff),
+                None => vec![text.as_str().to_owned()],
+            })
+            .collect(),
         ),
         WorkerAllocated {
             worker,
@@ -286,6 +293,45 @@ pub fn describe(event: &ChildEvent, staff: &dyn Fn(&StaffId) -> String) -> (Stri
                 oversight.as_str().to_owned(),
             ],
         ),
+        TransferRequested {
+            to_team,
+            requested_by,
+            summary,
+        } => (
+            "Transfer requested",
+            vec![
+                format!("To team {to_team}, asked by {}", staff(requested_by)),
+                format!("Transfer summary: {summary}"),
+            ],
+        ),
+        TransferDeclined {
+            declined_by,
+            reason,
+        } => (
+            "Transfer declined",
+            vec![
+                format!("By {}", staff(declined_by)),
+                format!("Reason: {reason}"),
+            ],
+        ),
+        CoverArranged {
+            buddy,
+            until,
+            arranged_by,
+            summary,
+        } => (
+            "Cover arranged",
+            vec![
+                format!(
+                    "{} covers until {}, arranged by {}",
+                    staff(buddy),
+                    until.format("%-d %b %Y"),
+                    staff(arranged_by)
+                ),
+                format!("Case summary: {summary}"),
+            ],
+        ),
+        CoverEnded {} => ("Cover ended", vec!["The worker is back.".to_owned()]),
         WorkerUnallocated { reason } => (
             "Waiting for a new worker",
             vec![format!("Reason: {}", reason.label())],

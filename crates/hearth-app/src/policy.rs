@@ -18,7 +18,10 @@
 //!   child has never had a worker, whoever recorded on the record (the worker who
 //!   registered the child);
 //! - a role that oversees the whole service: quality assurance lead, performance analyst,
-//!   head of service, assistant director.
+//!   head of service, assistant director;
+//! - while a transfer waits, a manager of the team asked to take the child (to read the
+//!   transfer summary, then allocate or decline); while cover is in force, the buddy
+//!   covering the worker's leave, who may record as the worker would.
 //!
 //! A restricted record (the child of a member of staff, a case in the public eye, an
 //! adoption the birth family must not trace) is seen only by the allocated worker or
@@ -73,6 +76,10 @@ pub enum Relationship {
     /// An auditor or second auditor of one of the child's audits, while their part lasts:
     /// they read, and record nothing on the child.
     Auditor,
+    /// A manager of the team a waiting transfer asks to take the child.
+    TransferReceiving,
+    /// The buddy covering the worker's leave, while the cover is in force.
+    Cover,
 }
 
 /// Proof that access to one child was decided and logged. Only [`crate::App::view_child`]
@@ -197,6 +204,9 @@ pub fn sees(user: &Principal, sight: &Sight, workforce: &MemoryDirectory) -> Opt
     if let Some(restriction) = &sight.restriction {
         return restricted(user, restriction, &workers, workforce);
     }
+    if sight.cover.as_ref() == Some(&user.staff) {
+        return Some(Relationship::Cover);
+    }
     for (worker, allocated_team) in &workers {
         let team = workforce.staff.get(worker).map(|w| &w.team);
         if team == Some(&user.team) || *allocated_team == Some(&user.team) {
@@ -218,6 +228,9 @@ pub fn sees(user: &Principal, sight: &Sight, workforce: &MemoryDirectory) -> Opt
     }
     if service_wide(user.role) {
         return Some(Relationship::ServiceWide);
+    }
+    if user.role.is_manager() && sight.transfer_to.as_ref() == Some(&user.team) {
+        return Some(Relationship::TransferReceiving);
     }
     // Managers allocate, so they see every child waiting for a worker. Whoever registered or
     // recorded on a child sees it only while it has never had a worker: once it has, the
@@ -390,6 +403,8 @@ pub fn may_record(who: Who, user: &Principal, relationship: Relationship) -> boo
                     | Relationship::ManagerChain
                     | Relationship::AwaitingAllocation
                     | Relationship::ReviewingOfficer
+                    | Relationship::Cover
+                    | Relationship::TransferReceiving
             ) || (relationship == Relationship::ServiceWide
                 && user.role == StaffRole::HeadOfService)
                 // Named on a restriction to work with the child; those who only read still
@@ -460,6 +475,103 @@ pub fn oversees_others(user: &Principal) -> bool {
     )
 }
 
+// ---------------------------------------------------------------------------------------
+// Oversight above the caseload: supervision and the service view.
+
+/// Leave to act on one worker's supervision file, as one principal: made only by the
+/// decisions below, and asked for by every command that writes to the file.
+#[derive(Debug, Clone)]
+pub struct SupervisionPermit {
+    worker: StaffId,
+    principal: Principal,
+    supervises: bool,
+}
+
+impl SupervisionPermit {
+    /// Whose file it is.
+    pub fn worker(&self) -> &StaffId {
+        &self.worker
+    }
+
+    /// Who acts.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Acting as the worker's supervisor (a manager above them), not as the worker.
+    pub fn supervises(&self) -> bool {
+        self.supervises
+    }
+}
+
+/// A manager supervises the workers below them in the line: their own reports, and (to
+/// cover an absence) those of the managers below them.
+pub fn may_supervise(user: &Principal, worker: &StaffId, workforce: &MemoryDirectory) -> bool {
+    user.role.is_manager() && manages(&user.staff, worker, workforce)
+}
+
+/// A worker's supervision file is seen by the worker and the managers above them, and by no
+/// one else: not the team, not the service-wide readers.
+pub fn may_see_supervision(
+    user: &Principal,
+    worker: &StaffId,
+    workforce: &MemoryDirectory,
+) -> bool {
+    user.staff == *worker || manages(&user.staff, worker, workforce)
+}
+
+/// Leave to record a session for `worker`.
+pub fn to_supervise(
+    user: &Principal,
+    worker: &StaffId,
+    workforce: &MemoryDirectory,
+) -> Option<SupervisionPermit> {
+    may_supervise(user, worker, workforce).then(|| SupervisionPermit {
+        worker: worker.clone(),
+        principal: user.clone(),
+        supervises: true,
+    })
+}
+
+/// Leave to acknowledge a session's record: the worker's alone.
+pub fn to_acknowledge(user: &Principal, worker: &StaffId) -> Option<SupervisionPermit> {
+    (user.staff == *worker).then(|| SupervisionPermit {
+        worker: worker.clone(),
+        principal: user.clone(),
+        supervises: false,
+    })
+}
+
+/// Leave to record an action done: its owner, or a manager above the worker.
+pub fn to_complete_action(
+    user: &Principal,
+    worker: &StaffId,
+    owner: &StaffId,
+    workforce: &MemoryDirectory,
+) -> Option<SupervisionPermit> {
+    let supervises = may_supervise(user, worker, workforce);
+    (supervises || user.staff == *owner).then(|| SupervisionPermit {
+        worker: worker.clone(),
+        principal: user.clone(),
+        supervises,
+    })
+}
+
+/// The service view (every team's caseloads, queues, overdue work and supervision) is for
+/// the head of service and the assistant director.
+pub fn may_see_service(user: &Principal) -> bool {
+    matches!(
+        user.role,
+        StaffRole::HeadOfService | StaffRole::AssistantDirector
+    )
+}
+
+/// Whether `manager` is above `worker` in the line: for the oversight queries, which list
+/// the workers a manager oversees.
+pub fn is_above(manager: &StaffId, worker: &StaffId, workforce: &MemoryDirectory) -> bool {
+    manages(manager, worker, workforce)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -516,5 +628,61 @@ mod tests {
             ..sight
         };
         assert_eq!(sees(&chair, &restricted, &workforce), None);
+    }
+
+    /// Issue 17's access matrix for handovers: the buddy covering leave and the manager of
+    /// the team a transfer waits for, and no one else by those routes.
+    #[test]
+    fn cover_and_a_waiting_transfer_open_the_record_to_the_buddy_and_the_receiving_manager() {
+        let workforce = MemoryDirectory::default();
+        let worker = (
+            StaffId::parse("SW1").unwrap(),
+            TeamId::parse("TSC1").unwrap(),
+        );
+        let plain = Sight {
+            worker: Some(worker.clone()),
+            ..Sight::default()
+        };
+        let handed = Sight {
+            transfer_to: Some(TeamId::parse("TLA1").unwrap()),
+            cover: Some(StaffId::parse("SW3").unwrap()),
+            ..plain.clone()
+        };
+        let buddy = user("SW3", StaffRole::SocialWorker, "TRA1");
+        let receiving = user("TM2", StaffRole::TeamManager, "TLA1");
+        let receiving_worker = user("SW2", StaffRole::SocialWorker, "TLA1");
+        let elsewhere = user("TM9", StaffRole::TeamManager, "TRA9");
+        // (who, sight, relationship, records as a worker, decides as a manager)
+        let matrix = [
+            (&buddy, &handed, Some(Relationship::Cover), true, false),
+            (&buddy, &plain, None, false, false),
+            (
+                &receiving,
+                &handed,
+                Some(Relationship::TransferReceiving),
+                true,
+                true,
+            ),
+            (&receiving, &plain, None, false, false),
+            (&receiving_worker, &handed, None, false, false),
+            (&elsewhere, &handed, None, false, false),
+        ];
+        for (who, sight, want, records, decides) in matrix {
+            let got = sees(who, sight, &workforce);
+            assert_eq!(got, want, "{} on {sight:?}", who.staff);
+            if let Some(r) = got {
+                assert_eq!(may_record(Who::Workers, who, r), records, "{}", who.staff);
+                assert_eq!(may_authorise(who, r), decides, "{}", who.staff);
+            }
+        }
+        // A restricted record is not reached by covering it.
+        let restricted = Sight {
+            restriction: Some(Restricted {
+                by: StaffId::parse("TM1").unwrap(),
+                permitted: Vec::new(),
+            }),
+            ..handed
+        };
+        assert_eq!(sees(&buddy, &restricted, &workforce), None);
     }
 }

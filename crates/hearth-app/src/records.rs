@@ -20,6 +20,7 @@ use hearth_domain::ids::{
     AdopterId, ChildId, PersonId, ProfessionalId, StaffId, StreamId, StreamKind, TeamId,
 };
 use hearth_domain::interchange::{Journey, JourneyLine};
+use hearth_domain::supervision::SupervisionFile;
 use hearth_domain::{Actor, Refusal, Rule};
 use serde::Serialize;
 use tokio::sync::{RwLock, RwLockReadGuard};
@@ -131,6 +132,7 @@ fn references_of(journey: &Journey) -> Vec<Reference> {
         Journey::Person(_, e) => refs::<Person>(e),
         Journey::Professional(_, e) => refs::<Professional>(e),
         Journey::Adopter(_, e) => refs::<Adopter>(e),
+        Journey::Supervision(_, e) => refs::<SupervisionFile>(e),
         Journey::Child(_, e) => e
             .iter()
             .flat_map(|e| e.event.references())
@@ -713,6 +715,10 @@ pub fn journey_from(stream: &StreamId, stored: &[StoredEvent]) -> Result<Journey
         ),
         // An audit is not a journey of the interchange format: `crate::assurance` reads it.
         StreamKind::Audit => return Err(RecordError::NotAJourney(stream.clone())),
+        StreamKind::Supervision => Journey::Supervision(
+            StaffId::parse(stream.id()).map_err(bad)?,
+            decode_all(stored)?,
+        ),
     })
 }
 
@@ -727,6 +733,7 @@ fn journey_event_kind(journey: &Journey, index: usize) -> Option<&'static str> {
         Journey::Professional(_, e) => kind(e, index),
         Journey::Adopter(_, e) => kind(e, index),
         Journey::Child(_, e) => kind(e, index),
+        Journey::Supervision(_, e) => kind(e, index),
     }
 }
 
@@ -739,6 +746,7 @@ enum StreamState {
     Person(Person, u64),
     Professional(Professional, u64),
     Adopter(Adopter, u64),
+    Supervision(Box<SupervisionFile>, u64),
 }
 
 impl StreamState {
@@ -763,6 +771,9 @@ impl StreamState {
             }
             StreamKind::Adopter => StreamState::Adopter(fold_directory(&decode_all(stored)?), v),
             StreamKind::Audit => return Err(RecordError::NotAJourney(stream.clone())),
+            StreamKind::Supervision => {
+                StreamState::Supervision(Box::new(fold_directory(&decode_all(stored)?)), v)
+            }
         })
     }
 
@@ -773,7 +784,8 @@ impl StreamState {
             | StreamState::Staff(_, v)
             | StreamState::Person(_, v)
             | StreamState::Professional(_, v)
-            | StreamState::Adopter(_, v) => *v,
+            | StreamState::Adopter(_, v)
+            | StreamState::Supervision(_, v) => *v,
         }
     }
 
@@ -798,6 +810,9 @@ impl StreamState {
                 directory(s, v, e, dir)
             }
             (StreamState::Adopter(s, v), Journey::Adopter(_, e)) => directory(s, v, e, dir),
+            (StreamState::Supervision(s, v), Journey::Supervision(_, e)) => {
+                directory(s.as_mut(), v, e, dir)
+            }
             // A stream id fixes its kind, so the state and the line always agree.
             _ => Err(Refusal {
                 index: 0,
@@ -857,6 +872,7 @@ fn encode_journey(journey: &Journey) -> Result<Vec<NewEvent>, StoreError> {
         Journey::Professional(_, e) => encode_all(e),
         Journey::Adopter(_, e) => encode_all(e),
         Journey::Child(_, e) => encode_all(e),
+        Journey::Supervision(_, e) => encode_all(e),
     }
 }
 
@@ -877,6 +893,7 @@ fn same_events(
         Journey::Professional(_, e) => decode_all(slice)? == *e,
         Journey::Adopter(_, e) => decode_all(slice)? == *e,
         Journey::Child(_, e) => decode_all(slice)? == *e,
+        Journey::Supervision(_, e) => decode_all(slice)? == *e,
     })
 }
 

@@ -124,19 +124,22 @@ pub enum StreamKind {
     /// A case audit (`hearth-assurance`'s stream: the audit's id is its own, not a record's
     /// above). The interchange format does not carry audits yet.
     Audit,
+    /// A worker's supervision file, under the worker's staff id.
+    Supervision,
 }
 
 impl StreamKind {
     /// Every kind, in the order an interchange file must introduce them (teams before the
     /// staff in them, staff before the children they work with), and audits, which read
     /// them all, last.
-    pub const ALL: [StreamKind; 7] = [
+    pub const ALL: [StreamKind; 8] = [
         StreamKind::Team,
         StreamKind::Staff,
         StreamKind::Professional,
         StreamKind::Person,
         StreamKind::Adopter,
         StreamKind::Child,
+        StreamKind::Supervision,
         StreamKind::Audit,
     ];
 
@@ -150,6 +153,7 @@ impl StreamKind {
             StreamKind::Professional => ProfessionalId::KIND,
             StreamKind::Adopter => AdopterId::KIND,
             StreamKind::Audit => "audit",
+            StreamKind::Supervision => "supervision",
         }
     }
 
@@ -219,6 +223,14 @@ impl StreamId {
         Self {
             kind: StreamKind::Adopter,
             id: id.0.clone(),
+        }
+    }
+
+    /// The stream of a worker's supervision file.
+    pub fn supervision(worker: &StaffId) -> Self {
+        Self {
+            kind: StreamKind::Supervision,
+            id: worker.0.clone(),
         }
     }
 

@@ -13,6 +13,7 @@ use crate::event::Recorded;
 use crate::ids::{
     AdopterId, ChildId, PersonId, ProfessionalId, StaffId, StreamId, StreamKind, TeamId,
 };
+use crate::supervision::SupervisionEvent;
 
 /// One stream's history, typed by the kind of record.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,8 @@ pub enum Journey {
     Adopter(AdopterId, Vec<Recorded<AdopterEvent>>),
     /// A child.
     Child(ChildId, Vec<Recorded<ChildEvent>>),
+    /// A worker's supervision file.
+    Supervision(StaffId, Vec<Recorded<SupervisionEvent>>),
 }
 
 /// A line that could not be read, and the stream it was for when that much was readable.
@@ -219,6 +222,9 @@ impl Journey {
                     "{stream}: audits are not carried in interchange files"
                 )));
             }
+            StreamKind::Supervision => {
+                Journey::Supervision(StaffId::parse(stream.id()).map_err(bad)?, events(raw)?)
+            }
         })
     }
 
@@ -231,6 +237,7 @@ impl Journey {
             Journey::Professional(id, _) => StreamId::professional(id),
             Journey::Adopter(id, _) => StreamId::adopter(id),
             Journey::Child(id, _) => StreamId::child(id),
+            Journey::Supervision(id, _) => StreamId::supervision(id),
         }
     }
 
@@ -243,6 +250,7 @@ impl Journey {
             Journey::Professional(_, e) => e.len(),
             Journey::Adopter(_, e) => e.len(),
             Journey::Child(_, e) => e.len(),
+            Journey::Supervision(_, e) => e.len(),
         }
     }
 
@@ -276,6 +284,7 @@ impl Journey {
             Journey::Professional(_, e) => out(s, from_version, e),
             Journey::Adopter(_, e) => out(s, from_version, e),
             Journey::Child(_, e) => out(s, from_version, e),
+            Journey::Supervision(_, e) => out(s, from_version, e),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod interchange;
 pub mod located;
 pub mod people;
 pub mod rules;
+pub mod supervision;
 pub mod time;
 pub mod values;
 pub mod vocabulary;

@@ -208,6 +208,27 @@ rules! {
     RegistrationRequired = "registration-required",
     /// Adopter households have one or two adopters and follow the approval stages in order.
     AdopterProcess = "adopter-process",
+
+    // Handover.
+    /// A transfer needs a worker to hand on from, another open team, and no transfer already
+    /// waiting; the worker keeps the child until the receiving team allocates or declines.
+    Transfer = "transfer",
+    /// Cover names a caseholder other than the worker, for a worker the child has, once at a
+    /// time, until a date after it starts.
+    Cover = "cover",
+
+    // Supervision.
+    /// A session is held by a manager in post, not before the last one, and discusses each
+    /// known child once.
+    SupervisionSession = "supervision-session",
+    /// A session reviews every action still open from earlier sessions, once, and gives an
+    /// action it carries over a new date.
+    SupervisionReview = "supervision-review",
+    /// A supervision action has an owner in post and a date on or after the session, is in
+    /// its own child's discussion, and is closed once.
+    SupervisionActions = "supervision-actions",
+    /// A session's record is acknowledged once, after it was held.
+    SupervisionAcknowledgement = "supervision-acknowledgement",
 }
 
 impl fmt::Display for Rule {

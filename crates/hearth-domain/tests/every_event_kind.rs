@@ -1,5 +1,7 @@
-//! The fixture journey file uses every event kind of every stream; each journey in it must be
-//! accepted by the rules, and must survive a round trip through the interchange format.
+//! The fixture journey files use every event kind of every stream; each journey in them must
+//! be accepted by the rules, and must survive a round trip through the interchange format.
+//! The second file (transfers, cover and supervision) follows the first and refers to its
+//! staff and teams.
 
 use std::collections::BTreeSet;
 
@@ -12,12 +14,13 @@ use hearth_domain::interchange::{Journey, JourneyLine};
 use hearth_domain::{ChildStream, EventKind};
 
 const FIXTURE: &str = include_str!("../../../fixtures/journeys/every-event-kind.jsonl");
+const OVERSIGHT: &str = include_str!("../../../fixtures/journeys/every-event-kind-oversight.jsonl");
 
 #[test]
 fn every_journey_is_accepted_and_every_kind_appears() {
     let mut dir = MemoryDirectory::default();
     let mut seen = BTreeSet::new();
-    for (n, line) in FIXTURE.lines().enumerate() {
+    for (n, line) in FIXTURE.lines().chain(OVERSIGHT.lines()).enumerate() {
         let journey = JourneyLine::parse(line)
             .unwrap_or_else(|e| panic!("line {}: {e}", n + 1))
             .journey;
@@ -59,6 +62,15 @@ fn every_journey_is_accepted_and_every_kind_appears() {
                 seen.extend(events.iter().map(|e| e.event.kind()));
                 dir.adopters.insert(id.clone());
             }
+            Journey::Supervision(_, events) => {
+                append(
+                    &mut hearth_domain::supervision::SupervisionFile::default(),
+                    events,
+                    &dir,
+                )
+                .unwrap_or_else(fail);
+                seen.extend(events.iter().map(|e| e.event.kind()));
+            }
             Journey::Child(id, events) => {
                 let mut stream = ChildStream::new(id.clone());
                 stream.append(events.clone(), &dir).unwrap_or_else(fail);
@@ -74,6 +86,7 @@ fn every_journey_is_accepted_and_every_kind_appears() {
         PersonEvent::kinds(),
         ProfessionalEvent::kinds(),
         AdopterEvent::kinds(),
+        hearth_domain::supervision::SupervisionEvent::kinds(),
     ]
     .concat()
     .into_iter()

@@ -13,6 +13,7 @@ pub mod period;
 pub mod reconcile;
 pub mod ruleset;
 mod spans;
+pub mod supervision;
 pub mod vocabulary;
 
 pub use calendar::{BankHoliday, Calendar};

@@ -244,6 +244,8 @@ pub struct Ruleset {
     pub due_soon: Period,
     /// The rules, in file order.
     pub rules: Vec<Rule>,
+    /// How often workers are supervised, if the ruleset says (`[supervision]`).
+    pub supervision: Option<crate::supervision::SupervisionRules>,
     /// The order to evaluate rules in: every rule after those that chain to it.
     pub(crate) order: Vec<usize>,
     /// Which event kinds the rules read (indexed like `FactKind::ALL`).
@@ -258,7 +260,21 @@ pub struct Ruleset {
 struct RawFile {
     ruleset: RawHeader,
     #[serde(default)]
+    supervision: Option<RawSupervision>,
+    #[serde(default)]
     rule: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSupervision {
+    every: RawPeriod,
+    newly_qualified_every: RawPeriod,
+    newly_qualified_for: RawPeriod,
+    acknowledge: RawPeriod,
+    repeated_after: u32,
+    #[serde(default)]
+    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -1015,6 +1031,39 @@ impl Ruleset {
                     ));
                 }
             };
+        let supervision = match raw.supervision {
+            None => None,
+            Some(s) => {
+                let calendar_period =
+                    |key: &str, p: RawPeriod| match period(p).map_err(|m| header_err(key, m))? {
+                        Period::Hours(_) | Period::Age(_) => Err(header_err(
+                            key,
+                            "give working days, days, weeks or months".to_owned(),
+                        )),
+                        p => Ok(p),
+                    };
+                if s.repeated_after == 0 {
+                    return Err(header_err(
+                        "supervision.repeated_after",
+                        "an action is repeated once it has been carried over at least once: give 1 or more".to_owned(),
+                    ));
+                }
+                Some(crate::supervision::SupervisionRules {
+                    every: calendar_period("supervision.every", s.every)?,
+                    newly_qualified_every: calendar_period(
+                        "supervision.newly_qualified_every",
+                        s.newly_qualified_every,
+                    )?,
+                    newly_qualified_for: calendar_period(
+                        "supervision.newly_qualified_for",
+                        s.newly_qualified_for,
+                    )?,
+                    acknowledge: calendar_period("supervision.acknowledge", s.acknowledge)?,
+                    repeated_after: s.repeated_after,
+                    source: s.source,
+                })
+            }
+        };
         let mut rules = Vec::new();
         let mut chains = Vec::new();
         let mut ids = BTreeMap::new();
@@ -1064,6 +1113,7 @@ impl Ruleset {
             source: raw.ruleset.source,
             due_soon,
             rules,
+            supervision,
             order,
             needed,
         })
@@ -1124,6 +1174,7 @@ impl Ruleset {
             source: self.source.clone(),
             due_soon: self.due_soon,
             rules,
+            supervision: self.supervision.clone(),
             order,
             needed,
         }

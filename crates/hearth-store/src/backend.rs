@@ -555,6 +555,32 @@ macro_rules! store_impl {
                 Ok(())
             }
 
+            pub(crate) async fn caseload_promise(&self) -> Result<Option<u32>, StoreError> {
+                let row = sqlx::query("SELECT caseload_promise FROM council_practice WHERE council = $1")
+                    .bind(&self.council)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                row.map(|r| {
+                    let n: i64 = r.try_get("caseload_promise")?;
+                    u32::try_from(n).map_err(|_| corrupt("council_practice", 0, format!("caseload promise {n}")))
+                })
+                .transpose()
+            }
+
+            pub(crate) async fn put_caseload_promise(&self, cases: u32) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "INSERT INTO council_practice (council, caseload_promise) VALUES ($1, $2) \
+                     ON CONFLICT (council) DO UPDATE SET caseload_promise = excluded.caseload_promise",
+                )
+                .bind(&self.council)
+                .bind(i64::from(cases))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             pub(crate) async fn search_candidates(&self, query: &Query) -> Result<Vec<PersonRow>, StoreError> {
                 if query.is_empty() {
                     return Ok(Vec::new());

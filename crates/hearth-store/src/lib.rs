@@ -556,6 +556,17 @@ impl Store {
         dispatch!(self.put_council_settings(settings))
     }
 
+    /// The council's caseload promise (the most open cases a worker should hold), if set.
+    pub async fn caseload_promise(&self) -> Result<Option<u32>, StoreError> {
+        dispatch!(self.caseload_promise())
+    }
+
+    /// Sets the council's caseload promise, replacing any held. A promise of no cases is
+    /// refused by the store.
+    pub async fn put_caseload_promise(&self, cases: u32) -> Result<(), StoreError> {
+        dispatch!(self.put_caseload_promise(cases))
+    }
+
     /// Caseload rows, optionally only one worker's.
     pub async fn caseload(&self, worker: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
         dispatch!(self.caseload(worker, None))

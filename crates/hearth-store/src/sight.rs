@@ -35,6 +35,12 @@ pub struct Sight {
     /// off.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub chairs: BTreeSet<StaffId>,
+    /// While a transfer waits: the team asked to take the child.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<TeamId>,
+    /// While cover is in force: the buddy covering the worker's leave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<StaffId>,
 }
 
 /// Who a restriction names.
@@ -71,6 +77,8 @@ impl Sight {
                 .filter(|m| m.cancelled.is_none())
                 .filter_map(|m| m.chair.clone())
                 .collect(),
+            transfer_to: record.pending_transfer().map(|t| t.to_team.clone()),
+            cover: record.current_cover().map(|c| c.buddy.clone()),
         }
     }
 
@@ -160,6 +168,8 @@ mod tests {
             }),
             recorded_by: [StaffId::parse("SW1").unwrap()].into_iter().collect(),
             chairs: BTreeSet::new(),
+            transfer_to: Some(TeamId::parse("T2").unwrap()),
+            cover: Some(StaffId::parse("SW2").unwrap()),
         };
         let json = serde_json::to_string(&sight).unwrap();
         assert_eq!(serde_json::from_str::<Sight>(&json).unwrap(), sight);

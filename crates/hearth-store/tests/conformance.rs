@@ -102,6 +102,7 @@ conformance!(
     councils_do_not_see_each_other,
     accounts_are_kept_per_council_and_replaced_whole,
     council_settings_are_kept_per_council_and_replaced_whole,
+    the_caseload_promise_is_kept_per_council_and_replaced,
     new_child_ids_follow_the_largest_number,
     new_adults_and_professionals_are_numbered_like_children,
     the_last_position_and_listings_logged_without_a_read,
@@ -649,6 +650,21 @@ async fn council_settings_are_kept_per_council_and_replaced_whole(store: Store) 
 
     let other = reopen_as(&store, "C2").await;
     assert_eq!(other.council_settings().await.unwrap(), None);
+    other.close().await;
+}
+
+async fn the_caseload_promise_is_kept_per_council_and_replaced(store: Store) {
+    assert_eq!(store.caseload_promise().await.unwrap(), None);
+    store.put_caseload_promise(15).await.unwrap();
+    assert_eq!(store.caseload_promise().await.unwrap(), Some(15));
+    store.put_caseload_promise(18).await.unwrap();
+    assert_eq!(store.caseload_promise().await.unwrap(), Some(18));
+    // No cases at all is not a promise: refused, and the promise held is kept.
+    assert!(store.put_caseload_promise(0).await.is_err());
+    assert_eq!(store.caseload_promise().await.unwrap(), Some(18));
+
+    let other = reopen_as(&store, "C2").await;
+    assert_eq!(other.caseload_promise().await.unwrap(), None);
     other.close().await;
 }
 

@@ -11,6 +11,7 @@ mod calendar;
 pub mod data;
 mod family;
 mod journey;
+mod oversight;
 mod realize;
 pub mod rng;
 pub mod run;

@@ -54,6 +54,7 @@ fn borough(inputs: Inputs, seed: u64) -> (MemoryDirectory, Children) {
             dir.children.insert(id.clone());
             children.entry(id).or_default().extend(events);
         }
+        Journey::Supervision(..) => {}
     };
     let mut children = Children::new();
     for line in generator.workforce() {

@@ -125,6 +125,24 @@ pub fn router(state: AppState) -> Router {
             "/assurance/audits/{id}",
             get(pages::assurance::audit).post(pages::assurance::record),
         )
+        .route("/supervision", get(pages::supervision::list))
+        .route(
+            "/supervision/{worker}",
+            get(pages::supervision::file).post(pages::supervision::record),
+        )
+        .route(
+            "/supervision/{worker}/sessions/{session}/acknowledge",
+            post(pages::supervision::acknowledge),
+        )
+        .route(
+            "/supervision/{worker}/actions/{action}/done",
+            post(pages::supervision::complete),
+        )
+        .route("/service", get(pages::service::page))
+        .route(
+            "/children/{id}/handover",
+            get(pages::handover::page).post(pages::handover::submit),
+        )
         .route("/assets/{file}", get(assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -18,8 +18,6 @@ pub struct Settings {
     pub idle_timeout: Duration,
     /// The council's shown name.
     pub council_name: String,
-    /// The most open cases a worker should hold (Bromley's promise is 15).
-    pub caseload_promise: usize,
 }
 
 impl Default for Settings {
@@ -28,7 +26,6 @@ impl Default for Settings {
             secure_cookies: true,
             idle_timeout: Duration::from_secs(30 * 60),
             council_name: "Hearth".into(),
-            caseload_promise: 15,
         }
     }
 }

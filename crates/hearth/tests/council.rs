@@ -116,7 +116,7 @@ fn the_settings_are_set_once_and_the_census_uses_them_unless_told_otherwise() {
     assert!(o.status.success());
     assert_eq!(
         stdout(&o),
-        "name: London Borough of Bromley\nla: 305\nons-code: E09000006\n"
+        "name: London Borough of Bromley\nla: 305\nons-code: E09000006\ncaseload-promise: not set\n"
     );
 
     // The census takes the number from the store; --la (or HEARTH_LA_NUMBER) overrides it.
@@ -163,9 +163,10 @@ fn a_generated_borough_holds_the_council_its_profile_describes() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = hearth(&db, &["council", "show"]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // The generated borough sets the caseload promise its rates assume.
     assert_eq!(
         stdout(&o),
-        "name: London Borough of Bromley\nla: 305\nons-code: E09000006\n"
+        "name: London Borough of Bromley\nla: 305\nons-code: E09000006\ncaseload-promise: 15\n"
     );
     assert_eq!(census_lea(&db, &dir.path().join("c"), &[]).unwrap(), "305");
 }

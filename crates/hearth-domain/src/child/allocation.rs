@@ -55,6 +55,7 @@ pub(super) fn apply(record: &mut ChildRecord, mark: Mark, event: &ChildEvent) {
                 reason: *reason,
                 ended: None,
             });
+            crate::child::handover::allocated(record, mark, team);
         }
         WorkerUnallocated { .. } => {
             if let Some(a) = record.allocations.last_mut().filter(|a| a.ended.is_none()) {
@@ -96,11 +97,18 @@ pub(super) fn check(record: &ChildRecord, ev: &Recorded<ChildEvent>, dir: &dyn D
             }
             manager_in_post(dir, decided_by, date).map(|_| ())
         }
-        WorkerUnallocated { .. } => ensure(
-            record.current_allocation().is_some(),
-            Rule::NotAllocated,
-            || "the child has no allocated worker".to_owned(),
-        ),
+        WorkerUnallocated { .. } => {
+            ensure(
+                record.current_allocation().is_some(),
+                Rule::NotAllocated,
+                || "the child has no allocated worker".to_owned(),
+            )?;
+            // A child being transferred keeps their worker until the receiving team
+            // allocates, so there is never a gap.
+            ensure(record.pending_transfer().is_none(), Rule::Transfer, || {
+                "a transfer is waiting: the worker keeps the child until the receiving team allocates or declines".to_owned()
+            })
+        }
         // The other areas' events.
         _ => Ok(()),
     }

@@ -91,6 +91,16 @@ events! {
         },
         /// The child is waiting for a new worker.
         WorkerUnallocated = "worker_unallocated" { reason: WorkerChangeReason },
+        /// A manager asked another team to take the child, with a transfer summary. The
+        /// worker keeps the child until the receiving team allocates.
+        TransferRequested = "transfer_requested" { to_team: TeamId, requested_by: StaffId, summary: Text },
+        /// The receiving team's manager declined the transfer, with the reason.
+        TransferDeclined = "transfer_declined" { declined_by: StaffId, reason: Text },
+        /// Cover for the worker's leave: a named buddy, the worker's expected return, and the
+        /// case summary the buddy works from.
+        CoverArranged = "cover_arranged" { buddy: StaffId, until: chrono::NaiveDate, arranged_by: StaffId, summary: Text },
+        /// The worker is back; the buddy's cover ends.
+        CoverEnded = "cover_ended" {},
         /// A child and family assessment started.
         AssessmentStarted = "assessment_started" {},
         /// The child was seen during the assessment.
@@ -313,7 +323,15 @@ events! {
         /// A manager's oversight and direction.
         ManagementOversightRecorded = "management_oversight_recorded" { manager: StaffId, text: Text },
         /// Case supervision between a supervisor and the worker.
-        SupervisionRecorded = "supervision_recorded" { supervisor: StaffId, worker: StaffId, text: Text },
+        SupervisionRecorded = "supervision_recorded" {
+            supervisor: StaffId,
+            worker: StaffId,
+            text: Text,
+            /// The case discussion of a supervision session, when it was recorded from one
+            /// (`text` is then its update).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            discussion: Option<Box<crate::supervision::CaseDiscussion>>,
+        },
 
         // The content of practice (`practice.rs`): what each entry said. Each is written
         // about the event it describes (`about`, that event's version in the stream).
@@ -439,6 +457,21 @@ impl ChildEvent {
                 vec![Reference::Staff(manager.clone())]
             }
             PersonalAdviserAllocated { adviser } => vec![Reference::Staff(adviser.clone())],
+            TransferRequested {
+                to_team,
+                requested_by,
+                ..
+            } => vec![
+                Reference::Team(to_team.clone()),
+                Reference::Staff(requested_by.clone()),
+            ],
+            TransferDeclined { declined_by, .. } => vec![Reference::Staff(declined_by.clone())],
+            CoverArranged {
+                buddy, arranged_by, ..
+            } => vec![
+                Reference::Staff(buddy.clone()),
+                Reference::Staff(arranged_by.clone()),
+            ],
             MeetingScheduled {
                 chair: Some(chair), ..
             } => vec![Reference::Staff(chair.clone())],

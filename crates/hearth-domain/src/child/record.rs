@@ -17,8 +17,9 @@ use crate::child::{
     Recording, Restriction, Variation, Visit,
 };
 use crate::child::{
-    adoption, allocation, assessment, care, care_leaver, child_in_need, health, identity, meetings,
-    missing, network, practice, protection, recording, referral, restriction, variations, visits,
+    adoption, allocation, assessment, care, care_leaver, child_in_need, handover, health, identity,
+    meetings, missing, network, practice, protection, recording, referral, restriction, variations,
+    visits,
 };
 use crate::codes::*;
 use crate::directory::{Directory, check_envelope};
@@ -137,6 +138,10 @@ pub struct ChildRecord {
     pub variations: Vec<Variation>,
     /// Case recording.
     pub recording: Recording,
+    /// Transfers between teams, oldest first.
+    pub transfers: Vec<crate::child::handover::Transfer>,
+    /// Cover for the worker's leave, oldest first.
+    pub cover: Vec<crate::child::handover::Cover>,
     /// The restriction on who may see the record, while there is one.
     pub restriction: Option<Restriction>,
     /// The content of practice: what each assessment, meeting, plan and visit said, the
@@ -170,6 +175,8 @@ enum Area {
     /// Corrections are applied before folding (see `fold`) and checked by the stream,
     /// which can see the events they correct.
     Correction,
+    /// Transfers between teams and cover for leave.
+    Handover,
 }
 
 /// The area an event belongs to. Every event kind is named here, so a new kind does not
@@ -261,6 +268,10 @@ fn area(event: &ChildEvent) -> Area {
         | ManagementOversightRecorded { .. }
         | SupervisionRecorded { .. } => Area::Recording,
         RecordRestricted { .. } | RestrictionLifted { .. } => Area::Restriction,
+        TransferRequested { .. }
+        | TransferDeclined { .. }
+        | CoverArranged { .. }
+        | CoverEnded { .. } => Area::Handover,
         AssessmentWritten { .. }
         | StrategyMinutesRecorded { .. }
         | EnquiryFindingsRecorded { .. }
@@ -317,6 +328,8 @@ impl ChildRecord {
             police_informed: Vec::new(),
             variations: Vec::new(),
             recording: Recording::default(),
+            transfers: Vec::new(),
+            cover: Vec::new(),
             restriction: None,
             practice: Practice::default(),
             log: Vec::new(),
@@ -369,6 +382,7 @@ impl ChildRecord {
             Area::CareLeaver => care_leaver::apply(self, mark, event),
             Area::Adoption => adoption::apply(self, mark, event),
             Area::Recording => recording::apply(self, mark, event),
+            Area::Handover => handover::apply(self, mark, event),
             Area::Restriction => restriction::apply(self, mark, event),
             Area::Practice => practice::apply(self, mark, ev),
             // In the log they are only noted.
@@ -427,6 +441,7 @@ impl ChildRecord {
             Area::CareLeaver => care_leaver::check(self, ev, dir),
             Area::Adoption => adoption::check(self, ev, dir),
             Area::Recording => recording::check(ev, dir),
+            Area::Handover => handover::check(self, ev, dir),
             Area::Restriction => restriction::check(self, ev, dir),
             Area::Practice => practice::check(self, ev, dir),
             Area::Correction => Ok(()),

@@ -58,7 +58,7 @@ impl Case<'_, '_> {
         }
         let four_weeks = Every::Days(28);
         for at in cadence(rng, from, until, four_weeks, four_weeks, oversight) {
-            self.events.routine(at, Who::Manager, ChildEvent::SupervisionRecorded { supervisor: StaffId::parse("S00001").map_err(err)?, worker: StaffId::parse("S00001").map_err(err)?, text: text("Supervision: reflected on the child's experience, risks and the next steps.")? });
+            self.events.routine(at, Who::Manager, ChildEvent::SupervisionRecorded { supervisor: StaffId::parse("S00001").map_err(err)?, worker: StaffId::parse("S00001").map_err(err)?, text: text("Supervision: reflected on the child's experience, risks and the next steps.")?, discussion: None });
         }
         let quarter = Every::Months(3);
         for at in cadence(rng, from, until, quarter, quarter, paperwork) {

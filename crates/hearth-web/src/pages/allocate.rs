@@ -46,7 +46,8 @@ struct AllocatePage {
     id: String,
     name: String,
     version: u64,
-    promise: usize,
+    /// The council's caseload promise, if it has set one.
+    promise: Option<usize>,
     team: String,
     workers: Vec<Candidate>,
     /// Caseholders in other teams, for a transfer.
@@ -84,7 +85,7 @@ async fn candidates(
             *counts.entry(w).or_default() += 1;
         }
     }
-    let promise = state.settings.caseload_promise;
+    let promise = state.app.caseload_promise().await?;
     let workforce = state.app.workforce().await;
     let (mine, others): (Vec<_>, Vec<_>) = workforce
         .staff
@@ -101,7 +102,7 @@ async fn candidates(
                 .get(&m.team)
                 .map_or_else(|| m.team.as_str().to_owned(), |t| t.name().to_owned()),
             open: n,
-            over_promise: n >= promise,
+            over_promise: promise.is_some_and(|p| n >= p),
         }
     };
     let mut mine: Vec<Candidate> = mine.into_iter().map(candidate).collect();
@@ -147,7 +148,7 @@ async fn render(
             .get("version")
             .and_then(|v| v.parse().ok())
             .unwrap_or(stream.version()),
-        promise: state.settings.caseload_promise,
+        promise: state.app.caseload_promise().await?,
         team,
         workers,
         elsewhere,

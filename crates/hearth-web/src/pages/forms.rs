@@ -1960,6 +1960,7 @@ pub static FORMS: &[Form] = &[
                 supervisor: r.me().clone(),
                 worker: worker?,
                 text: text?,
+                discussion: None,
             })
         },
     },

@@ -10,14 +10,18 @@ pub mod child;
 pub mod correct;
 pub mod digest;
 pub mod forms;
+pub mod handover;
 pub mod known;
 pub mod my_work;
+pub mod my_work_oversight;
 pub mod network;
 pub mod record;
 pub mod register;
 pub mod returns;
 pub mod reviewing;
 pub mod search;
+pub mod service;
+pub mod supervision;
 pub mod team;
 pub mod words;
 

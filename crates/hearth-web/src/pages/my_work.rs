@@ -42,6 +42,8 @@ struct MyWork {
     /// What audits ask of the user (practice assurance), and safety concerns they were told of.
     audit_items: Vec<super::assurance::OwedRow>,
     concerns: Vec<super::assurance::OwedRow>,
+    /// Supervision actions, escalations and alerts (`my_work_oversight.rs`).
+    oversight: super::my_work_oversight::Sections,
 }
 
 /// The page's query: after recording, what was recorded.
@@ -155,6 +157,7 @@ pub async fn page(
         oversees: hearth_app::policy::oversees_others(&user),
         audit_items,
         concerns,
+        oversight: super::my_work_oversight::sections(&state, &user).await?,
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -74,7 +74,8 @@ pub struct ByStandard {
 struct TeamPage {
     layout: Layout,
     team: String,
-    promise: usize,
+    /// The council's caseload promise, if it has set one.
+    promise: Option<usize>,
     waiting: Vec<Waiting>,
     authorise: Vec<ToAuthorise>,
     close: Vec<ToClose>,
@@ -249,7 +250,7 @@ pub async fn page(
             }
         }
     }
-    let promise = state.settings.caseload_promise;
+    let promise = state.app.caseload_promise().await?;
     let workers = team_workers
         .into_iter()
         .map(|(id, name)| {
@@ -260,7 +261,7 @@ pub async fn page(
             Worker {
                 name,
                 open: n,
-                over_promise: n > promise,
+                over_promise: promise.is_some_and(|p| n > p),
                 overdue: overdue_by_worker.get(id.as_str()).copied().unwrap_or(0),
             }
         })

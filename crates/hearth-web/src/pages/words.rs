@@ -130,6 +130,10 @@ pub fn relationship(r: hearth_app::policy::Relationship) -> &'static str {
             "the record is restricted and you restricted it or are named on the restriction"
         }
         Relationship::Auditor => "you are auditing this child's case, until your audit is done",
+        Relationship::TransferReceiving => {
+            "a transfer to your team is waiting for you to allocate or decline"
+        }
+        Relationship::Cover => "you are covering the worker's leave",
     }
 }
 

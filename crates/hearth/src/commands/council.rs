@@ -25,6 +25,13 @@ pub enum CouncilCommand {
         #[arg(long)]
         ons_code: String,
     },
+    /// Sets the caseload promise: the most open cases a worker should hold. The team, the
+    /// allocation and the service pages measure caseloads against it.
+    Promise {
+        /// The number of open cases, such as 15.
+        #[arg(long)]
+        cases: u32,
+    },
 }
 
 /// The council's settings as the store holds them, checked.
@@ -65,6 +72,10 @@ impl CouncilCommand {
                 println!("name: {}", c.name);
                 println!("la: {}", c.la);
                 println!("ons-code: {}", c.ons_code);
+                match store.caseload_promise().await? {
+                    Some(n) => println!("caseload-promise: {n}"),
+                    None => println!("caseload-promise: not set"),
+                }
             }
             CouncilCommand::Set { name, la, ons_code } => {
                 let c = Council::parse(&name, &la, &ons_code)?;
@@ -74,6 +85,14 @@ impl CouncilCommand {
                     "council {council}: {} (DfE number {}, ONS code {})",
                     c.name, c.la, c.ons_code
                 );
+            }
+            CouncilCommand::Promise { cases } => {
+                if cases == 0 {
+                    anyhow::bail!("a caseload promise is a number of open cases, 1 or more");
+                }
+                let store = super::open(db, council).await?;
+                store.put_caseload_promise(cases).await?;
+                println!("council {council}: the caseload promise is {cases} open cases");
             }
         }
         Ok(ExitCode::SUCCESS)

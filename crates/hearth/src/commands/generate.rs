@@ -94,6 +94,9 @@ impl Generate {
         let identity = Council::parse(&profile.name, &profile.la_number, &profile.ons_code)
             .context("the profile's [council]")?;
         super::council::store(&store, &identity).await?;
+        store
+            .put_caseload_promise(inputs.rates.staff.caseload_promise)
+            .await?;
         let records = Records::open(store).await?;
         eprintln!(
             "generating {} (DfE number {}, ONS code {}) for {} children, {} years to {}, seed {}",

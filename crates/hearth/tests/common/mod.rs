@@ -57,6 +57,8 @@ pub fn fresh_store() -> (tempfile::TempDir, String) {
         &["import", "journeys", fixture().to_str().unwrap()],
         None,
     );
+    // The council's caseload promise is a setting, as a council's own store holds it.
+    hearth(&db, &["council", "promise", "--cases", "15"], None);
     (dir, db)
 }
 
