@@ -3,5 +3,5 @@
 -- sets it.
 CREATE TABLE council_practice (
     council           TEXT    NOT NULL PRIMARY KEY,
-    caseload_promise  INTEGER NOT NULL CHECK (caseload_promise > 0)
+    caseload_promise  BIGINT  NOT NULL CHECK (caseload_promise > 0)
 );
