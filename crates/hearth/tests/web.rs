@@ -64,32 +64,10 @@ async fn start_with(restricted: bool) -> App {
     });
     // Staff in the roles the fixture lacks, for the access matrix; they come first, as
     // the restriction names them.
-    let mut lines = String::new();
-    for (id, role, team, manager) in EXTRA_STAFF {
-        let mut joined = serde_json::json!({
-            "type": "staff_joined",
-            "name": {"given": "Test", "family": id},
-            "role": role,
-            "team": team,
-        });
-        if let Some(m) = manager {
-            joined["line_manager"] = serde_json::json!(m);
-        }
-        if ["SOCIAL_WORKER", "REVIEWING_OFFICER", "TEAM_MANAGER"].contains(&role) {
-            joined["registration"] =
-                serde_json::json!(format!("SW9{:05}", id.bytes().map(u32::from).sum::<u32>()));
-        }
-        let staff = serde_json::json!({
-            "stream": format!("staff/{id}"),
-            "events": [{
-                "occurred_at": "2021-01-04T09:00:00Z",
-                "recorded_at": "2021-01-04T09:00:00Z",
-                "recorded_by": "system/import",
-                "event": joined,
-            }]
-        });
-        lines.push_str(&format!("{staff}\n"));
-    }
+    let mut lines: String = EXTRA_STAFF
+        .iter()
+        .map(|(id, role, team, manager)| staff_line(id, role, team, *manager))
+        .collect();
     lines.push_str(&format!("{line}\n"));
     if restricted {
         let restriction = serde_json::json!({
