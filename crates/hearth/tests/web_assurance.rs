@@ -478,37 +478,12 @@ async fn the_qa_leads_month_from_the_draw_to_moderation() {
         .into_iter()
         .map(|s| format!("s:{s}"))
         .collect();
-    let mut fields: Vec<(&str, &str)> = sections
-        .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                if s == "s:planning" {
-                    "REQUIRES_IMPROVEMENT"
-                } else {
-                    "GOOD"
-                },
-            )
-        })
-        .collect();
+    let mut fields = graded(&sections, "s:planning");
     fields.push(("overall", "REQUIRES_IMPROVEMENT"));
     fields.push(("reasons", "The plan has no dates."));
     let (status, body) = qa2.step(&app, a, "regrade", &fields).await;
     assert_eq!(status, 200, "{body}");
-    let sections: Vec<String> = sections.clone();
-    let mut fields: Vec<(&str, &str)> = sections
-        .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                if s == "s:recording" {
-                    "REQUIRES_IMPROVEMENT"
-                } else {
-                    "GOOD"
-                },
-            )
-        })
-        .collect();
+    let mut fields = graded(&sections, "s:recording");
     fields.push(("overall", "GOOD"));
     fields.push(("reason", "The plan's dates are in the core group minutes."));
     let (status, body) = qa1.step(&app, a, "moderate", &fields).await;
@@ -715,4 +690,19 @@ async fn a_supervision_audit_of_a_practitioner_is_seen_by_them_and_their_manager
     assert_eq!(tm1.get(&app, &path).await.0, 200);
     let sw2 = sign_in(&app, "sw2").await;
     assert_eq!(sw2.get(&app, &path).await.0, 404);
+}
+
+/// Every section graded Good but `weaker`, which requires improvement.
+fn graded<'a>(sections: &'a [String], weaker: &str) -> Vec<(&'a str, &'a str)> {
+    sections
+        .iter()
+        .map(|s| {
+            let grade = if s == weaker {
+                "REQUIRES_IMPROVEMENT"
+            } else {
+                "GOOD"
+            };
+            (s.as_str(), grade)
+        })
+        .collect()
 }

@@ -160,11 +160,8 @@ pub async fn page(
 }
 
 fn date_from(values: &BTreeMap<String, String>) -> Option<NaiveDate> {
-    let part = |name: &str| values.get(name).and_then(|v| v.trim().parse::<u32>().ok());
-    let year = values
-        .get("as_at_year")
-        .and_then(|v| v.trim().parse::<i32>().ok())?;
-    NaiveDate::from_ymd_opt(year, part("as_at_month")?, part("as_at_day")?)
+    let part = |name: &str| values.get(name).map_or("", |v| v.trim());
+    super::record::date_of(part("as_at_day"), part("as_at_month"), part("as_at_year"))
 }
 
 /// Starts a build.
@@ -224,18 +221,11 @@ pub async fn start(
                     hearth_app::returns::NotStarted::NoPostcodeAreas => "postcode_areas",
                     hearth_app::returns::NotStarted::NoCouncilNumber => "kind",
                 },
-                message: capitalised(&why.to_string()),
+                message: super::record::capitalised(&why.to_string()),
             });
             render(&state, &user, &permit, values, problems, None).await
         }
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// The file of a build that is ready, logged on each child's record first.
