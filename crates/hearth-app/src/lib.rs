@@ -61,7 +61,8 @@ pub struct App {
     digest: digest::DigestCache,
     returns: returns::ReturnBuilds,
     audits: assurance::AuditCache,
-    escalations: oversight::EscalationCache,
+    escalations: Arc<oversight::EscalationCache>,
+    supervision_files: oversight::HeldFiles,
 }
 
 impl App {
@@ -79,7 +80,8 @@ impl App {
             digest: digest::DigestCache::default(),
             returns: returns::ReturnBuilds::default(),
             audits: assurance::AuditCache::default(),
-            escalations: oversight::EscalationCache::default(),
+            escalations: Arc::default(),
+            supervision_files: oversight::HeldFiles::default(),
         }
     }
 

@@ -8,6 +8,7 @@
 //! Who may do what is decided in [`crate::policy`]; this module carries it out.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
 use hearth_domain::child::ChildEvent;
@@ -55,8 +56,8 @@ pub struct SessionForm {
 pub struct Supervisee {
     /// The worker.
     pub worker: StaffId,
-    /// Their file as it stands.
-    pub file: SupervisionFile,
+    /// Their file as it stands (shared with the process's held copy).
+    pub file: Arc<SupervisionFile>,
     /// The file's version, for the next command on it.
     pub version: u64,
     /// What it owes today, when the ruleset sets supervision timescales.
@@ -177,7 +178,7 @@ impl App {
             .read_stream(&StreamId::supervision(worker))
             .await?;
         let version = stored.len() as u64;
-        let file: SupervisionFile = fold_directory(&decode_all(&stored)?);
+        let file: Arc<SupervisionFile> = Arc::new(fold_directory(&decode_all(&stored)?));
         let due = self.supervision_due(worker, &file).await;
         Ok(Supervisee {
             worker: worker.clone(),
@@ -203,37 +204,74 @@ impl App {
     /// [`crate::policy`]. Workers with no file are included when they hold cases and are in
     /// post, so a worker never supervised shows as overdue.
     pub async fn supervision_files_unfiltered(&self) -> Result<Vec<Supervisee>, AppError> {
-        let mut files: BTreeMap<StaffId, (SupervisionFile, u64)> = BTreeMap::new();
-        for chunk in reading::streams_of(self.store(), StreamKind::Supervision)
-            .await?
-            .chunks(reading::BATCH)
-        {
+        let listed = self
+            .store()
+            .list_streams(StreamKind::Supervision.as_str())
+            .await?;
+        let today = self.now().london_date();
+        let held = self.supervision_files.snapshot();
+        let mut files: BTreeMap<StaffId, HeldFile> = BTreeMap::new();
+        let mut changed = Vec::new();
+        for s in &listed {
+            let Ok(stream) = StreamId::parse(&s.stream) else {
+                continue;
+            };
+            let Ok(id) = StaffId::parse(stream.id()) else {
+                continue;
+            };
+            match held.get(&id) {
+                Some(h) if h.version == s.version => {
+                    files.insert(id, h.clone());
+                }
+                _ => changed.push(stream),
+            }
+        }
+        // Only files written since this process last read them are read and folded again:
+        // the service view and a head of service's My work ask for every file on each load.
+        for chunk in changed.chunks(reading::BATCH) {
             let events = self.store().read_streams(chunk).await?;
             for (stream, run) in reading::by_stream(&events) {
                 if let Ok(id) = StaffId::parse(stream.id()) {
-                    files.insert(id, (fold_directory(&decode_all(run)?), run.len() as u64));
+                    let file = HeldFile {
+                        version: run.len() as u64,
+                        file: Arc::new(fold_directory(&decode_all(run)?)),
+                        due: None,
+                    };
+                    files.insert(id, file);
                 }
             }
         }
-        let today = self.now().london_date();
         {
             let workforce = self.workforce().await;
             for (id, m) in &workforce.staff {
                 if m.role.holds_cases() && m.in_post_on(today) {
-                    files.entry(id.clone()).or_default();
+                    files.entry(id.clone()).or_insert_with(|| HeldFile {
+                        version: 0,
+                        file: Arc::default(),
+                        due: None,
+                    });
                 }
             }
         }
         let mut out = Vec::with_capacity(files.len());
-        for (worker, (file, version)) in files {
-            let due = self.supervision_due(&worker, &file).await;
+        for (worker, held) in &mut files {
+            // What a file owes depends only on the file and the day.
+            let due = match &held.due {
+                Some((day, due)) if *day == today => due.clone(),
+                _ => {
+                    let due = self.supervision_due(worker, &held.file).await;
+                    held.due = Some((today, due.clone()));
+                    due
+                }
+            };
             out.push(Supervisee {
-                worker,
-                file,
-                version,
+                worker: worker.clone(),
+                file: Arc::clone(&held.file),
+                version: held.version,
                 due,
             });
         }
+        self.supervision_files.replace(files);
         Ok(out)
     }
 
@@ -603,12 +641,66 @@ pub struct EscalatedItem {
 /// the pages' summaries of what is due.
 const ESCALATIONS_FRESH_SECONDS: i64 = 300;
 
+/// A supervision file as this process last read it, and what it owed on the day last asked.
+#[derive(Clone)]
+pub(crate) struct HeldFile {
+    version: u64,
+    file: Arc<SupervisionFile>,
+    due: Option<(NaiveDate, Option<WorkerSupervision>)>,
+}
+
+/// Every supervision file as last read. A file only grows, so its version says whether the
+/// held fold is current.
+#[derive(Default)]
+pub(crate) struct HeldFiles(Mutex<Arc<BTreeMap<StaffId, HeldFile>>>);
+
+impl HeldFiles {
+    fn snapshot(&self) -> Arc<BTreeMap<StaffId, HeldFile>> {
+        // A panic while holding the lock leaves a whole map behind (it is replaced, never
+        // edited in place), so carrying on with it is safe.
+        Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn replace(&self, files: BTreeMap<StaffId, HeldFile>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::new(files);
+    }
+}
+
 /// The service-wide list of escalated obligations, kept for a few minutes: working it out
 /// reads and folds every open child.
-#[derive(Default)]
-pub(crate) struct EscalationCache(
-    std::sync::Mutex<Option<(Timestamp, std::sync::Arc<Vec<EscalatedItem>>)>>,
-);
+pub(crate) struct EscalationCache {
+    kept: Mutex<Option<(Timestamp, Arc<Vec<EscalatedItem>>)>>,
+    /// Whether a background refresh is under way.
+    refreshing: std::sync::atomic::AtomicBool,
+    /// Held while the first list of all is worked out, so requests before it wait for one
+    /// working-out rather than each doing their own.
+    first: tokio::sync::Mutex<()>,
+}
+
+impl Default for EscalationCache {
+    fn default() -> Self {
+        EscalationCache {
+            kept: Mutex::new(None),
+            refreshing: std::sync::atomic::AtomicBool::new(false),
+            first: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl EscalationCache {
+    fn kept(&self) -> Option<(Timestamp, Arc<Vec<EscalatedItem>>)> {
+        // A panic while holding the lock leaves a whole list (or none) behind: it is only
+        // ever replaced.
+        self.kept
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn keep(&self, at: Timestamp, items: Arc<Vec<EscalatedItem>>) {
+        *self.kept.lock().unwrap_or_else(PoisonError::into_inner) = Some((at, items));
+    }
+}
 
 impl App {
     /// Every open obligation in the service that has escalated to `user`, for a child they
@@ -642,28 +734,74 @@ impl App {
             .collect())
     }
 
-    async fn all_escalations(&self) -> Result<std::sync::Arc<Vec<EscalatedItem>>, AppError> {
+    /// The service-wide list. Once worked out, it is always answered from what is kept: a
+    /// list older than five minutes is answered as it stands and worked out again in the
+    /// background, so no request waits for every open child to be evaluated.
+    async fn all_escalations(&self) -> Result<Arc<Vec<EscalatedItem>>, AppError> {
         let now = self.now();
-        if let Ok(kept) = self.escalations.0.lock()
-            && let Some((at, items)) = kept.as_ref()
-        {
+        if let Some((at, items)) = self.escalations.kept() {
             let age = now.utc().timestamp() - at.utc().timestamp();
-            if (0..ESCALATIONS_FRESH_SECONDS).contains(&age) {
-                return Ok(std::sync::Arc::clone(items));
+            if !(0..ESCALATIONS_FRESH_SECONDS).contains(&age) {
+                self.refresh_escalations(now);
             }
+            return Ok(items);
         }
-        let items = std::sync::Arc::new(self.work_out_escalations(now).await?);
-        if let Ok(mut kept) = self.escalations.0.lock() {
-            *kept = Some((now, std::sync::Arc::clone(&items)));
+        let _first = self.escalations.first.lock().await;
+        if let Some((_, items)) = self.escalations.kept() {
+            return Ok(items);
         }
+        let items = Arc::new(work_out_escalations(self.escalation_inputs(), now).await?);
+        self.escalations.keep(now, Arc::clone(&items));
         Ok(items)
     }
 
-    /// Every open escalated obligation of every open child as at `now`, with whom it falls
-    /// to: only the rules with escalation steps are evaluated.
-    async fn work_out_escalations(&self, now: Timestamp) -> Result<Vec<EscalatedItem>, AppError> {
-        let escalating: Vec<&str> = self
-            .ruleset()
+    fn escalation_inputs(&self) -> EscalationInputs {
+        EscalationInputs {
+            records: Arc::clone(&self.records),
+            ruleset: self.ruleset().clone(),
+            calendar: self.calendar().clone(),
+        }
+    }
+
+    fn refresh_escalations(&self, now: Timestamp) {
+        use std::sync::atomic::Ordering;
+        if self.escalations.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let inputs = self.escalation_inputs();
+        let cache = Arc::clone(&self.escalations);
+        tokio::spawn(async move {
+            match work_out_escalations(inputs, now).await {
+                Ok(items) => cache.keep(now, Arc::new(items)),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "refreshing escalations failed; the next request retries")
+                }
+            }
+            cache.refreshing.store(false, Ordering::Release);
+        });
+    }
+}
+
+/// What working out the escalations needs, owned so it can be done in the background.
+struct EscalationInputs {
+    records: Arc<crate::records::Records>,
+    ruleset: hearth_standards::Ruleset,
+    calendar: hearth_standards::Calendar,
+}
+
+/// Every open escalated obligation of every open child as at `now`, with whom it falls
+/// to: only the rules with escalation steps are evaluated.
+async fn work_out_escalations(
+    inputs: EscalationInputs,
+    now: Timestamp,
+) -> Result<Vec<EscalatedItem>, AppError> {
+    let EscalationInputs {
+        records,
+        ruleset: full,
+        calendar,
+    } = inputs;
+    {
+        let escalating: Vec<&str> = full
             .rules
             .iter()
             .filter(|r| !r.escalation.is_empty())
@@ -672,10 +810,11 @@ impl App {
         if escalating.is_empty() {
             return Ok(Vec::new());
         }
-        let ruleset = self.ruleset().only(&escalating);
+        let ruleset = full.only(&escalating);
         let today = now.london_date();
-        let ids: Vec<ChildId> = self
-            .caseload(None)
+        let ids: Vec<ChildId> = records
+            .store()
+            .open_caseload()
             .await?
             .into_iter()
             .filter(|r| r.open_on(today))
@@ -683,14 +822,15 @@ impl App {
             .collect();
         let mut out = Vec::new();
         for chunk in ids.chunks(reading::BATCH) {
-            let read = self.children_events_unlogged(chunk).await?;
-            let workforce = self.workforce().await;
+            let streams: Vec<StreamId> = chunk.iter().map(StreamId::child).collect();
+            let read = reading::children_events(records.store(), &streams).await?;
+            let workforce = records.workforce().await;
             for (id, events) in read {
                 let record = hearth_domain::child::fold(&id, &events);
                 let evaluation = hearth_standards::evaluate(
                     &record,
                     &ruleset,
-                    self.calendar(),
+                    &calendar,
                     hearth_standards::AsAt::instant(now),
                     &*workforce,
                 )
@@ -777,7 +917,7 @@ impl App {
         }
         let today = self.now().london_date();
         let rows: Vec<_> = self
-            .caseload(None)
+            .open_caseload()
             .await?
             .into_iter()
             .filter(|r| r.open_on(today))

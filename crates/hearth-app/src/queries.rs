@@ -36,6 +36,12 @@ impl App {
         Ok(self.store().caseload(worker.map(StaffId::as_str)).await?)
     }
 
+    /// The caseload rows of every child not closed, for the service-wide lists; each caller
+    /// still asks `open_on` its day.
+    pub async fn open_caseload(&self) -> Result<Vec<CaseloadRow>, AppError> {
+        Ok(self.store().open_caseload().await?)
+    }
+
     /// The caseload rows of a team.
     pub async fn team_caseload(&self, team: &TeamId) -> Result<Vec<CaseloadRow>, AppError> {
         Ok(self.store().team_caseload(team.as_str()).await?)

@@ -447,12 +447,15 @@ macro_rules! store_impl {
                     .collect()
             }
 
-            pub(crate) async fn caseload(&self, worker: Option<&str>, team: Option<&str>) -> Result<Vec<CaseloadRow>, StoreError> {
+            pub(crate) async fn caseload(&self, worker: Option<&str>, team: Option<&str>, open_only: bool) -> Result<Vec<CaseloadRow>, StoreError> {
                 let mut q = QueryBuilder::<$db>::new(
                     "SELECT child_id, display_name, is_open, status, worker_id, team_id, legal_status, cp_category, opened_on, last_activity_at, open_until \
                      FROM caseload WHERE council = ",
                 );
                 q.push_bind(self.council.clone());
+                if open_only {
+                    q.push(" AND status <> 'closed'");
+                }
                 if let Some(w) = worker {
                     q.push(" AND worker_id = ").push_bind(w.to_owned());
                     q.push(" ORDER BY worker_id, child_id");

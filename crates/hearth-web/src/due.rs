@@ -7,8 +7,16 @@
 //! never an earlier instant, so a write (a new version) shows at once, including an entry
 //! made a moment ago; a kept summary is reused for up to five minutes, so an obligation turns
 //! from due soon to overdue within five minutes of its due time.
+//!
+//! The lists over many children (a team, the service) do not wait for summaries that are
+//! only old: they show the kept one and have it worked out again in the background, one
+//! refresh at a time. Otherwise every summary a service-wide list holds falls due for
+//! re-evaluation in the same five minutes, and every request in that moment would pay for
+//! all of them at once. A record that has changed (a new version) is always evaluated
+//! before the page is sent.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use hearth_app::queries::CaseloadRow;
@@ -66,6 +74,8 @@ struct Kept {
 #[derive(Default)]
 pub struct DueCache {
     entries: Mutex<HashMap<ChildId, Kept>>,
+    /// Whether a background refresh of old summaries is under way.
+    refreshing: AtomicBool,
 }
 
 /// Whether a summary evaluated at `evaluated` still serves at `now`: not from the future
@@ -86,6 +96,15 @@ impl DueCache {
     }
 
     /// The summary of a record at `version` as at `now`: kept, or evaluated and kept.
+    /// The kept summary of this version, however old, and whether it is still fresh.
+    fn held(&self, child: &ChildId, version: u64, now: Timestamp) -> Option<(Arc<Due>, bool)> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(child)
+            .filter(|k| k.version == version)
+            .map(|k| (k.due.clone(), fresh(k.evaluated, now)))
+    }
+
     pub fn evaluate(
         &self,
         record: &ChildRecord,
@@ -221,17 +240,33 @@ pub async fn for_caseload(
     let now = state.app.now();
     let mut due = HashMap::new();
     let mut misses = Vec::new();
+    let mut old = Vec::new();
     for id in &ids {
         let version = versions.get(id).copied().unwrap_or(0);
-        match state.due.get(id, version, now) {
-            Some(d) => {
+        match state.due.held(id, version, now) {
+            Some((d, fresh)) => {
+                if !fresh {
+                    old.push(id.clone());
+                }
                 due.insert(id.clone(), d);
             }
             None => misses.push(id.clone()),
         }
     }
-    // A batch at a time, so a service-wide caseload is never held whole.
-    for chunk in misses.chunks(hearth_app::queries::READ_BATCH) {
+    due.extend(evaluate_all(state, &misses).await?);
+    refresh_in_background(state, old);
+    Ok(due)
+}
+
+/// Reads, folds and evaluates these children as the system (the pages decide who sees what
+/// of the result), a batch at a time so a service-wide caseload is never held whole.
+async fn evaluate_all(
+    state: &AppState,
+    ids: &[ChildId],
+) -> Result<Vec<(ChildId, Arc<Due>)>, WebError> {
+    let now = state.app.now();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(hearth_app::queries::READ_BATCH) {
         let read = state.app.children_events_unlogged(chunk).await?;
         let workforce = state.app.workforce().await;
         for (id, events) in read {
@@ -244,10 +279,25 @@ pub async fn for_caseload(
                 state.app.calendar(),
                 &workforce,
             )?;
-            due.insert(id, d);
+            out.push((id, d));
         }
     }
-    Ok(due)
+    Ok(out)
+}
+
+/// Works out these children's old summaries again after the page has gone, unless a
+/// refresh is already under way (the next list to find them old starts another).
+fn refresh_in_background(state: &AppState, ids: Vec<ChildId>) {
+    if ids.is_empty() || state.due.refreshing.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = evaluate_all(&state, &ids).await {
+            tracing::warn!(error = ?e, "refreshing what is due failed; the next list retries");
+        }
+        state.due.refreshing.store(false, Ordering::Release);
+    });
 }
 
 /// The restricted children among those a page's summaries cover: the few a page must ask

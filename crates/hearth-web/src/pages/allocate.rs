@@ -78,7 +78,7 @@ async fn candidates(
     user: &User,
 ) -> Result<(Vec<Candidate>, Vec<Candidate>), WebError> {
     let today = super::as_at(state).date;
-    let open = state.app.caseload(None).await?;
+    let open = state.app.open_caseload().await?;
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in open.iter().filter(|r| r.open_on(today)) {
         if let Some(w) = r.worker_id.as_deref() {

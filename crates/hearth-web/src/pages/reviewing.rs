@@ -123,7 +123,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     // children the user may see are read.
     let open: Vec<ChildId> = state
         .app
-        .caseload(None)
+        .open_caseload()
         .await?
         .into_iter()
         .filter(|r| r.is_open)

@@ -69,7 +69,7 @@ pub async fn page(State(state): State<AppState>, user: User) -> Result<Html<Stri
     let promise = state.app.caseload_promise().await?;
     let rows: Vec<_> = state
         .app
-        .caseload(None)
+        .open_caseload()
         .await?
         .into_iter()
         .filter(|r| r.open_on(today))

@@ -99,7 +99,7 @@ pub async fn page(
         .teams
         .get(&user.team)
         .map_or_else(|| user.team.as_str().to_owned(), |t| t.name().to_owned());
-    let caseload = state.app.caseload(None).await?;
+    let caseload = state.app.open_caseload().await?;
     let open: Vec<_> = caseload.iter().filter(|r| r.open_on(as_at.date)).collect();
 
     // Waiting for allocation: open, with no worker. These are the front door's, not one
