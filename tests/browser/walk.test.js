@@ -102,6 +102,12 @@ test("a social worker records a visit with the keyboard alone", async () => {
   await page.keyboard.press("Space");
   await tabTo(page, "#seen_alone");
   await page.keyboard.press("Space");
+  await tabTo(page, "#purpose");
+  await page.keyboard.type("A statutory visit.");
+  await tabTo(page, "#what_seen");
+  await page.keyboard.type("The child at home, cheerful.");
+  await tabTo(page, "#next_steps");
+  await page.keyboard.type("Visit again as planned.");
   await tabTo(page, "#save");
   await page.keyboard.press("Enter");
   await page.waitForSelector(".govuk-notification-banner--success");

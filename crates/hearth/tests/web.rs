@@ -305,12 +305,16 @@ async fn recording_a_visit_a_note_and_oversight() {
         ("child_seen", "yes"),
         ("seen_alone", "yes"),
         ("bedroom_seen", "yes"),
+        ("purpose", "A statutory visit."),
+        ("what_seen", "The child at home, cheerful."),
+        ("next_steps", "Visit again as planned."),
     ])
     .await
     .unwrap();
     let record = saved.text().await.unwrap();
     assert!(record.contains("Visit recorded"), "{record}");
-    assert_eq!(entries(&record), before + 1);
+    // The visit and what it says: two entries, written together.
+    assert_eq!(entries(&record), before + 2);
     assert!(
         record.contains("2 November 2026</td>\n        <td class=\"govuk-table__cell\">Visit made"),
         "{record}"
@@ -323,6 +327,9 @@ async fn recording_a_visit_a_note_and_oversight() {
         ("year", "2026"),
         ("visit_kind", "STATUTORY"),
         ("child_seen", "no"),
+        ("purpose", "A statutory visit."),
+        ("what_seen", "Nobody was at home."),
+        ("next_steps", "Visit again tomorrow."),
     ])
     .await
     .unwrap();
@@ -376,7 +383,7 @@ async fn recording_a_visit_a_note_and_oversight() {
         .unwrap();
     let record = saved.text().await.unwrap();
     assert!(record.contains("Management oversight recorded"), "{record}");
-    assert_eq!(entries(&record), before + 2);
+    assert_eq!(entries(&record), before + 3);
 }
 
 /// One row of an access matrix: user, role, relationship with the first child, why the

@@ -428,6 +428,9 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
                 ("child_seen", "yes"),
                 ("seen_alone", "yes"),
                 ("bedroom_seen", "yes"),
+                ("purpose", "A statutory visit."),
+                ("what_seen", "The child at home, cheerful."),
+                ("next_steps", "Visit again as planned."),
             ],
             "Visit recorded",
         )
