@@ -423,6 +423,14 @@ async fn check_matrix(app: &App, matrix: &[Row]) {
         ("/professionals/add", "Add a professional"),
         ("/file/chronology", "the chronology"),
         ("/file/oversight", "oversight and supervision"),
+        // The content of practice: the child's words and an assessment's write-up are the
+        // workers'; a decision on a written assessment is the manager's.
+        ("/record/childs-words", "Record the child's own words"),
+        ("/record/assessment-written", "Write up the assessment"),
+        (
+            "/record/assessment-decision",
+            "Authorise or return a written assessment",
+        ),
     ];
     for &(user, role, relationship, because, sees, records, oversees) in matrix {
         let (client, signed_in) = sign_in_with(app, user, PASSWORD).await;
@@ -431,8 +439,9 @@ async fn check_matrix(app: &App, matrix: &[Row]) {
             let allowed = match i {
                 // The record and its case file are for whoever may see the child.
                 0 | 9 | 10 => sees,
-                // Management oversight and allocation are managers' decisions.
-                3 | 4 => oversees,
+                // Management oversight, allocation and decisions on written work are
+                // managers' decisions.
+                3 | 4 | 13 => oversees,
                 _ => records,
             };
             let logged_before = access_log(app, "C1").await.len();
