@@ -438,7 +438,7 @@ async fn check_matrix(app: &App, matrix: &[Row]) {
         for (i, (path, detail)) in pages.iter().enumerate() {
             let allowed = match i {
                 // The record and its case file are for whoever may see the child.
-                0 | 9 | 10 => sees,
+                0 | 9 | 10 | 14 => sees,
                 // Management oversight, allocation and decisions on written work are
                 // managers' decisions.
                 3 | 4 | 13 => oversees,

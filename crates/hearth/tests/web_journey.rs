@@ -671,4 +671,25 @@ async fn the_content_of_practice_written_through_the_forms() {
         top.contains("Noor hears arguments at night and is frightened."),
         "{top}"
     );
+
+    // The search within the record finds a word in what was written, whatever its case.
+    let search = |q: &str| {
+        let url = format!("{}/children/{CHILD}/file/search?q={q}", app.url);
+        let client = sw.client.clone();
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    let found = search("QUIETER").await;
+    assert!(found.contains("It is quieter at home now."), "{found}");
+    assert!(found.contains("1 entry."), "{found}");
+    let found = search("domestic%20abuse%20course").await;
+    assert!(
+        found.contains("Mum to attend a domestic abuse course."),
+        "{found}"
+    );
+    let none = search("zebra").await;
+    assert!(none.contains("No entry contains"), "{none}");
 }
