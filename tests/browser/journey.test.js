@@ -377,6 +377,10 @@ test("a child's journey from a referral to a protection plan, with the keyboard 
     await choose(sw, "child_seen", "yes");
     await choose(sw, "seen_alone", "yes");
     await choose(sw, "bedroom_seen", "yes");
+    await type(sw, "#purpose", "A statutory visit under the plan.");
+    await type(sw, "#what_seen", "Noor at home, calm, her room tidy.");
+    await type(sw, "#child_said", "I feel safer now that it is quiet at night.");
+    await type(sw, "#next_steps", "Visit again within ten working days.");
   }, "Visit recorded");
   const nextVisitDue = await dueDate(sw, CP_VISIT);
   assert.ok(nextVisitDue);

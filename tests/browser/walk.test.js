@@ -102,6 +102,12 @@ test("a social worker records a visit with the keyboard alone", async () => {
   await page.keyboard.press("Space");
   await tabTo(page, "#seen_alone");
   await page.keyboard.press("Space");
+  await tabTo(page, "#purpose");
+  await page.keyboard.type("A statutory visit.");
+  await tabTo(page, "#what_seen");
+  await page.keyboard.type("The child at home, cheerful.");
+  await tabTo(page, "#next_steps");
+  await page.keyboard.type("Visit again as planned.");
   await tabTo(page, "#save");
   await page.keyboard.press("Enter");
   await page.waitForSelector(".govuk-notification-banner--success");
@@ -164,4 +170,39 @@ test("a team manager records oversight with the keyboard alone", async () => {
     await page.goto(`${base}/children/C1/file/${part}`);
     await accessible(page, `case file: ${part}`);
   }
+});
+
+test("the child's own words, recorded with the keyboard, open the record", async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, "sw2");
+  await page.goto(`${base}/children/C1/record`);
+  await tabTo(page, 'a[href="/children/C1/record/childs-words"]');
+  await page.keyboard.press("Enter");
+  await page.waitForURL(`${base}/children/C1/record/childs-words`);
+  await accessible(page, "record the child's own words");
+
+  // Nothing typed: each missing answer is named, and the page stays accessible.
+  await tabTo(page, "#save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-error-summary");
+  assert.match(await page.textContent(".govuk-error-summary"), /Enter the child's words/);
+  await accessible(page, "record the child's own words, with errors");
+
+  await tabTo(page, "#words");
+  await page.keyboard.type("I want to stay at my school with my friends.");
+  await tabTo(page, "#gathered");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#save");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".govuk-notification-banner--success");
+  assert.match(await page.textContent("#childs-words"), /I want to stay at my school with my friends\./);
+  await accessible(page, "the child's record with the practice at the top");
+
+  // The write-up of an assessment and a manager's decision open too, and pass the rules.
+  await page.goto(`${base}/children/C1/record/assessment-written`);
+  await accessible(page, "write up the assessment");
+  const manager = await (await browser.newContext()).newPage();
+  await signIn(manager, "tm2");
+  await manager.goto(`${base}/children/C1/record/assessment-decision`);
+  await accessible(manager, "authorise or return a written assessment");
 });

@@ -22,6 +22,7 @@ mod held_streams;
 pub mod narrative;
 pub mod oversight;
 pub mod policy;
+pub mod practice;
 mod principal;
 pub mod queries;
 pub mod records;

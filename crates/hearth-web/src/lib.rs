@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             "/children/{id}/record/{kind}",
             get(pages::record::form).post(pages::record::submit),
         )
+        .route("/children/{id}/file/search", get(pages::casefile::search))
         .route("/children/{id}/file/{part}", get(pages::casefile::page))
         .route(
             "/children/{id}/network/add",

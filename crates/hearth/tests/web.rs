@@ -305,12 +305,16 @@ async fn recording_a_visit_a_note_and_oversight() {
         ("child_seen", "yes"),
         ("seen_alone", "yes"),
         ("bedroom_seen", "yes"),
+        ("purpose", "A statutory visit."),
+        ("what_seen", "The child at home, cheerful."),
+        ("next_steps", "Visit again as planned."),
     ])
     .await
     .unwrap();
     let record = saved.text().await.unwrap();
     assert!(record.contains("Visit recorded"), "{record}");
-    assert_eq!(entries(&record), before + 1);
+    // The visit and what it says: two entries, written together.
+    assert_eq!(entries(&record), before + 2);
     assert!(
         record.contains("2 November 2026</td>\n        <td class=\"govuk-table__cell\">Visit made"),
         "{record}"
@@ -323,6 +327,9 @@ async fn recording_a_visit_a_note_and_oversight() {
         ("year", "2026"),
         ("visit_kind", "STATUTORY"),
         ("child_seen", "no"),
+        ("purpose", "A statutory visit."),
+        ("what_seen", "Nobody was at home."),
+        ("next_steps", "Visit again tomorrow."),
     ])
     .await
     .unwrap();
@@ -376,7 +383,7 @@ async fn recording_a_visit_a_note_and_oversight() {
         .unwrap();
     let record = saved.text().await.unwrap();
     assert!(record.contains("Management oversight recorded"), "{record}");
-    assert_eq!(entries(&record), before + 2);
+    assert_eq!(entries(&record), before + 3);
 }
 
 /// One row of an access matrix: user, role, relationship with the first child, why the
@@ -416,6 +423,14 @@ async fn check_matrix(app: &App, matrix: &[Row]) {
         ("/professionals/add", "Add a professional"),
         ("/file/chronology", "the chronology"),
         ("/file/oversight", "oversight and supervision"),
+        // The content of practice: the child's words and an assessment's write-up are the
+        // workers'; a decision on a written assessment is the manager's.
+        ("/record/childs-words", "Record the child's own words"),
+        ("/record/assessment-written", "Write up the assessment"),
+        (
+            "/record/assessment-decision",
+            "Authorise or return a written assessment",
+        ),
     ];
     for &(user, role, relationship, because, sees, records, oversees) in matrix {
         let (client, signed_in) = sign_in_with(app, user, PASSWORD).await;
@@ -423,9 +438,10 @@ async fn check_matrix(app: &App, matrix: &[Row]) {
         for (i, (path, detail)) in pages.iter().enumerate() {
             let allowed = match i {
                 // The record and its case file are for whoever may see the child.
-                0 | 9 | 10 => sees,
-                // Management oversight and allocation are managers' decisions.
-                3 | 4 => oversees,
+                0 | 9 | 10 | 14 => sees,
+                // Management oversight, allocation and decisions on written work are
+                // managers' decisions.
+                3 | 4 | 13 => oversees,
                 _ => records,
             };
             let logged_before = access_log(app, "C1").await.len();

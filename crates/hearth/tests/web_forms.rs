@@ -566,10 +566,15 @@ fn working_days_after(date: NaiveDate, n: u64) -> String {
 }
 
 /// The newest entry's "Correct" link on the record.
-fn newest_correction_link(record: &str) -> String {
+/// The "Correct" link of the newest history row that contains `entry`.
+fn correction_link(rows: &str, entry: &str) -> String {
     let marker = format!("href=\"/children/{PLANNED}/correct/");
-    let at = history(record).find(&marker).expect("a Correct link") + "href=\"".len();
-    history(record)[at..].split('"').next().unwrap().to_owned()
+    let row = rows
+        .split("</tr>")
+        .find(|row| row.contains(entry) && row.contains(&marker))
+        .expect("a Correct link");
+    let at = row.find(&marker).unwrap() + "href=\"".len();
+    row[at..].split('"').next().unwrap().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -598,6 +603,9 @@ async fn corrections_strike_out_or_move_a_visit() {
                 ("visit_kind", "STATUTORY"),
                 ("child_seen", "yes"),
                 ("seen_alone", "yes"),
+                ("purpose", "A statutory visit."),
+                ("what_seen", "The child at home, cheerful."),
+                ("next_steps", "Visit again as planned."),
             ],
         )
         .await;
@@ -606,7 +614,8 @@ async fn corrections_strike_out_or_move_a_visit() {
         due_date(&record, CIN_VISIT),
         working_days_after(visited, 20)
     );
-    let link = newest_correction_link(&record);
+    // The visit, not what it says (its words are an entry of their own).
+    let link = correction_link(history(&record), "Visit made");
 
     // A wrong answer, then a refusal: the registration cannot be struck out.
     let before = entries(&record);

@@ -428,6 +428,9 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
                 ("child_seen", "yes"),
                 ("seen_alone", "yes"),
                 ("bedroom_seen", "yes"),
+                ("purpose", "A statutory visit."),
+                ("what_seen", "The child at home, cheerful."),
+                ("next_steps", "Visit again as planned."),
             ],
             "Visit recorded",
         )
@@ -449,4 +452,244 @@ async fn a_child_walked_from_referral_to_a_protection_plan() {
         )
         .await;
     assert!(record.contains("Management oversight recorded"));
+}
+
+/// The value of the first radio of a field on a page: the entry a content form offers.
+fn first_choice(page: &str, field: &str) -> String {
+    let marker = format!("id=\"{field}\" name=\"{field}\" type=\"radio\" value=\"");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{field}: {page}"))
+        + marker.len();
+    page[at..].split('"').next().unwrap().to_owned()
+}
+
+/// The words of practice through the forms: an assessment written up with its three
+/// domains, its analysis and the child's wishes, returned once by the manager with a comment
+/// (on the worker's My work), then authorised with a rationale; a visit with the child's
+/// words; and the record page showing the worries and the child's latest words at the top.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_content_of_practice_written_through_the_forms() {
+    let app = start().await;
+    let hos = sign_in(&app, "hos1").await;
+    hos.recorded(
+        "referral",
+        21,
+        &[
+            ("source", "6"),
+            ("primary_need", "N1"),
+            ("no_further_action", "no"),
+            ("summary", "Police attended a domestic incident."),
+        ],
+        "Referral recorded",
+    )
+    .await;
+    let tm = sign_in(&app, "tm2").await;
+    tm.recorded(
+        "allocation",
+        21,
+        &[
+            ("worker", "SW2"),
+            ("reason", "FCONTA"),
+            ("oversight", "Assess within the timescale."),
+        ],
+        "Worker allocated",
+    )
+    .await;
+    let sw = sign_in(&app, "sw2").await;
+    sw.recorded("assessment-started", 20, &[], "Assessment start recorded")
+        .await;
+    assert!(
+        !sw.offers("assessment-written").await,
+        "nothing to write up yet"
+    );
+    sw.recorded(
+        "assessment-completed",
+        10,
+        &[("factors", "21"), ("outcome", "CIN_PLAN")],
+        "Assessment completion recorded",
+    )
+    .await;
+    assert!(sw.offers("assessment-written").await);
+    assert!(
+        !sw.offers("assessment-decision").await,
+        "a worker does not decide"
+    );
+
+    let form = sw
+        .client
+        .get(format!(
+            "{}/children/{CHILD}/record/assessment-written",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let assessment = first_choice(&form, "assessment");
+    // A missing domain is named against its field, and what was typed is kept.
+    let (status, page) = sw
+        .record(
+            "assessment-written",
+            9,
+            &[
+                ("assessment", &assessment),
+                ("developmental_needs", "Noor is meeting her milestones."),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Enter parenting capacity"), "{page}");
+    assert!(page.contains("Noor is meeting her milestones."), "{page}");
+    let texts = [
+        ("developmental_needs", "Noor is meeting her milestones."),
+        ("parenting_capacity", "Mum meets Noor's basic care well."),
+        (
+            "family_and_environment",
+            "Housing is stable; money is tight.",
+        ),
+        ("analysis", "The risk comes from the arguments at night."),
+        ("wishes_and_feelings", "Noor wants the shouting to stop."),
+        ("parents_views", "Mum agrees to work with the service."),
+        ("working_well", "School attendance is good."),
+        (
+            "worries",
+            "Noor hears arguments at night and is frightened.",
+        ),
+        ("needs_to_happen", "Mum to attend a domestic abuse course."),
+        ("recommendation", "A child in need plan."),
+    ];
+    let mut fields = vec![("assessment", assessment.as_str())];
+    fields.extend(texts);
+    sw.recorded("assessment-written", 9, &fields, "Assessment written up")
+        .await;
+    assert!(!sw.offers("assessment-written").await, "written once");
+
+    // The manager returns it with a comment: it shows on the worker's My work.
+    let return_it = [
+        ("decision", "RETURNED"),
+        ("rationale", "Say more about what Noor said at school."),
+    ];
+    let form = tm
+        .client
+        .get(format!(
+            "{}/children/{CHILD}/record/assessment-decision",
+            app.url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let entry = first_choice(&form, "entry");
+    let mut fields = vec![("entry", entry.as_str())];
+    fields.extend(return_it);
+    tm.recorded("assessment-decision", 8, &fields, "Decision recorded")
+        .await;
+    let my_work = sw
+        .client
+        .get(format!("{}/", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        my_work.contains("Returned to you by your manager"),
+        "{my_work}"
+    );
+    assert!(my_work.contains("assessment returned on"), "{my_work}");
+
+    // Then authorises it with a rationale: off My work, and the assessment is authorised.
+    let authorise = [
+        ("entry", entry.as_str()),
+        ("decision", "AUTHORISED"),
+        ("rationale", "The analysis follows from what was found."),
+    ];
+    let record = tm
+        .recorded("assessment-decision", 7, &authorise, "Decision recorded")
+        .await;
+    assert!(!tm.offers("assessment-decision").await, "{record}");
+    assert!(
+        !tm.offers("assessment-authorised").await,
+        "authorised with it"
+    );
+    let my_work = sw
+        .client
+        .get(format!("{}/", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !my_work.contains("Returned to you by your manager"),
+        "{my_work}"
+    );
+
+    // A visit with the child's words; then the record shows them, and the worries.
+    sw.recorded(
+        "childs-words",
+        6,
+        &[
+            ("words", "I drew my house with everyone smiling."),
+            ("gathered", "DRAWING"),
+        ],
+        "words recorded",
+    )
+    .await;
+    let record = sw
+        .recorded(
+            "visit",
+            2,
+            &[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "yes"),
+                ("seen_alone", "yes"),
+                ("purpose", "To see Noor after the assessment."),
+                ("what_seen", "Noor at home, relaxed."),
+                ("child_said", "It is quieter at home now."),
+                ("next_steps", "Visit again in four weeks."),
+            ],
+            "Visit recorded",
+        )
+        .await;
+    let top = &record[record.find("id=\"practice\"").expect("the practice")..];
+    let top = &top[..top.find("</section>").unwrap()];
+    assert!(top.contains("It is quieter at home now."), "{top}");
+    assert!(top.contains("On a visit"), "{top}");
+    assert!(
+        !top.contains("I drew my house"),
+        "only the latest words: {top}"
+    );
+    assert!(
+        top.contains("Noor hears arguments at night and is frightened."),
+        "{top}"
+    );
+
+    // The search within the record finds a word in what was written, whatever its case.
+    let search = |q: &str| {
+        let url = format!("{}/children/{CHILD}/file/search?q={q}", app.url);
+        let client = sw.client.clone();
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    let found = search("QUIETER").await;
+    assert!(found.contains("It is quieter at home now."), "{found}");
+    assert!(found.contains("1 entry."), "{found}");
+    let found = search("domestic%20abuse%20course").await;
+    assert!(
+        found.contains("Mum to attend a domestic abuse course."),
+        "{found}"
+    );
+    let none = search("zebra").await;
+    assert!(none.contains("No entry contains"), "{none}");
 }

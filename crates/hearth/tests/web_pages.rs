@@ -165,6 +165,9 @@ async fn a_child_registered_after_an_out_of_hours_contact() {
             ("time", "10:00"),
             ("visit_kind", "STATUTORY"),
             ("child_seen", "no"),
+            ("purpose", "A statutory visit."),
+            ("what_seen", "Nobody was at home."),
+            ("next_steps", "Visit again tomorrow."),
         ],
     )
     .await;

@@ -8,7 +8,7 @@
 //! out), through the one access decision, and is logged as a view like the record itself.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use hearth_domain::child::{ChildEvent, Standing};
 use hearth_domain::directory::MemoryDirectory;
@@ -218,6 +218,8 @@ struct CaseFilePage {
     intro: &'static str,
     links: Vec<Link>,
     entries: Vec<Entry>,
+    /// The words searched for, on the search page.
+    searched: Option<String>,
 }
 
 /// The links to every page of the case file, for the record and for the pages themselves.
@@ -259,6 +261,66 @@ pub async fn page(
         intro: part.intro(),
         links: links(&id, Some(part)),
         entries,
+        searched: None,
+    };
+    Ok(Html(page.render()?))
+}
+
+/// The search within the record's query.
+#[derive(serde::Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+}
+
+/// Searching within the record: every entry, newest first, whose words (what happened, and
+/// everything written with it) contain what was typed, ignoring case. A view of the record
+/// like any other page of the case file, so it is logged.
+pub async fn search(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+    Query(params): Query<SearchParams>,
+) -> Result<Html<String>, WebError> {
+    let id = ChildId::parse(&id).map_err(|_| WebError::NotFound)?;
+    let (permit, stream) = state
+        .app
+        .view_child(&user, &id, "case file: search")
+        .await?;
+    let record = stream.record();
+    let name = record
+        .details
+        .as_ref()
+        .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+    let wanted = params.q.trim().to_lowercase();
+    let entries = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        let workforce = state.app.workforce().await;
+        let mut all = entries_where(
+            &stream.as_it_stands(),
+            stream.events(),
+            |_| true,
+            &workforce,
+        );
+        all.reverse();
+        all.retain(|e| {
+            std::iter::once(&e.what)
+                .chain(&e.detail)
+                .any(|t| t.to_lowercase().contains(&wanted))
+        });
+        all
+    };
+    let page = CaseFilePage {
+        layout: Layout::new(&state, &user),
+        id: id.as_str().to_owned(),
+        name,
+        access: super::words::relationship(permit.relationship()),
+        title: "Search the record",
+        intro: "Every entry whose words contain what you search for, newest first.",
+        links: links(&id, None),
+        entries,
+        searched: Some(params.q.trim().to_owned()),
     };
     Ok(Html(page.render()?))
 }
@@ -270,15 +332,29 @@ pub fn entries(
     part: Part,
     workforce: &MemoryDirectory,
 ) -> Vec<Entry> {
+    let mut out = entries_where(standing, stored, |e| part.holds(e), workforce);
+    if !part.oldest_first() {
+        out.reverse();
+    }
+    out
+}
+
+/// The entries whose events `keep` keeps, oldest first.
+fn entries_where(
+    standing: &[Standing<'_>],
+    stored: &[hearth_domain::Recorded<ChildEvent>],
+    keep: impl Fn(&ChildEvent) -> bool,
+    workforce: &MemoryDirectory,
+) -> Vec<Entry> {
     let staff = |s: &StaffId| {
         workforce
             .staff
             .get(s)
             .map_or_else(|| s.as_str().to_owned(), |w| w.name.display())
     };
-    let mut out: Vec<Entry> = standing
+    standing
         .iter()
-        .filter(|e| part.holds(e.event))
+        .filter(|e| keep(e.event))
         .map(|e| {
             let (what, mut detail) = describe(e.event, &staff);
             // Why it was corrected is what someone wrote too.
@@ -301,11 +377,7 @@ pub fn entries(
                 corrected: e.corrected_by.is_some(),
             }
         })
-        .collect();
-    if !part.oldest_first() {
-        out.reverse();
-    }
-    out
+        .collect()
 }
 
 #[cfg(test)]

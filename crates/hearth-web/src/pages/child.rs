@@ -90,6 +90,7 @@ struct ChildPage {
     name: String,
     access: &'static str,
     alerts: Vec<Alert>,
+    practice: hearth_app::practice::PracticeNow,
     restriction: Option<RestrictionView>,
     facts: Vec<Fact>,
     network: Vec<Contact>,
@@ -109,6 +110,12 @@ struct ChildPage {
 
 pub(super) fn date(d: chrono::NaiveDate) -> String {
     d.format("%-d %B %Y").to_string()
+}
+
+impl ChildPage {
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        date(*d)
+    }
 }
 
 pub(super) fn words(kind: &str) -> String {
@@ -336,6 +343,12 @@ pub async fn page(
         .details
         .as_ref()
         .map_or_else(|| id.as_str().to_owned(), |d| d.name.display());
+    let practice = hearth_app::practice::practice_now(record, now.london_date(), |s| {
+        workforce
+            .staff
+            .get(s)
+            .map_or_else(|| s.as_str().to_owned(), |w| w.name.display())
+    });
 
     let mut facts = facts(record, now.london_date());
     if let Some(a) = record.current_allocation() {
@@ -449,6 +462,7 @@ pub async fn page(
         id: id.as_str().to_owned(),
         access: super::words::relationship(permit.relationship()),
         alerts: alerts(record),
+        practice,
         restriction,
         facts,
         network,

@@ -66,6 +66,20 @@ fn entry(stream: &ChildStream, version: u64) -> Option<Entry> {
     })
 }
 
+/// The content entries written about an entry (a visit's words, the child's words gathered
+/// on it): they stand or fall with it, so a correction that strikes or moves the entry
+/// strikes or moves them too, in the same command.
+fn written_about(stream: &ChildStream, version: u64) -> Vec<(u64, Entry)> {
+    stream
+        .record()
+        .practice
+        .entries
+        .iter()
+        .filter(|(_, e)| e.about == Some(version))
+        .filter_map(|(v, _)| entry(stream, *v).map(|e| (*v, e)))
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "correct.html")]
 struct CorrectPage {
@@ -293,22 +307,42 @@ pub async fn submit(
     let at_version = at_version.ok_or_else(|| {
         WebError::BadRequest("The form is incomplete: reload the page and try again.".into())
     })?;
-    let corrected = ChildEvent::Corrected {
-        corrects: version,
-        reason,
-        replacement,
-    };
+    let mut corrections: Vec<(Timestamp, ChildEvent)> = written_about(&stream, version)
+        .into_iter()
+        .map(|(about, words)| {
+            let moved = replacement.as_ref().map(|r| Replacement {
+                occurred_at: r.occurred_at,
+                event: Box::new(words.event),
+            });
+            (
+                now,
+                ChildEvent::Corrected {
+                    corrects: about,
+                    reason: reason.clone(),
+                    replacement: moved,
+                },
+            )
+        })
+        .collect();
+    // The entry first: its words are checked against it as corrected.
+    corrections.insert(
+        0,
+        (
+            now,
+            ChildEvent::Corrected {
+                corrects: version,
+                reason,
+                replacement,
+            },
+        ),
+    );
     let refused = |message: String| {
         vec![FieldError {
             field: "correction".into(),
             message,
         }]
     };
-    match state
-        .app
-        .record(&write, at_version, vec![(now, corrected)])
-        .await
-    {
+    match state.app.record(&write, at_version, corrections).await {
         Ok(_) => Ok(
             Redirect::to(&format!("/children/{}?recorded={DONE_SLUG}", id.as_str()))
                 .into_response(),

@@ -91,6 +91,9 @@ pub enum Input {
     Moment,
     /// One of the practice standards of the ruleset the app measures against, by its id.
     Rule,
+    /// One of the record's own entries the answer may be about (an assessment completed
+    /// that has no words yet), by its version in the child's stream.
+    Entry(fn(&ChildRecord) -> Vec<Choice>),
 }
 
 /// A question on a form.
@@ -212,6 +215,20 @@ pub fn steps(slug: &str) -> &'static [&'static [&'static str]] {
             &["home_postcode", "placement_postcode"],
         ],
         _ => &[],
+    }
+}
+
+/// A second event a form writes in the same command as its first, about the first (a visit
+/// and what it says): built from the same answers, given the version the first will have.
+/// `None` with no errors means the form's answers add nothing.
+pub type Follow = fn(&mut Reader<'_>, u64) -> Option<ChildEvent>;
+
+/// The form's second event, if it has one.
+pub fn follows(slug: &str) -> Option<Follow> {
+    match slug {
+        "visit" => Some(super::content::visit_written),
+        "assessment-decision" => Some(super::content::assessment_authorised),
+        _ => None,
     }
 }
 
@@ -433,6 +450,160 @@ pub static FORMS: &[Form] = &[
         build: |r| {
             Some(ChildEvent::AssessmentAuthorised {
                 manager: r.me().clone(),
+            })
+        },
+    },
+    Form {
+        slug: "assessment-written",
+        title: "Write up the assessment",
+        done: "Assessment written up",
+        group: Group::FrontDoor,
+        who: Who::Workers,
+        offered: |r, _| super::content::assessment_to_write(r),
+        fields: &[
+            field(
+                "assessment",
+                "Which assessment is this?",
+                "the assessment",
+                Input::Entry(super::content::unwritten_assessments),
+            ),
+            field(
+                "developmental_needs",
+                "The child's developmental needs",
+                "the child's developmental needs",
+                Input::Text,
+            )
+            .hint("Health, education, identity, relationships, how the child presents and cares for themselves"),
+            field(
+                "parenting_capacity",
+                "Parenting capacity",
+                "parenting capacity",
+                Input::Text,
+            )
+            .hint("Basic care, safety, warmth, stimulation, guidance and boundaries, stability"),
+            field(
+                "family_and_environment",
+                "Family and environmental factors",
+                "family and environmental factors",
+                Input::Text,
+            )
+            .hint("Family history, the wider family, housing, income, the community"),
+            field("analysis", "Analysis", "the analysis", Input::Text)
+                .hint("What the information means for the child, and why"),
+            field(
+                "wishes_and_feelings",
+                "The child's wishes and feelings",
+                "the child's wishes and feelings",
+                Input::Text,
+            ),
+            field(
+                "parents_views",
+                "The parents' and carers' views",
+                "the parents' and carers' views",
+                Input::Text,
+            ),
+            field(
+                "working_well",
+                "What is working well?",
+                "what is working well",
+                Input::Text,
+            ),
+            field("worries", "What are the worries?", "the worries", Input::Text),
+            field(
+                "needs_to_happen",
+                "What needs to happen?",
+                "what needs to happen",
+                Input::Text,
+            ),
+            field(
+                "recommendation",
+                "Recommendation",
+                "the recommendation",
+                Input::Text,
+            ),
+        ],
+        build: |r| {
+            let about = r.entry("assessment");
+            // Every text is read before any is required, so each missing one is reported.
+            let [
+                developmental_needs,
+                parenting_capacity,
+                family_and_environment,
+                analysis,
+                wishes_and_feelings,
+                parents_views,
+                working_well,
+                worries,
+                needs_to_happen,
+                recommendation,
+            ] = [
+                "developmental_needs",
+                "parenting_capacity",
+                "family_and_environment",
+                "analysis",
+                "wishes_and_feelings",
+                "parents_views",
+                "working_well",
+                "worries",
+                "needs_to_happen",
+                "recommendation",
+            ]
+            .map(|name| r.text(name));
+            let content = hearth_domain::child::AssessmentContent {
+                developmental_needs: developmental_needs?,
+                parenting_capacity: parenting_capacity?,
+                family_and_environment: family_and_environment?,
+                analysis: analysis?,
+                wishes_and_feelings: wishes_and_feelings?,
+                parents_views: parents_views?,
+                working_well: working_well?,
+                worries: worries?,
+                needs_to_happen: needs_to_happen?,
+                recommendation: recommendation?,
+            };
+            Some(ChildEvent::AssessmentWritten {
+                about: about?,
+                content,
+            })
+        },
+    },
+    Form {
+        slug: "assessment-decision",
+        title: "Authorise or return a written assessment",
+        done: "Decision recorded",
+        group: Group::Management,
+        who: Who::Managers,
+        offered: |r, _| super::content::decision_awaited(r),
+        fields: &[
+            field(
+                "entry",
+                "Which entry are you deciding on?",
+                "the entry you are deciding on",
+                Input::Entry(super::content::awaiting_decision),
+            ),
+            field(
+                "decision",
+                "What is your decision?",
+                "your decision",
+                Input::One(list!(ManagerDecision)),
+            ),
+            field(
+                "rationale",
+                "Your rationale, or your comments for the worker",
+                "your rationale or comments",
+                Input::Text,
+            )
+            .hint("Authorising: why the analysis and the recommendation hold. Returning: what the worker must add or change"),
+        ],
+        build: |r| {
+            let entry = r.entry("entry");
+            let decision = r.code("decision");
+            let rationale = r.text("rationale");
+            Some(ChildEvent::ManagerDecisionRecorded {
+                entry: entry?,
+                manager: r.me().clone(),
+                decision: decision?,
+                rationale: rationale?,
             })
         },
     },
@@ -1611,12 +1782,47 @@ pub static FORMS: &[Form] = &[
             )
             .when("seen_alone", "no", "Only if the child was not seen alone"),
             field(
+                "agreed_by",
+                "Who agreed that the child would not be seen alone?",
+                "who agreed that the child would not be seen alone",
+                Input::Staff(Pick::CaseHolder),
+            )
+            .when("seen_alone", "no", "Only if the child was not seen alone"),
+            field(
                 "bedroom_seen",
                 "Was the child's bedroom seen?",
                 "whether the bedroom was seen",
                 Input::YesNo,
             )
             .optional(),
+            field(
+                "purpose",
+                "What was the visit for?",
+                "what the visit was for",
+                Input::Text,
+            ),
+            field(
+                "what_seen",
+                "What did you see?",
+                "what you saw",
+                Input::Text,
+            )
+            .hint("The child, the home and the people there, as you found them"),
+            field(
+                "child_said",
+                "What did the child say?",
+                "what the child said",
+                Input::Text,
+            )
+            .when("child_seen", "yes", "Only if the child was seen")
+            .hint("In the child's own words, as near as you can")
+            .optional(),
+            field(
+                "next_steps",
+                "What happens next?",
+                "what happens next",
+                Input::Text,
+            ),
         ],
         build: |r| {
             let kind = r.code("visit_kind");
@@ -1630,6 +1836,38 @@ pub static FORMS: &[Form] = &[
                 seen_alone,
                 not_seen_alone_reason,
                 bedroom_seen,
+            })
+        },
+    },
+    Form {
+        slug: "childs-words",
+        title: "Record the child's own words",
+        done: "The child's words recorded",
+        group: Group::Recording,
+        who: Who::Workers,
+        offered: always,
+        fields: &[
+            field(
+                "words",
+                "What did the child say, write or draw?",
+                "the child's words",
+                Input::Text,
+            )
+            .hint("Exactly as the child put it: their words, not a summary"),
+            field(
+                "gathered",
+                "How were the words gathered?",
+                "how the words were gathered",
+                Input::One(list!(WordsGathered)),
+            ),
+        ],
+        build: |r| {
+            let words = r.text("words");
+            let gathered = r.code("gathered");
+            Some(ChildEvent::ChildWordsRecorded {
+                words: words?,
+                gathered: gathered?,
+                about: None,
             })
         },
     },

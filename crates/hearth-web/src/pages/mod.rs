@@ -7,6 +7,7 @@ pub mod assurance;
 pub mod authorise;
 pub mod casefile;
 pub mod child;
+pub mod content;
 pub mod correct;
 pub mod digest;
 pub mod forms;

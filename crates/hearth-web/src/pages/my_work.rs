@@ -33,6 +33,8 @@ struct MyWork {
     heading: String,
     cases: Vec<CaseRow>,
     authorisations: Vec<(String, String, String)>,
+    /// What managers returned to the user: child, name, what, when.
+    returned: Vec<(String, String, String, String)>,
     shows_team: bool,
     /// After saving something that took the child out of the user's sight, what was saved.
     done: Option<&'static str>,
@@ -138,6 +140,28 @@ pub async fn page(
         });
     }
     drop(workforce);
+    let shown: Vec<ChildId> = cases
+        .iter()
+        .filter_map(|c| ChildId::parse(&c.child).ok())
+        .collect();
+    let returned = state
+        .app
+        .returned_to_worker(&user.staff, &shown)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let name = cases
+                .iter()
+                .find(|c| c.child == r.child.as_str())
+                .map_or_else(String::new, |c| c.name.clone());
+            (
+                r.child.as_str().to_owned(),
+                name,
+                r.what,
+                super::child::date(r.date),
+            )
+        })
+        .collect();
     cases.sort_by(|a, b| a.urgency.cmp(&b.urgency).then_with(|| a.name.cmp(&b.name)));
     let heading = if shows_team {
         "My team's work".to_owned()
@@ -149,6 +173,7 @@ pub async fn page(
         heading,
         cases,
         authorisations,
+        returned,
         shows_team,
         done: params
             .recorded

@@ -255,6 +255,7 @@ pub struct Reader<'a> {
     user: &'a User,
     workforce: &'a MemoryDirectory,
     ruleset: &'a Ruleset,
+    record: &'a ChildRecord,
     today: NaiveDate,
     errors: Vec<FieldError>,
 }
@@ -283,7 +284,7 @@ impl<'a> Reader<'a> {
         false
     }
 
-    fn fail(&mut self, name: &str, message: String) {
+    pub(super) fn fail(&mut self, name: &str, message: String) {
         self.errors.push(FieldError {
             field: name.to_owned(),
             message,
@@ -298,7 +299,8 @@ impl<'a> Reader<'a> {
             | Input::YesNo
             | Input::Staff(_)
             | Input::StaffMany(_)
-            | Input::Rule => "Select",
+            | Input::Rule
+            | Input::Entry(_) => "Select",
             _ => "Enter",
         };
         self.fail(field.name, format!("{verb} {}", field.what));
@@ -579,6 +581,34 @@ impl<'a> Reader<'a> {
         Some(out)
     }
 
+    /// One of the record's entries the field offers, by its version.
+    pub fn entry(&mut self, name: &str) -> Option<u64> {
+        let (field, v) = self.answer(name)?;
+        let Input::Entry(choices) = field.input else {
+            return None;
+        };
+        let found = choices(self.record)
+            .iter()
+            .any(|c| c.value == v)
+            .then(|| v.parse::<u64>().ok())
+            .flatten();
+        if found.is_none() {
+            self.fail(field.name, format!("Select {} from the list", field.what));
+        }
+        found
+    }
+
+    /// An answer as sent, without reading it as a field (for a second event made from an
+    /// answer the first event has already read).
+    pub fn peek(&self, name: &str) -> &str {
+        self.values.get(name)
+    }
+
+    /// The record as the form saw it.
+    pub fn record(&self) -> &ChildRecord {
+        self.record
+    }
+
     /// The team a member of staff is in.
     pub fn team_of(&self, staff: &StaffId) -> Option<TeamId> {
         self.workforce.staff.get(staff).map(|s| s.team.clone())
@@ -674,31 +704,44 @@ pub(super) fn occurred_as(
     Some(at)
 }
 
-/// Turns the posted form into the event and when it happened, or the errors against its
-/// fields.
+/// What is posted is read against the workforce, the ruleset and the record as the form saw
+/// them.
+pub(super) struct Context<'a> {
+    pub user: &'a User,
+    pub workforce: &'a MemoryDirectory,
+    pub ruleset: &'a Ruleset,
+    pub record: &'a ChildRecord,
+    pub now: Timestamp,
+}
+
+/// Turns the posted form into its events and when they happened, or the errors against its
+/// fields. `first` is the version the first event will have in the child's stream, which a
+/// second event about it names.
 fn event(
     form: &'static Form,
-    user: &User,
-    workforce: &MemoryDirectory,
-    ruleset: &Ruleset,
+    cx: &Context<'_>,
     values: &Values,
-    now: Timestamp,
-) -> Result<(Timestamp, hearth_domain::child::ChildEvent), Vec<FieldError>> {
+    first: u64,
+) -> Result<(Timestamp, Vec<hearth_domain::child::ChildEvent>), Vec<FieldError>> {
     let mut errors = Vec::new();
-    let at = occurred(values, now, &mut errors);
+    let at = occurred(values, cx.now, &mut errors);
     let mut reader = Reader {
         form,
         values,
-        user,
-        workforce,
-        ruleset,
-        today: now.london_date(),
+        user: cx.user,
+        workforce: cx.workforce,
+        ruleset: cx.ruleset,
+        record: cx.record,
+        today: cx.now.london_date(),
         errors: Vec::new(),
     };
     let event = (form.build)(&mut reader);
+    let follow = super::forms::follows(form.slug).and_then(|f| f(&mut reader, first));
     errors.append(&mut reader.errors);
     match (at, event) {
-        (Some(at), Some(event)) if errors.is_empty() => Ok((at, event)),
+        (Some(at), Some(event)) if errors.is_empty() => {
+            Ok((at, std::iter::once(event).chain(follow).collect()))
+        }
         _ => Err(errors),
     }
 }
@@ -785,7 +828,7 @@ fn field_view(
     errors: &[FieldError],
     workforce: &MemoryDirectory,
     ruleset: &Ruleset,
-    today: NaiveDate,
+    (record, today): (&ChildRecord, NaiveDate),
 ) -> FieldView {
     let error = errors
         .iter()
@@ -848,6 +891,7 @@ fn field_view(
         ),
         Input::Staff(pick) => ("select", options(staff_choices(workforce, pick, today))),
         Input::Rule => ("select", options(rule_choices(ruleset))),
+        Input::Entry(list) => ("radios", options(list(record))),
         Input::StaffMany(pick) => ("checkboxes", options(staff_choices(workforce, pick, today))),
         Input::Line => ("line", Vec::new()),
         Input::Text => ("text", Vec::new()),
@@ -945,7 +989,16 @@ async fn render(
         .fields
         .iter()
         .filter(|f| asked_on(form, step, f.name))
-        .map(|f| field_view(f, values, &errors, &workforce, state.app.ruleset(), today))
+        .map(|f| {
+            field_view(
+                f,
+                values,
+                &errors,
+                &workforce,
+                state.app.ruleset(),
+                (record, today),
+            )
+        })
         .collect();
     let carried = values
         .pairs()
@@ -1034,13 +1087,23 @@ pub async fn submit(
     let values = Values::new(pairs);
     user.check_form(values.get("csrf"))?;
     // The same decision as for the form: a user who may not record here learns nothing more.
-    let (permit, _) = state.app.view_child(&user, &id, form.title).await?;
+    let (permit, stream) = state.app.view_child(&user, &id, form.title).await?;
     let write = to_record(&user, &permit, form.who).ok_or(WebError::NotFound)?;
     let version = values.get("version").parse::<u64>().ok();
     let now = state.app.now();
     let parsed = {
         let workforce = state.app.workforce().await;
-        event(form, &user, &workforce, state.app.ruleset(), &values, now)
+        let cx = Context {
+            user: &user,
+            workforce: &workforce,
+            ruleset: state.app.ruleset(),
+            record: stream.record(),
+            now,
+        };
+        // The first event takes the version after the one the form was opened at; if the
+        // record has moved on, the write is refused as stale before that matters.
+        let first = version.unwrap_or(stream.version()).saturating_add(1);
+        event(form, &cx, &values, first)
     };
     // A stepped form is parsed whole at each step. Problems on this step or an earlier one
     // are shown on the first step that has any; questions not yet reached are not problems
@@ -1050,7 +1113,7 @@ pub async fn submit(
         .get("step")
         .parse::<usize>()
         .map_or(last, |s| s.min(last));
-    let (at, event) = match parsed {
+    let (at, events) = match parsed {
         Ok(_) if step < last => {
             return render(
                 &state,
@@ -1098,7 +1161,8 @@ pub async fn submit(
             message,
         }]
     };
-    match state.app.record(&write, version, vec![(at, event)]).await {
+    let events = events.into_iter().map(|e| (at, e)).collect();
+    match state.app.record(&write, version, events).await {
         Ok(_) => {
             // What was recorded may take the child out of the user's sight (a transfer to
             // another team): then My work, with the banner, rather than "Page not found".
@@ -1214,15 +1278,25 @@ mod tests {
 
     fn parse(slug: &str, pairs: &[(&str, &str)]) -> Result<ChildEvent, Vec<FieldError>> {
         let form = find(slug).unwrap();
-        event(
-            form,
-            &user(),
-            &workforce(),
-            &ruleset(),
-            &posted(pairs),
-            now(),
-        )
-        .map(|(_, e)| e)
+        made(form, &posted(pairs), now()).map(|(_, mut e)| e.remove(0))
+    }
+
+    /// The form's events from these answers, on an empty record of child C1.
+    fn made(
+        form: &'static Form,
+        values: &Values,
+        now: Timestamp,
+    ) -> Result<(Timestamp, Vec<ChildEvent>), Vec<FieldError>> {
+        let record = ChildRecord::new(ChildId::parse("C1").unwrap());
+        let (user, workforce, ruleset) = (user(), workforce(), ruleset());
+        let cx = Context {
+            user: &user,
+            workforce: &workforce,
+            ruleset: &ruleset,
+            record: &record,
+            now,
+        };
+        event(form, &cx, values, 1)
     }
 
     fn messages(errors: Vec<FieldError>) -> Vec<(String, String)> {
@@ -1267,6 +1341,7 @@ mod tests {
             Input::Staff(Pick::Adviser) => one("PA1"),
             Input::Staff(_) | Input::StaffMany(_) => one("SW2"),
             Input::Rule => one("cin-visit"),
+            Input::Entry(_) => one("1"),
             Input::Date | Input::Moment => ["day", "month", "year", "time"]
                 .into_iter()
                 .zip(["3", "12", "2026", "09:30"])
@@ -1276,10 +1351,14 @@ mod tests {
     }
 
     /// Every form, with each required question answered and the optional ones left blank,
-    /// makes its event: each build reads the fields its form declares.
+    /// makes its event: each build reads the fields its form declares. A form about one of
+    /// the record's entries needs a record that has it (`content_forms_*`).
     #[test]
     fn every_form_makes_its_event_from_its_required_answers() {
-        for form in FORMS {
+        for form in FORMS
+            .iter()
+            .filter(|f| !f.fields.iter().any(|f| matches!(f.input, Input::Entry(_))))
+        {
             let mut pairs = vec![
                 ("day".to_owned(), "19".to_owned()),
                 ("month".to_owned(), "11".to_owned()),
@@ -1289,7 +1368,7 @@ mod tests {
                 pairs.extend(answer(f));
             }
             let values = Values::new(pairs);
-            let made = event(form, &user(), &workforce(), &ruleset(), &values, now());
+            let made = made(form, &values, now());
             match made {
                 Ok((at, _)) => assert_eq!(at.london_date().to_string(), "2026-11-19"),
                 Err(e) => panic!("{}: {:?}", form.slug, messages(e)),
@@ -1306,6 +1385,11 @@ mod tests {
                 ("child_seen", "no"),
                 ("seen_alone", "no"),
                 ("not_seen_alone_reason", "left over from an earlier answer"),
+                ("agreed_by", "SW2"),
+                ("child_said", "left over too"),
+                ("purpose", "A statutory visit."),
+                ("what_seen", "Nobody was home."),
+                ("next_steps", "Visit again tomorrow."),
             ],
         )
         .unwrap();
@@ -1325,6 +1409,10 @@ mod tests {
                 ("visit_kind", "STATUTORY"),
                 ("child_seen", "yes"),
                 ("seen_alone", "no"),
+                ("agreed_by", "SW2"),
+                ("purpose", "A statutory visit."),
+                ("what_seen", "The child at home."),
+                ("next_steps", "Visit again in four weeks."),
             ],
         )
         .unwrap_err();
@@ -1335,6 +1423,70 @@ mod tests {
                 "Enter why the child was not seen alone".to_owned()
             )]
         );
+    }
+
+    /// A visit's words are written with the visit, about it: the answers that no longer
+    /// apply (the child was not seen) are left out of both.
+    #[test]
+    fn a_visit_writes_its_words_about_itself() {
+        let form = find("visit").unwrap();
+        let (_, events) = made(
+            form,
+            &posted(&[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "yes"),
+                ("seen_alone", "no"),
+                ("not_seen_alone_reason", "Too upset to be apart from mum."),
+                ("agreed_by", "SW2"),
+                ("purpose", "A statutory visit."),
+                ("what_seen", "The child at home."),
+                ("child_said", "I like my new school."),
+                ("next_steps", "Visit again in four weeks."),
+            ]),
+            now(),
+        )
+        .unwrap();
+        let [
+            ChildEvent::VisitMade { .. },
+            ChildEvent::VisitWritten { about, content },
+        ] = events.as_slice()
+        else {
+            panic!("{events:?}")
+        };
+        assert_eq!(*about, 1, "about the visit, the first event");
+        let alone = content.not_seen_alone.as_ref().unwrap();
+        assert_eq!(alone.why.as_str(), "Too upset to be apart from mum.");
+        assert_eq!(alone.agreed_by.as_str(), "SW2");
+        assert_eq!(
+            content.child_said.as_ref().map(Text::as_str),
+            Some("I like my new school.")
+        );
+        let errors = made(
+            form,
+            &posted(&[
+                ("visit_kind", "STATUTORY"),
+                ("child_seen", "yes"),
+                ("seen_alone", "yes"),
+            ]),
+            now(),
+        )
+        .unwrap_err();
+        let fields: Vec<String> = errors.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["purpose", "what_seen", "next_steps"]);
+    }
+
+    /// A form about one of the record's entries offers only the entries it may be about,
+    /// and refuses any other as not on its list.
+    #[test]
+    fn content_forms_offer_only_the_entries_they_may_be_about() {
+        let form = find("assessment-written").unwrap();
+        let errors = made(form, &posted(&[("assessment", "1")]), now()).unwrap_err();
+        let first = &errors[0];
+        assert_eq!(
+            (first.field.as_str(), first.message.as_str()),
+            ("assessment", "Select the assessment from the list")
+        );
+        assert_eq!(errors.len(), 11, "each of the ten texts is missing too");
     }
 
     #[test]
@@ -1568,7 +1720,7 @@ mod tests {
     fn the_date_it_happened_is_needed_and_not_in_the_future() {
         let form = find("core-group").unwrap();
         let none = Values::new(Vec::new());
-        let errors = event(form, &user(), &workforce(), &ruleset(), &none, now()).unwrap_err();
+        let errors = made(form, &none, now()).unwrap_err();
         assert_eq!(
             messages(errors),
             [("day".to_owned(), "Enter the date it happened".to_owned())]
@@ -1579,7 +1731,7 @@ mod tests {
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
         );
-        let errors = event(form, &user(), &workforce(), &ruleset(), &future, now()).unwrap_err();
+        let errors = made(form, &future, now()).unwrap_err();
         assert_eq!(
             messages(errors),
             [(
@@ -1678,9 +1830,9 @@ mod tests {
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
         );
-        let (at, _) = event(form, &user(), &workforce(), &ruleset(), &today, nine).unwrap();
+        let (at, _) = made(form, &today, nine).unwrap();
         assert_eq!(at, nine);
-        let (at, _) = event(form, &user(), &workforce(), &ruleset(), &posted(&[]), nine).unwrap();
+        let (at, _) = made(form, &posted(&[]), nine).unwrap();
         assert_eq!(at, Timestamp::parse("2026-11-19T12:00:00Z").unwrap());
         // In summer time, midday in England.
         assert_eq!(
