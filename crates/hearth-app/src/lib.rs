@@ -19,6 +19,7 @@ mod commands;
 pub mod digest;
 mod error;
 mod held_streams;
+pub mod identity;
 pub mod narrative;
 pub mod oversight;
 pub mod policy;
@@ -43,6 +44,7 @@ use tokio::sync::RwLockReadGuard;
 pub use clock::Clock;
 pub use commands::Receipt;
 pub use error::AppError;
+pub use identity::{SignInPolicy, SignedIn};
 pub use principal::Principal;
 
 use access_log::AccessLogBatcher;
@@ -62,6 +64,7 @@ pub struct App {
     returns: returns::ReturnBuilds,
     audits: assurance::AuditCache,
     escalations: oversight::EscalationCache,
+    sign_in_policy: SignInPolicy,
 }
 
 impl App {
@@ -80,6 +83,7 @@ impl App {
             returns: returns::ReturnBuilds::default(),
             audits: assurance::AuditCache::default(),
             escalations: oversight::EscalationCache::default(),
+            sign_in_policy: SignInPolicy::default(),
         }
     }
 
@@ -127,22 +131,6 @@ impl App {
         let today = self.now().london_date();
         let workforce = self.workforce().await;
         Principal::in_post(staff, &workforce, today)
-    }
-
-    /// Who is signed in with the account `username`, as the store and the workforce now say:
-    /// none once the account is disabled or gone, or no longer the member of staff's, or
-    /// once they have left. Asked on every request, so an account disabled from the command
-    /// line stops a browser left signed in as surely as one disabled on the accounts page.
-    pub async fn signed_in(
-        &self,
-        username: &str,
-        staff: &hearth_domain::StaffId,
-    ) -> Result<Option<Principal>, AppError> {
-        let account = self.store().account(username).await?;
-        if !account.is_some_and(|a| !a.disabled && a.staff_id == staff.as_str()) {
-            return Ok(None);
-        }
-        Ok(self.principal(staff).await)
     }
 
     /// A child's record for `principal`, for `purpose` (the page or document it is shown

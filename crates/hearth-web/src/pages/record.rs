@@ -1169,6 +1169,8 @@ mod tests {
             },
             name: "Declan Ashworth".into(),
             csrf: String::new(),
+            username: "tm2".into(),
+            session: String::new(),
         }
     }
 
