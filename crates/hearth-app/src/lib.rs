@@ -19,6 +19,7 @@ mod commands;
 pub mod digest;
 mod error;
 mod held_streams;
+pub mod identity;
 pub mod narrative;
 pub mod oversight;
 pub mod policy;
@@ -44,6 +45,7 @@ use tokio::sync::RwLockReadGuard;
 pub use clock::Clock;
 pub use commands::Receipt;
 pub use error::AppError;
+pub use identity::{SignInPolicy, SignedIn};
 pub use principal::Principal;
 
 use access_log::AccessLogBatcher;
@@ -64,6 +66,7 @@ pub struct App {
     audits: assurance::AuditCache,
     escalations: Arc<oversight::EscalationCache>,
     supervision_files: oversight::HeldFiles,
+    sign_in_policy: SignInPolicy,
 }
 
 impl App {
@@ -83,6 +86,7 @@ impl App {
             audits: assurance::AuditCache::default(),
             escalations: Arc::default(),
             supervision_files: oversight::HeldFiles::default(),
+            sign_in_policy: SignInPolicy::default(),
         }
     }
 
@@ -130,22 +134,6 @@ impl App {
         let today = self.now().london_date();
         let workforce = self.workforce().await;
         Principal::in_post(staff, &workforce, today)
-    }
-
-    /// Who is signed in with the account `username`, as the store and the workforce now say:
-    /// none once the account is disabled or gone, or no longer the member of staff's, or
-    /// once they have left. Asked on every request, so an account disabled from the command
-    /// line stops a browser left signed in as surely as one disabled on the accounts page.
-    pub async fn signed_in(
-        &self,
-        username: &str,
-        staff: &hearth_domain::StaffId,
-    ) -> Result<Option<Principal>, AppError> {
-        let account = self.store().account(username).await?;
-        if !account.is_some_and(|a| !a.disabled && a.staff_id == staff.as_str()) {
-            return Ok(None);
-        }
-        Ok(self.principal(staff).await)
     }
 
     /// A child's record for `principal`, for `purpose` (the page or document it is shown

@@ -15,8 +15,9 @@ use sqlx::{Postgres, QueryBuilder, Row, Sqlite};
 
 use crate::search::Query;
 use crate::{
-    AccessEntry, AccessRow, AccountRow, CaseloadRow, CouncilSettings, NetworkLinkRow, PersonRow,
-    Projections, StoreError, StoredEvent, StreamAppend, StreamVersion,
+    AccessEntry, AccessRow, AccountNow, AccountRow, CaseloadRow, CouncilSettings, NetworkLinkRow,
+    PersonRow, Projections, SessionCheck, SessionRow, SignInFailures, StoreError, StoredEvent,
+    StreamAppend, StreamVersion,
 };
 
 /// Rows per multi-row INSERT: 9 parameters each keeps well under SQLite's 32,766 limit.
@@ -492,7 +493,10 @@ macro_rules! store_impl {
                 sqlx::query(
                     "INSERT INTO accounts (council, username, staff_id, password_hash, changed_at, disabled) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (council, username) DO UPDATE SET staff_id = excluded.staff_id, password_hash = excluded.password_hash, \
-                     changed_at = excluded.changed_at, disabled = excluded.disabled",
+                     changed_at = excluded.changed_at, disabled = excluded.disabled, \
+                     credentials_version = CASE WHEN accounts.password_hash <> excluded.password_hash \
+                       OR accounts.staff_id <> excluded.staff_id OR accounts.disabled <> excluded.disabled \
+                       THEN accounts.credentials_version + 1 ELSE accounts.credentials_version END",
                 )
                 .bind(&self.council)
                 .bind(&account.username)
@@ -529,6 +533,194 @@ macro_rules! store_impl {
                         })
                     })
                     .collect()
+            }
+
+            pub(crate) async fn credentials_version(&self, username: &str) -> Result<Option<i64>, StoreError> {
+                Ok(sqlx::query_scalar("SELECT credentials_version FROM accounts WHERE council = $1 AND username = $2")
+                    .bind(&self.council)
+                    .bind(username)
+                    .fetch_optional(&self.reader)
+                    .await?)
+            }
+
+            fn session_from_row(r: &<$db as sqlx::Database>::Row) -> Result<SessionRow, StoreError> {
+                let username: String = r.try_get("username")?;
+                let started: $ts_ty = r.try_get("started_at")?;
+                let seen: $ts_ty = r.try_get("last_seen_at")?;
+                Ok(SessionRow {
+                    token_hash: r.try_get("token_hash")?,
+                    staff_id: r.try_get("staff_id")?,
+                    role: r.try_get("role")?,
+                    team_id: r.try_get("team_id")?,
+                    credentials_version: r.try_get("credentials_version")?,
+                    user_agent: r.try_get("user_agent")?,
+                    started_at: $ts_read(started).map_err(|m| corrupt(&username, 0, m))?,
+                    last_seen_at: $ts_read(seen).map_err(|m| corrupt(&username, 0, m))?,
+                    username,
+                })
+            }
+
+            pub(crate) async fn start_session(&self, s: &SessionRow, forget_before: Timestamp, idle_before: Timestamp) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sessions WHERE council = $1 AND username = $2 AND (started_at < $3 OR last_seen_at < $4)")
+                    .bind(&self.council)
+                    .bind(&s.username)
+                    .bind($ts(forget_before))
+                    .bind($ts(idle_before))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO sessions (council, token_hash, username, staff_id, role, team_id, credentials_version, user_agent, started_at, last_seen_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&self.council)
+                .bind(&s.token_hash)
+                .bind(&s.username)
+                .bind(&s.staff_id)
+                .bind(&s.role)
+                .bind(&s.team_id)
+                .bind(s.credentials_version)
+                .bind(&s.user_agent)
+                .bind($ts(s.started_at))
+                .bind($ts(s.last_seen_at))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn session(&self, token_hash: &str) -> Result<Option<SessionCheck>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT s.token_hash, s.username, s.staff_id, s.role, s.team_id, s.credentials_version, s.user_agent, s.started_at, s.last_seen_at, \
+                     a.staff_id AS account_staff_id, a.disabled AS account_disabled, a.credentials_version AS account_version \
+                     FROM sessions s LEFT JOIN accounts a ON a.council = s.council AND a.username = s.username \
+                     WHERE s.council = $1 AND s.token_hash = $2",
+                )
+                .bind(&self.council)
+                .bind(token_hash)
+                .fetch_optional(&self.reader)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                let session = Self::session_from_row(&r)?;
+                let account_staff: Option<String> = r.try_get("account_staff_id")?;
+                let account = match account_staff {
+                    Some(staff_id) => Some(AccountNow {
+                        staff_id,
+                        disabled: r.try_get("account_disabled")?,
+                        credentials_version: r.try_get("account_version")?,
+                    }),
+                    None => None,
+                };
+                Ok(Some(SessionCheck { session, account }))
+            }
+
+            pub(crate) async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE council = $2 AND token_hash = $3")
+                    .bind($ts(at))
+                    .bind(&self.council)
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn end_session(&self, username: &str, token_hash: &str) -> Result<bool, StoreError> {
+                let mut tx = self.begin_write().await?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE council = $1 AND username = $2 AND token_hash = $3")
+                    .bind(&self.council)
+                    .bind(username)
+                    .bind(token_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(ended > 0)
+            }
+
+            pub(crate) async fn end_sessions_of(&self, username: &str) -> Result<u64, StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("UPDATE accounts SET credentials_version = credentials_version + 1 WHERE council = $1 AND username = $2")
+                    .bind(&self.council)
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?;
+                let ended = sqlx::query("DELETE FROM sessions WHERE council = $1 AND username = $2")
+                    .bind(&self.council)
+                    .bind(username)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                tx.commit().await?;
+                Ok(ended)
+            }
+
+            pub(crate) async fn sessions_of(&self, username: &str) -> Result<Vec<SessionRow>, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT token_hash, username, staff_id, role, team_id, credentials_version, user_agent, started_at, last_seen_at \
+                     FROM sessions WHERE council = $1 AND username = $2 ORDER BY last_seen_at DESC, started_at DESC",
+                )
+                .bind(&self.council)
+                .bind(username)
+                .fetch_all(&self.reader)
+                .await?;
+                rows.iter().map(Self::session_from_row).collect()
+            }
+
+            pub(crate) async fn sign_in_failures(&self, subjects: &[String]) -> Result<Vec<SignInFailures>, StoreError> {
+                if subjects.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut q = QueryBuilder::<$db>::new("SELECT subject, failures, last_failure_at FROM sign_in_failures WHERE council = ");
+                q.push_bind(self.council.clone()).push(" AND subject IN (");
+                let mut sep = q.separated(", ");
+                for s in subjects {
+                    sep.push_bind(s.clone());
+                }
+                q.push(") ORDER BY subject");
+                q.build()
+                    .fetch_all(&self.reader)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        let subject: String = r.try_get("subject")?;
+                        let at: $ts_ty = r.try_get("last_failure_at")?;
+                        Ok(SignInFailures {
+                            failures: r.try_get("failures")?,
+                            last_failure_at: $ts_read(at).map_err(|m| corrupt(&subject, 0, m))?,
+                            subject,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub(crate) async fn record_sign_in_failure(&self, subjects: &[String], at: Timestamp) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                for subject in subjects {
+                    sqlx::query(
+                        "INSERT INTO sign_in_failures (council, subject, failures, last_failure_at) VALUES ($1, $2, 1, $3) \
+                         ON CONFLICT (council, subject) DO UPDATE SET failures = sign_in_failures.failures + 1, last_failure_at = excluded.last_failure_at",
+                    )
+                    .bind(&self.council)
+                    .bind(subject)
+                    .bind($ts(at))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn clear_sign_in_failures(&self, subject: &str) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("DELETE FROM sign_in_failures WHERE council = $1 AND subject = $2")
+                    .bind(&self.council)
+                    .bind(subject)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             pub(crate) async fn council_settings(&self) -> Result<Option<CouncilSettings>, StoreError> {

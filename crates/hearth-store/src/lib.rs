@@ -266,6 +266,61 @@ impl std::fmt::Debug for AccountRow {
     }
 }
 
+/// A signed-in session, as the store keeps it: the token itself is never stored, only its
+/// hash, so the table opens nothing if it is copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// SHA-256 of the session's token, in hex.
+    pub token_hash: String,
+    /// The account signed in with.
+    pub username: String,
+    /// The member of staff it signed in as.
+    pub staff_id: String,
+    /// Their role when they signed in (its code).
+    pub role: String,
+    /// Their team when they signed in.
+    pub team_id: String,
+    /// The account's credentials version when they signed in.
+    pub credentials_version: i64,
+    /// The browser's own description of itself, shortened.
+    pub user_agent: String,
+    /// When it began.
+    pub started_at: Timestamp,
+    /// When it was last used (to within the minute: it is not written on every request).
+    pub last_seen_at: Timestamp,
+}
+
+/// A session with its account as the account now stands, read together in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCheck {
+    /// The session.
+    pub session: SessionRow,
+    /// The account now: none if it has gone.
+    pub account: Option<AccountNow>,
+}
+
+/// What of an account decides whether its sessions still stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountNow {
+    /// The member of staff it signs in as.
+    pub staff_id: String,
+    /// Whether sign-in is refused.
+    pub disabled: bool,
+    /// Raised whenever its password changes, it is disabled, or its sessions are ended.
+    pub credentials_version: i64,
+}
+
+/// Failed sign-ins against one subject (`account:NAME` or `address:IP`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInFailures {
+    /// `account:NAME` or `address:IP`.
+    pub subject: String,
+    /// Failures since the last success or lifting.
+    pub failures: i64,
+    /// When the last one was.
+    pub last_failure_at: Timestamp,
+}
+
 /// Who the council is, as the returns name it. Held as given; the command that sets it
 /// checks each value first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -544,6 +599,73 @@ impl Store {
     /// Every account, by username.
     pub async fn accounts(&self) -> Result<Vec<AccountRow>, StoreError> {
         dispatch!(self.accounts(None))
+    }
+
+    /// The account's credentials version: raised by [`Store::put_account`] whenever the
+    /// password, the member of staff or `disabled` changes, and by
+    /// [`Store::end_sessions_of`]. A session started under an earlier version is over.
+    pub async fn credentials_version(&self, username: &str) -> Result<Option<i64>, StoreError> {
+        dispatch!(self.credentials_version(username))
+    }
+
+    /// Records a new session, and forgets this account's sessions that began before
+    /// `forget_before` or were last seen before `idle_before` (they can no longer be used).
+    pub async fn start_session(
+        &self,
+        session: &SessionRow,
+        forget_before: Timestamp,
+        idle_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.start_session(session, forget_before, idle_before))
+    }
+
+    /// The session with this token hash and its account as it now stands, in one indexed
+    /// read.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionCheck>, StoreError> {
+        dispatch!(self.session(token_hash))
+    }
+
+    /// Marks a session as used at `at`.
+    pub async fn touch_session(&self, token_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        dispatch!(self.touch_session(token_hash, at))
+    }
+
+    /// Ends one session of an account; whether there was one to end.
+    pub async fn end_session(&self, username: &str, token_hash: &str) -> Result<bool, StoreError> {
+        dispatch!(self.end_session(username, token_hash))
+    }
+
+    /// Ends every session of an account (raising its credentials version, so a session
+    /// being checked at this moment on another node is refused too); how many there were.
+    pub async fn end_sessions_of(&self, username: &str) -> Result<u64, StoreError> {
+        dispatch!(self.end_sessions_of(username))
+    }
+
+    /// An account's sessions, most recently used first.
+    pub async fn sessions_of(&self, username: &str) -> Result<Vec<SessionRow>, StoreError> {
+        dispatch!(self.sessions_of(username))
+    }
+
+    /// The failed sign-ins held against each of these subjects that has any.
+    pub async fn sign_in_failures(
+        &self,
+        subjects: &[String],
+    ) -> Result<Vec<SignInFailures>, StoreError> {
+        dispatch!(self.sign_in_failures(subjects))
+    }
+
+    /// Counts a failed sign-in against each subject, at `at`.
+    pub async fn record_sign_in_failure(
+        &self,
+        subjects: &[String],
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        dispatch!(self.record_sign_in_failure(subjects, at))
+    }
+
+    /// Forgets the failed sign-ins held against a subject (a success, or a lockout lifted).
+    pub async fn clear_sign_in_failures(&self, subject: &str) -> Result<(), StoreError> {
+        dispatch!(self.clear_sign_in_failures(subject))
     }
 
     /// The council's settings, if they have been set.

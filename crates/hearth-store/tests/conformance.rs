@@ -12,8 +12,8 @@ use futures_util::FutureExt;
 use hearth_domain::{StreamId, Timestamp};
 use hearth_store::search::Query;
 use hearth_store::{
-    AccessEntry, AccountRow, Backend, CaseloadRow, CouncilSettings, NewEvent, PersonRow,
-    Projections, Store, StoreError, StreamAppend,
+    AccessEntry, AccountNow, AccountRow, Backend, CaseloadRow, CouncilSettings, NewEvent,
+    PersonRow, Projections, SessionRow, Store, StoreError, StreamAppend,
 };
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -101,6 +101,8 @@ conformance!(
     reads_are_logged_in_the_same_transaction,
     councils_do_not_see_each_other,
     accounts_are_kept_per_council_and_replaced_whole,
+    sessions_are_read_with_their_account_and_end_with_its_credentials,
+    failed_sign_ins_are_counted_per_subject_and_cleared,
     council_settings_are_kept_per_council_and_replaced_whole,
     the_caseload_promise_is_kept_per_council_and_replaced,
     new_child_ids_follow_the_largest_number,
@@ -773,4 +775,135 @@ async fn audit_streams_are_their_own_kind(store: Store) {
         matches!(stale, Err(StoreError::Conflict { .. })),
         "{stale:?}"
     );
+}
+
+async fn sessions_are_read_with_their_account_and_end_with_its_credentials(store: Store) {
+    let account = AccountRow {
+        username: "asha.patel".into(),
+        staff_id: "S0001".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        changed_at: ts("2026-11-01T09:00:00Z"),
+        disabled: false,
+    };
+    store.put_account(&account).await.unwrap();
+    let version = store
+        .credentials_version("asha.patel")
+        .await
+        .unwrap()
+        .unwrap();
+    let session = SessionRow {
+        token_hash: "ab".repeat(32),
+        username: "asha.patel".into(),
+        staff_id: "S0001".into(),
+        role: "social_worker".into(),
+        team_id: "T1".into(),
+        credentials_version: version,
+        user_agent: "Firefox".into(),
+        started_at: ts("2026-11-01T09:00:00Z"),
+        last_seen_at: ts("2026-11-01T09:00:00Z"),
+    };
+    // Sessions begun before the first instant or last seen before the second are forgotten.
+    store
+        .start_session(
+            &session,
+            ts("2026-11-01T00:00:00Z"),
+            ts("2026-11-01T08:00:00Z"),
+        )
+        .await
+        .unwrap();
+    let check = store.session(&session.token_hash).await.unwrap().unwrap();
+    assert_eq!(check.session, session);
+    assert_eq!(
+        check.account,
+        Some(AccountNow {
+            staff_id: "S0001".into(),
+            disabled: false,
+            credentials_version: version
+        })
+    );
+    assert!(store.session("unknown").await.unwrap().is_none());
+    store
+        .touch_session(&session.token_hash, ts("2026-11-01T09:05:00Z"))
+        .await
+        .unwrap();
+    let seen = store.sessions_of("asha.patel").await.unwrap();
+    assert_eq!(seen[0].last_seen_at, ts("2026-11-01T09:05:00Z"));
+
+    // Saving the account unchanged keeps its version; a new password raises it.
+    store.put_account(&account).await.unwrap();
+    assert_eq!(
+        store.credentials_version("asha.patel").await.unwrap(),
+        Some(version)
+    );
+    store
+        .put_account(&AccountRow {
+            password_hash: "$argon2id$other".into(),
+            ..account.clone()
+        })
+        .await
+        .unwrap();
+    let raised = store
+        .credentials_version("asha.patel")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(raised > version);
+    // Ending every session raises it again and removes the rows.
+    assert_eq!(store.end_sessions_of("asha.patel").await.unwrap(), 1);
+    assert!(
+        store
+            .credentials_version("asha.patel")
+            .await
+            .unwrap()
+            .unwrap()
+            > raised
+    );
+    assert!(store.session(&session.token_hash).await.unwrap().is_none());
+
+    // Another council sees none of it.
+    store
+        .start_session(
+            &session,
+            ts("2026-11-01T00:00:00Z"),
+            ts("2026-11-01T08:00:00Z"),
+        )
+        .await
+        .unwrap();
+    let other = reopen_as(&store, "C2").await;
+    assert!(other.session(&session.token_hash).await.unwrap().is_none());
+    assert!(
+        !other
+            .end_session("asha.patel", &session.token_hash)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .end_session("asha.patel", &session.token_hash)
+            .await
+            .unwrap()
+    );
+    other.close().await;
+}
+
+async fn failed_sign_ins_are_counted_per_subject_and_cleared(store: Store) {
+    let subjects = vec!["account:asha".to_owned(), "address:192.0.2.1".to_owned()];
+    store
+        .record_sign_in_failure(&subjects, ts("2026-11-01T09:00:00Z"))
+        .await
+        .unwrap();
+    store
+        .record_sign_in_failure(&subjects[..1], ts("2026-11-01T09:01:00Z"))
+        .await
+        .unwrap();
+    let held = store.sign_in_failures(&subjects).await.unwrap();
+    assert_eq!(held.len(), 2);
+    assert_eq!(
+        (held[0].subject.as_str(), held[0].failures),
+        ("account:asha", 2)
+    );
+    assert_eq!(held[0].last_failure_at, ts("2026-11-01T09:01:00Z"));
+    assert_eq!(held[1].failures, 1);
+    store.clear_sign_in_failures("account:asha").await.unwrap();
+    assert_eq!(store.sign_in_failures(&subjects).await.unwrap().len(), 1);
 }

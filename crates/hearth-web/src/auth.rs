@@ -1,48 +1,43 @@
-//! Sign-in with local accounts (argon2id), sessions that end when idle, and the anti-forgery
-//! token every state-changing form carries.
+//! Sign-in with local accounts, the session cookie, and the anti-forgery token every
+//! state-changing form carries. The decisions (the password, throttling, whether a session
+//! still stands) are `hearth-app`'s (`hearth_app::identity`); this module reads and sets
+//! cookies and shows the forms.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::net::SocketAddr;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRef, FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hearth_app::Principal;
-use hearth_domain::{StaffId, Timestamp};
+use hearth_app::identity::SignInOutcome;
 use serde::Deserialize;
 
 use crate::error::WebError;
 use crate::security::{token, tokens_match};
 use crate::state::AppState;
 
-const SESSION_COOKIE: &str = "hearth_session";
-const SIGN_IN_COOKIE: &str = "hearth_sign_in";
-
-/// Hashes a password with argon2id and a random salt, in PHC string format.
-pub fn hash_password(password: &str) -> Result<String, WebError> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(WebError::internal)?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| WebError::internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| WebError::internal(e.to_string()))
+/// The session's cookie. Over HTTPS it carries the `__Host-` prefix, which a browser
+/// accepts only from a secure origin, with `Path=/` and no `Domain`: no other site or path
+/// can set or shadow it.
+fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-hearth_session"
+    } else {
+        "hearth_session"
+    }
 }
 
-/// Whether a password matches a stored hash. A malformed hash matches nothing.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+/// The sign-in form's anti-forgery cookie, named as the session's is.
+fn sign_in_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-hearth_sign_in"
+    } else {
+        "hearth_sign_in"
+    }
 }
 
 /// The person signed in, as the request found them: who is acting (every decision is made
@@ -55,6 +50,10 @@ pub struct User {
     pub name: String,
     /// The session's anti-forgery token, for forms.
     pub csrf: String,
+    /// The account signed in with.
+    pub username: String,
+    /// The session's id (on "Your sessions").
+    pub session: String,
 }
 
 impl std::ops::Deref for User {
@@ -63,82 +62,6 @@ impl std::ops::Deref for User {
     fn deref(&self) -> &Principal {
         &self.principal
     }
-}
-
-#[derive(Debug, Clone)]
-struct Session {
-    user: User,
-    /// The account signed in with, so that disabling it ends its sessions.
-    username: String,
-    last_seen: Timestamp,
-}
-
-/// Sessions held in memory: signing in again after a restart is the price of never writing
-/// a session token anywhere.
-pub struct Sessions {
-    idle: Duration,
-    by_token: Mutex<HashMap<String, Session>>,
-}
-
-impl Sessions {
-    /// No sessions yet.
-    pub fn new(idle: Duration) -> Sessions {
-        Sessions {
-            idle,
-            by_token: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn start(&self, user: User, username: &str, now: Timestamp) -> Result<String, WebError> {
-        let t = token().map_err(WebError::internal)?;
-        let mut map = self
-            .by_token
-            .lock()
-            .map_err(|_| WebError::internal("sessions lock poisoned"))?;
-        // Forget sessions that have gone idle, so the map cannot grow without bound.
-        let idle = self.idle;
-        map.retain(|_, s| !expired(s.last_seen, now, idle));
-        map.insert(
-            t.clone(),
-            Session {
-                user,
-                username: username.to_owned(),
-                last_seen: now,
-            },
-        );
-        Ok(t)
-    }
-
-    /// The session's user and the account they signed in with, unless it has gone idle.
-    fn touch(&self, t: &str, now: Timestamp) -> Option<(User, String)> {
-        let mut map = self.by_token.lock().ok()?;
-        let session = map.get_mut(t)?;
-        if expired(session.last_seen, now, self.idle) {
-            map.remove(t);
-            return None;
-        }
-        session.last_seen = now;
-        Some((session.user.clone(), session.username.clone()))
-    }
-
-    fn end(&self, t: &str) {
-        if let Ok(mut map) = self.by_token.lock() {
-            map.remove(t);
-        }
-    }
-
-    /// Ends every session of an account: one disabled, or given a new password, must not go
-    /// on working in a browser left signed in.
-    pub fn end_account(&self, username: &str) {
-        if let Ok(mut map) = self.by_token.lock() {
-            map.retain(|_, s| s.username != username);
-        }
-    }
-}
-
-fn expired(last_seen: Timestamp, now: Timestamp, idle: Duration) -> bool {
-    let idle = chrono::Duration::from_std(idle).unwrap_or(chrono::Duration::MAX);
-    now.utc() - last_seen.utc() > idle
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -158,7 +81,9 @@ fn set_cookie(
     max_age: Option<u64>,
     secure: bool,
 ) -> Result<HeaderValue, WebError> {
-    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    // Lax, not Strict, so that a link to a child's record from an email opens signed in;
+    // every form that changes anything carries its own anti-forgery token.
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age {
         c.push_str(&format!("; Max-Age={age}"));
     }
@@ -178,22 +103,31 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<User, Response> {
         let state = AppState::from_ref(state);
-        let now = state.app.now();
         let to_sign_in = || Redirect::to("/sign-in").into_response();
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_sign_in)?;
-        let (mut user, username) = state.sessions.touch(&token, now).ok_or_else(to_sign_in)?;
-        // Who they are is asked of the accounts and the workforce on every request, not
-        // remembered from sign-in: a leaver or a disabled account is signed out at once, and
-        // a new role or team counts at once.
-        match state.app.signed_in(&username, &user.staff).await {
-            Ok(Some(principal)) => user.principal = principal,
-            Ok(None) => {
-                state.sessions.end(&token);
-                return Err(to_sign_in());
-            }
+        let name = session_cookie(state.settings.secure_cookies);
+        let token = cookie(&parts.headers, name).ok_or_else(to_sign_in)?;
+        // Whether the session stands is asked of the store and the workforce on every
+        // request: a leaver, a disabled account, a new password or a new role or team ends
+        // it at once, on whichever node the request reaches.
+        let signed_in = match state.app.session(&token).await {
+            Ok(Some(s)) => s,
+            Ok(None) => return Err(to_sign_in()),
             Err(e) => return Err(WebError::from(e).into_response()),
-        }
-        Ok(user)
+        };
+        let name = {
+            let workforce = state.app.workforce().await;
+            workforce
+                .staff
+                .get(&signed_in.principal.staff)
+                .map_or_else(String::new, |m| m.name.display())
+        };
+        Ok(User {
+            principal: signed_in.principal,
+            name,
+            csrf: signed_in.csrf,
+            username: signed_in.username,
+            session: signed_in.session,
+        })
     }
 }
 
@@ -213,7 +147,7 @@ impl User {
 struct SignInPage {
     csrf: String,
     username: String,
-    error: Option<&'static str>,
+    error: Option<String>,
 }
 
 /// The sign-in form. Its anti-forgery token is also set as a cookie, and the two must match
@@ -225,7 +159,8 @@ pub async fn sign_in_page(State(state): State<AppState>) -> Result<Response, Web
         username: String::new(),
         error: None,
     };
-    let cookie = set_cookie(SIGN_IN_COOKIE, &csrf, None, state.settings.secure_cookies)?;
+    let secure = state.settings.secure_cookies;
+    let cookie = set_cookie(sign_in_cookie(secure), &csrf, None, secure)?;
     Ok(([(SET_COOKIE, cookie)], Html(page.render()?)).into_response())
 }
 
@@ -237,52 +172,93 @@ pub struct SignInForm {
     csrf: String,
 }
 
+/// Where a request came from, for throttling sign-in by address. Behind a reverse proxy
+/// this is the proxy's address (see `docs/security.md`).
+fn client_address(parts_extensions: &axum::http::Extensions) -> String {
+    parts_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
 /// Checks the username and password; on success starts a session and goes to My work.
 pub async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
+    let secure = state.settings.secure_cookies;
+    let expected = cookie(&headers, sign_in_cookie(secure)).unwrap_or_default();
     if !tokens_match(&expected, &form.csrf) {
         return Err(WebError::Forgery);
     }
     let username = form.username.trim().to_lowercase();
-    let account = state.app.account(&username).await?;
-    let now = state.app.now();
-    let workforce = state.app.workforce().await;
-    let user = account.filter(|a| !a.disabled).and_then(|a| {
-        let staff = StaffId::parse(&a.staff_id).ok()?;
-        let member = workforce.staff.get(&staff)?;
-        let principal = Principal::in_post(&staff, &workforce, now.london_date());
-        // The hash is checked even for someone who has left, so timing says nothing.
-        let matches = verify_password(&form.password, &a.password_hash);
-        principal.filter(|_| matches).map(|principal| User {
-            principal,
-            name: member.name.display(),
-            csrf: String::new(),
-        })
-    });
-    drop(workforce);
-    let Some(mut user) = user else {
-        let page = SignInPage {
-            csrf: form.csrf,
-            username: form.username,
-            error: Some("Enter a correct username and password"),
-        };
-        return Ok((axum::http::StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+    let user_agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let outcome = state
+        .app
+        .sign_in(
+            &username,
+            &form.password,
+            &client_address(&extensions),
+            user_agent,
+        )
+        .await?;
+    let (status, error) = match outcome {
+        SignInOutcome::Started(new) => {
+            let mut response = Redirect::to("/").into_response();
+            let h = response.headers_mut();
+            h.append(
+                SET_COOKIE,
+                set_cookie(session_cookie(secure), &new.token, None, secure)?,
+            );
+            h.append(
+                SET_COOKIE,
+                set_cookie(sign_in_cookie(secure), "", Some(0), secure)?,
+            );
+            return Ok(response);
+        }
+        SignInOutcome::Refused => (
+            StatusCode::UNAUTHORIZED,
+            "Enter a correct username and password".to_owned(),
+        ),
+        SignInOutcome::Throttled(wait) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "There have been too many failed attempts to sign in: wait {} and try again",
+                wait_in_words(wait)
+            ),
+        ),
+        SignInOutcome::Locked => (
+            StatusCode::FORBIDDEN,
+            "This account is locked after too many failed attempts to sign in: ask an administrator to unlock it".to_owned(),
+        ),
     };
-    user.csrf = token().map_err(WebError::internal)?;
-    let session = state.sessions.start(user, &username, now)?;
-    let secure = state.settings.secure_cookies;
-    let mut response = Redirect::to("/").into_response();
-    let h = response.headers_mut();
-    h.append(
-        SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &session, None, secure)?,
-    );
-    h.append(SET_COOKIE, set_cookie(SIGN_IN_COOKIE, "", Some(0), secure)?);
-    Ok(response)
+    let page = SignInPage {
+        csrf: form.csrf,
+        username: form.username,
+        error: Some(error),
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// A wait, rounded up to whole seconds or minutes.
+fn wait_in_words(wait: std::time::Duration) -> String {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    match secs {
+        0 | 1 => "a second".to_owned(),
+        s if s < 60 => format!("{s} seconds"),
+        s => {
+            let minutes = s.div_ceil(60);
+            if minutes == 1 {
+                "a minute".to_owned()
+            } else {
+                format!("{minutes} minutes")
+            }
+        }
+    }
 }
 
 /// The sign-out form's fields.
@@ -299,13 +275,14 @@ pub async fn sign_out(
     Form(form): Form<SignOutForm>,
 ) -> Result<Response, WebError> {
     user.check_form(&form.csrf)?;
-    if let Some(t) = cookie(&headers, SESSION_COOKIE) {
-        state.sessions.end(&t);
+    let secure = state.settings.secure_cookies;
+    if let Some(t) = cookie(&headers, session_cookie(secure)) {
+        state.app.sign_out(&t).await?;
     }
     let mut response = Redirect::to("/sign-in").into_response();
     response.headers_mut().append(
         SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", Some(0), state.settings.secure_cookies)?,
+        set_cookie(session_cookie(secure), "", Some(0), secure)?,
     );
     Ok(response)
 }
@@ -313,44 +290,35 @@ pub async fn sign_out(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hearth_domain::TeamId;
-    use hearth_domain::codes::StaffRole;
 
     #[test]
-    fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("correct horse").unwrap();
-        assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(verify_password("correct horse", &h));
-        assert!(!verify_password("correct hose", &h));
-        assert!(!verify_password("correct horse", "not a hash"));
-        // Salted: the same password hashes differently each time.
-        assert_ne!(h, hash_password("correct horse").unwrap());
+    fn waits_are_rounded_up_into_words() {
+        assert_eq!(
+            wait_in_words(std::time::Duration::from_millis(300)),
+            "a second"
+        );
+        assert_eq!(
+            wait_in_words(std::time::Duration::from_secs(8)),
+            "8 seconds"
+        );
+        assert_eq!(
+            wait_in_words(std::time::Duration::from_secs(61)),
+            "2 minutes"
+        );
+        assert_eq!(
+            wait_in_words(std::time::Duration::from_secs(60)),
+            "a minute"
+        );
     }
 
     #[test]
-    fn sessions_end_when_idle() {
-        let sessions = Sessions::new(Duration::from_secs(60));
-        let t0 = Timestamp::parse("2026-11-20T09:00:00Z").unwrap();
-        let user = User {
-            principal: Principal {
-                staff: StaffId::parse("S1").unwrap(),
-                role: StaffRole::SocialWorker,
-                team: TeamId::parse("T1").unwrap(),
-            },
-            name: "A Worker".into(),
-            csrf: "x".into(),
-        };
-        let t = sessions.start(user.clone(), "a.worker", t0).unwrap();
-        let t1 = Timestamp::parse("2026-11-20T09:00:59Z").unwrap();
-        assert!(sessions.touch(&t, t1).is_some());
-        let t2 = Timestamp::parse("2026-11-20T09:02:00Z").unwrap();
-        assert!(sessions.touch(&t, t2).is_none());
-        assert!(sessions.touch("unknown", t0).is_none());
-        // Ending an account's sessions ends only that account's.
-        let mine = sessions.start(user.clone(), "a.worker", t0).unwrap();
-        let theirs = sessions.start(user, "another", t0).unwrap();
-        sessions.end_account("a.worker");
-        assert!(sessions.touch(&mine, t1).is_none());
-        assert!(sessions.touch(&theirs, t1).is_some());
+    fn secure_cookies_carry_the_host_prefix() {
+        let c = set_cookie(session_cookie(true), "t", None, true).unwrap();
+        let c = c.to_str().unwrap();
+        assert!(c.starts_with("__Host-hearth_session=t;"), "{c}");
+        for part in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"] {
+            assert!(c.contains(part), "{c} lacks {part}");
+        }
+        assert!(!c.contains("Domain"), "{c}");
     }
 }

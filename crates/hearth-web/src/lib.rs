@@ -21,9 +21,9 @@ use axum::Router;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
-pub use auth::{hash_password, verify_password};
 pub use error::WebError;
 pub use hearth_app::Clock;
+pub use hearth_app::identity::{hash_password, verify_password};
 pub use state::{AppState, Settings};
 
 /// Every recording form's address (`/children/{id}/record/{slug}`) and whether only managers
@@ -42,6 +42,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(pages::health))
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route("/sessions", get(pages::sessions::page))
+        .route("/sessions/{id}/end", post(pages::sessions::end))
         .route(
             "/children/new",
             get(pages::register::form).post(pages::register::submit),
@@ -187,5 +189,10 @@ fn answered(response: &axum::response::Response, latency: Duration, span: &traci
 
 /// Serves the application on a listener until the process is stopped.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).await
+    // The peer's address reaches the handlers, for throttling sign-in by address.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }

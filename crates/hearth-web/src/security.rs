@@ -39,6 +39,12 @@ pub async fn headers(request: Request, next: Next) -> Response {
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
+    // Browsers heed this only over HTTPS, where it keeps them from ever using plain HTTP to
+    // this host for a year; over plain HTTP (the demo on localhost) they ignore it.
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
     if !is_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

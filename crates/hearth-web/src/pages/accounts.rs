@@ -15,9 +15,10 @@ use hearth_domain::StaffId;
 
 use super::Layout;
 use super::allocate::FieldError;
-use crate::auth::{User, hash_password};
+use crate::auth::User;
 use crate::error::WebError;
 use crate::state::AppState;
+use hearth_app::identity::hash_password;
 use hearth_app::policy::may_manage_accounts;
 
 /// The shortest password accepted, as for `hearth account`.
@@ -28,6 +29,8 @@ pub struct AccountView {
     pub username: String,
     pub staff: String,
     pub disabled: bool,
+    /// Locked by failed sign-ins.
+    pub locked: bool,
     pub changed: String,
 }
 
@@ -71,6 +74,8 @@ async fn render(
     errors: Vec<FieldError>,
 ) -> Result<Response, WebError> {
     let rows = state.app.accounts().await?;
+    let names: Vec<String> = rows.iter().map(|a| a.username.clone()).collect();
+    let locked = state.app.locked_accounts(&names).await?;
     let today = state.app.now().london_date();
     let workforce = state.app.workforce().await;
     let named = |id: &str| {
@@ -88,6 +93,7 @@ async fn render(
             username: a.username.clone(),
             staff: named(&a.staff_id),
             disabled: a.disabled,
+            locked: locked.contains(&a.username),
             changed: a
                 .changed_at
                 .london_date_time()
@@ -144,6 +150,10 @@ pub async fn page(
         Some("disabled") => Some(format!("Account {account} disabled: it cannot sign in")),
         Some("enabled") => Some(format!("Account {account} enabled")),
         Some("password") => Some(format!("A new password is set for {account}")),
+        Some("signed-out") => Some(format!("Every session of {account} has ended")),
+        Some("unlocked") => Some(format!(
+            "Account {account} is unlocked: it can sign in again"
+        )),
         _ => None,
     };
     render(&state, &user, done, BTreeMap::new(), Vec::new()).await
@@ -244,6 +254,14 @@ pub async fn change(
         .await?
         .ok_or(WebError::NotFound)?;
     match what.as_str() {
+        "end-sessions" => {
+            state.app.end_account_sessions(&username).await?;
+            return Ok(done("signed-out", &username));
+        }
+        "unlock" => {
+            state.app.lift_lockout(&username).await?;
+            return Ok(done("unlocked", &username));
+        }
         "disable" => account.disabled = true,
         "enable" => account.disabled = false,
         "password" => {
@@ -258,10 +276,9 @@ pub async fn change(
         _ => return Err(WebError::NotFound),
     }
     account.changed_at = state.app.now();
+    // Disabling the account or giving it a new password raises its credentials version in
+    // the store, which ends its sessions at their next request, on every node.
     state.app.put_account(&account).await?;
-    if what != "enable" {
-        state.sessions.end_account(&username);
-    }
     let what = match what.as_str() {
         "disable" => "disabled",
         "enable" => "enabled",

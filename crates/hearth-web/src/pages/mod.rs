@@ -22,6 +22,7 @@ pub mod returns;
 pub mod reviewing;
 pub mod search;
 pub mod service;
+pub mod sessions;
 pub mod supervision;
 pub mod team;
 pub mod words;

@@ -1233,6 +1233,8 @@ mod tests {
             },
             name: "Declan Ashworth".into(),
             csrf: String::new(),
+            username: "tm2".into(),
+            session: String::new(),
         }
     }
 

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use hearth_app::records::Records;
-use hearth_app::{App, Clock};
+use hearth_app::{App, Clock, SignInPolicy};
 use hearth_domain::StaffId;
 use hearth_domain::codes::StaffRole;
 use hearth_domain::directory::MemoryDirectory;
@@ -52,6 +52,16 @@ pub struct Serve {
     /// (one with a shipped template's id replaces it).
     #[arg(long)]
     audit_templates: Option<std::path::PathBuf>,
+    /// A session ends after this many minutes without a request.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+    session_idle_minutes: u64,
+    /// A session ends this many hours after sign-in, however busy.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=7 * 24))]
+    session_hours: u64,
+    /// An account is locked after this many failed sign-ins in a row, until an administrator
+    /// unlocks it on the accounts page.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(3..=1000))]
+    lockout_after: u32,
 }
 
 /// Arguments of `demo`.
@@ -79,6 +89,7 @@ async fn start(
     store: Store,
     ruleset: &str,
     settings: Settings,
+    sign_in: SignInPolicy,
     listen: SocketAddr,
 ) -> anyhow::Result<(tokio::net::TcpListener, AppState)> {
     let ruleset = super::standards::ruleset(ruleset)?;
@@ -89,7 +100,8 @@ async fn start(
         Calendar::england_and_wales(),
         Clock::new(crate::clock::now),
     )
-    .with_digest(super::digest::setup("standard", 24)?);
+    .with_digest(super::digest::setup("standard", 24)?)
+    .with_sign_in_policy(sign_in);
     // The digest takes a while on a real borough: start it now, so the first reader of the
     // digest's pages finds it ready.
     app.start_digest();
@@ -111,7 +123,13 @@ impl Serve {
             secure_cookies: !self.insecure_cookies,
             ..Settings::default()
         };
-        let (listener, state) = start(store, &self.ruleset, settings, self.listen).await?;
+        let sign_in = SignInPolicy {
+            idle: std::time::Duration::from_secs(self.session_idle_minutes * 60),
+            lifetime: std::time::Duration::from_secs(self.session_hours * 60 * 60),
+            lockout_after: self.lockout_after,
+            ..SignInPolicy::default()
+        };
+        let (listener, state) = start(store, &self.ruleset, settings, sign_in, self.listen).await?;
         println!(
             "Hearth is serving {db} at http://{}/",
             listener.local_addr()?
@@ -141,12 +159,19 @@ impl Demo {
         let workforce = hearth_store::reading::workforce(&store).await?;
         let sign_ins = demo_accounts(&store, &workforce).await?;
         let settings = Settings {
-            // Plain HTTP on the loopback address: browsers would drop Secure cookies there.
+            // Plain HTTP on the loopback address. Chromium would keep a Secure cookie from
+            // 127.0.0.1, but not every browser does, and the demo must work in any.
             secure_cookies: false,
             council_name: "London Borough of Bromley (synthetic)".into(),
-            ..Settings::default()
         };
-        let (listener, state) = start(store, "bromley", settings, self.listen).await?;
+        let (listener, state) = start(
+            store,
+            "bromley",
+            settings,
+            SignInPolicy::default(),
+            self.listen,
+        )
+        .await?;
         let url = format!("http://{}/", listener.local_addr()?);
         println!("Hearth demo: {url}");
         println!();
